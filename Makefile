@@ -1,0 +1,80 @@
+# icsat: `make run` to try it, `make test` to check it.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+STAMP_APP := $(VENV)/.installed-app
+STAMP_TEST := $(VENV)/.installed-test
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+# A Python >= 3.12: PYTHON if given, then python3.13/3.12/python3 on PATH, then pyenv's versions.
+find_python = $(firstword $(foreach c,$(PYTHON) python3.14 python3.13 python3.12 python3 \
+	$(wildcard $(shell pyenv root 2>/dev/null)/versions/3.1[2-9]*/bin/python3 $(HOME)/.pyenv/versions/3.1[2-9]*/bin/python3), \
+	$(shell command -v $(c) >/dev/null 2>&1 && $(c) -c 'import sys, venv, ensurepip; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && echo $(c))))
+
+.PHONY: help run test test-fast lint format messages bench check-deploy clean
+
+help:
+	@echo "make run     start icsat with demo data (web + Celery worker + beat) on SQLite"
+	@echo "make test    run the whole test suite"
+	@echo "make lint    ruff"
+	@echo "make messages  refresh and compile the es/nb translations"
+
+$(PY):
+	@py="$(find_python)"; \
+	if [ -z "$$py" ]; then \
+	  echo "icsat needs Python 3.12 or newer with venv, and none was found."; \
+	  echo "Install one, e.g. on Debian/Ubuntu: sudo apt-get install python3.12 python3.12-venv"; \
+	  echo "(or: pyenv install 3.12), then run make again; PYTHON=/path/to/python3.12 also works."; \
+	  exit 1; \
+	fi; \
+	echo "Creating $(VENV) with $$py ($$($$py --version))"; \
+	$$py -m venv $(VENV)
+	@$(PIP) install --quiet --upgrade "pip>=25.3"
+
+# xstatic-bootstrap's sdist build needs setuptools<81 (it imports pkg_resources).
+$(STAMP_APP): pyproject.toml build-constraints.txt | $(PY)
+	$(PIP) install --quiet --build-constraint build-constraints.txt -e .
+	@touch $@
+
+$(STAMP_TEST): pyproject.toml build-constraints.txt | $(PY)
+	$(PIP) install --quiet --build-constraint build-constraints.txt -e '.[test]'
+	@touch $@ $(STAMP_APP)
+
+run: export DEBUG ?= 1
+run: $(STAMP_APP)
+	@mkdir -p var/broker/queue var/broker/control var/mail
+	$(PY) manage.py migrate --noinput -v0
+	@$(PY) manage.py seed_demo --if-empty
+	@echo ""
+	@echo "  icsat is starting at http://$(HOST):$(PORT)/"
+	@$(PY) manage.py seed_demo --print-logins
+	@echo "  E-mails are written to var/mail/*.eml. Stop everything with Ctrl-C."
+	@echo ""
+	HOST=$(HOST) PORT=$(PORT) $(VENV)/bin/honcho start -f Procfile
+
+test: $(STAMP_TEST)
+	$(PY) manage.py makemigrations --check --dry-run -v0
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+lint: $(STAMP_TEST)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(STAMP_TEST)
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+messages: $(STAMP_APP)
+	DEBUG=1 $(PY) manage.py makemessages -l es -l nb --no-obsolete --ignore=.venv --ignore=var --ignore=tests --ignore=bench
+	DEBUG=1 $(PY) manage.py compilemessages --ignore=.venv
+
+check-deploy: $(STAMP_APP)
+	DEBUG=0 SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))') \
+	  ALLOWED_HOSTS=icsat.example.com $(PY) manage.py check --deploy --fail-level WARNING
+
+clean:
+	rm -rf $(VENV) var

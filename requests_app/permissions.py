@@ -1,0 +1,113 @@
+"""Who may do what with departments, tickets and files: the one place that says so."""
+
+from django.conf import settings
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from .models import Department, Employee, Membership, Ticket
+
+
+def is_hr_admin(user) -> bool:
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    cached = getattr(user, "_icsat_is_hr_admin", None)
+    if cached is None:
+        cached = user.groups.filter(name=settings.ICSAT_HR_ADMIN_GROUP).exists()
+        user._icsat_is_hr_admin = cached
+    return cached
+
+
+def employee_of(user) -> Employee | None:
+    try:
+        return user.employee
+    except Employee.DoesNotExist:
+        return None
+
+
+def is_associate(user) -> bool:
+    employee = employee_of(user)
+    return bool(employee and employee.is_associate)
+
+
+def roles_by_department(user) -> dict[int, str]:
+    """{department_id: role} for the user's memberships, cached on the user object."""
+    if not user.is_authenticated:
+        return {}
+    cached = getattr(user, "_icsat_roles", None)
+    if cached is None:
+        cached = dict(
+            Membership.objects.filter(user=user, department__is_active=True).values_list(
+                "department_id", "role"
+            )
+        )
+        user._icsat_roles = cached
+    return cached
+
+
+def is_agent_of(user, department_id: int) -> bool:
+    return department_id in roles_by_department(user)
+
+
+def is_lead_of(user, department_id: int) -> bool:
+    return roles_by_department(user).get(department_id) == Membership.Role.LEAD
+
+
+def is_staff_member(user) -> bool:
+    return bool(roles_by_department(user))
+
+
+def can_use_directory(user) -> bool:
+    """Associates never see who works here; everyone else may pick a colleague."""
+    return user.is_authenticated and not is_associate(user)
+
+
+def can_manage_departments(user) -> bool:
+    return is_hr_admin(user)
+
+
+def can_manage_department(user, department: Department) -> bool:
+    """Request types and member roles: the department's lead or an HR admin."""
+    return is_hr_admin(user) or is_lead_of(user, department.pk)
+
+
+def can_work_queue(user, department: Department) -> bool:
+    return is_agent_of(user, department.pk)
+
+
+def tickets_visible_to(user) -> QuerySet[Ticket]:
+    """Tickets the user may open: their own, cc'd, assigned, or their departments' requests."""
+    if not user.is_authenticated:
+        return Ticket.objects.none()
+    cc = Ticket.cc.through.objects.filter(ticket_id=OuterRef("pk"), user_id=user.pk)
+    visible = Q(requester=user) | Q(assignee=user) | Q(Exists(cc))
+    department_ids = list(roles_by_department(user))
+    if department_ids:
+        visible |= Q(kind=Ticket.Kind.REQUEST, department_id__in=department_ids)
+    return Ticket.objects.filter(visible)
+
+
+def can_view_ticket(user, ticket: Ticket) -> bool:
+    if not user.is_authenticated:
+        return False
+    if user.pk in (ticket.requester_id, ticket.assignee_id):
+        return True
+    if ticket.kind == Ticket.Kind.REQUEST and is_agent_of(user, ticket.department_id):
+        return True
+    return ticket.cc.filter(pk=user.pk).exists()
+
+
+def can_work_ticket(user, ticket: Ticket) -> bool:
+    """Agents of the department work requests; a handoff is worked by its colleague."""
+    if ticket.kind == Ticket.Kind.HANDOFF:
+        return user.pk == ticket.assignee_id
+    return is_agent_of(user, ticket.department_id)
+
+
+def can_see_internal_notes(user, ticket: Ticket) -> bool:
+    return ticket.kind == Ticket.Kind.REQUEST and is_agent_of(user, ticket.department_id)
+
+
+def can_act_as_requester(user, ticket: Ticket) -> bool:
+    """Cancel and reopen belong to the person who asked."""
+    return user.pk == ticket.requester_id

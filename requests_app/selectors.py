@@ -1,0 +1,297 @@
+"""Every read a page needs, already scoped to what the user may see.
+
+Each selector runs a fixed number of queries whatever the data size.
+"""
+
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.http import Http404
+from django.utils import timezone
+
+from . import permissions
+from .models import Attachment, Department, Membership, RequestType, Ticket, TicketEvent
+
+User = get_user_model()
+
+LIST_RELATED = ("department", "request_type", "assignee", "requester")
+
+
+def _search(qs: QuerySet[Ticket], query: str) -> QuerySet[Ticket]:
+    query = query.strip()
+    if not query:
+        return qs
+    return qs.filter(
+        Q(reference__iexact=query) | Q(title__icontains=query) | Q(reference__icontains=query)
+    )
+
+
+def departments_accepting_requests() -> QuerySet[Department]:
+    active_types = RequestType.objects.filter(department=OuterRef("pk"), is_active=True)
+    return Department.objects.filter(is_active=True).filter(Exists(active_types))
+
+
+def department_get(slug: str, *, active_only: bool = True) -> Department:
+    qs = Department.objects.filter(is_active=True) if active_only else Department.objects.all()
+    try:
+        return qs.get(slug=slug)
+    except Department.DoesNotExist:
+        raise Http404 from None
+
+
+def request_types_offered(department: Department) -> QuerySet[RequestType]:
+    return department.request_types.filter(is_active=True)
+
+
+def request_type_get(department: Department, slug: str, *, active_only: bool = True) -> RequestType:
+    qs = department.request_types.all()
+    if active_only:
+        qs = qs.filter(is_active=True)
+    try:
+        return qs.select_related("department").get(slug=slug)
+    except RequestType.DoesNotExist:
+        raise Http404 from None
+
+
+def ticket_get_for(user, reference: str) -> Ticket:
+    """The ticket if the user may see it; 404 otherwise, so its existence stays hidden."""
+    ticket = (
+        permissions.tickets_visible_to(user)
+        .select_related(
+            "department",
+            "request_type",
+            "assignee",
+            "requester",
+            "resolved_by",
+            "customer_department",
+        )
+        .filter(reference=reference)
+        .first()
+    )
+    if ticket is None:
+        raise Http404
+    return ticket
+
+
+def ticket_timeline(ticket: Ticket, *, include_internal: bool) -> list[TicketEvent]:
+    events = ticket.events.select_related("actor").prefetch_related(
+        Prefetch("attachments", queryset=Attachment.objects.order_by("pk"))
+    )
+    if not include_internal:
+        events = events.filter(is_internal=False)
+    return list(events)
+
+
+def ticket_cc_names(ticket: Ticket) -> list[str]:
+    return [u.get_full_name() or u.username for u in ticket.cc.all()]
+
+
+def attachment_get_for(user, attachment_id: int) -> Attachment:
+    """The file if the user may see its ticket (and, for notes, the note); 404 otherwise."""
+    attachment = (
+        Attachment.objects.select_related("ticket", "event")
+        .filter(ticket__in=permissions.tickets_visible_to(user), pk=attachment_id)
+        .first()
+    )
+    if attachment is None:
+        raise Http404
+    if (
+        attachment.event
+        and attachment.event.is_internal
+        and not (permissions.can_see_internal_notes(user, attachment.ticket))
+    ):
+        raise Http404
+    return attachment
+
+
+def my_requests(user, *, status: str = "", query: str = "") -> QuerySet[Ticket]:
+    """What the user asked for or is cc'd on, newest first."""
+    cc = Ticket.cc.through.objects.filter(ticket_id=OuterRef("pk"), user_id=user.pk)
+    qs = Ticket.objects.filter(Q(requester=user) | Q(Exists(cc)))
+    if status == "active":
+        qs = qs.filter(status__in=Ticket.ACTIVE_STATUSES)
+    elif status in Ticket.Status.values:
+        qs = qs.filter(status=status)
+    return _search(qs, query).select_related(*LIST_RELATED).order_by("-created_at", "-pk")
+
+
+def assigned_to(user, *, status: str = "active", query: str = "") -> QuerySet[Ticket]:
+    """Requests and handoffs assigned to the user."""
+    qs = Ticket.objects.filter(assignee=user)
+    if status == "active":
+        qs = qs.filter(status__in=Ticket.ACTIVE_STATUSES)
+    elif status in Ticket.Status.values:
+        qs = qs.filter(status=status)
+    return _search(qs, query).select_related(*LIST_RELATED).order_by("due_at", "-created_at")
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    status: str = "active"
+    request_type: str = ""
+    assignee: str = "any"
+    overdue: bool = False
+    query: str = ""
+    sort: str = "due"
+
+
+QUEUE_SORTS = {
+    "due": ("due_at", "-created_at"),
+    "newest": ("-created_at",),
+    "oldest": ("created_at",),
+    "updated": ("-updated_at",),
+    "priority": ("-priority_rank", "due_at"),
+}
+
+
+def queue_tickets(department: Department, user, filters: QueueFilters) -> QuerySet[Ticket]:
+    """The department's requests as the queue page filters and sorts them."""
+    qs = Ticket.objects.filter(department=department, kind=Ticket.Kind.REQUEST)
+    if filters.status == "active":
+        qs = qs.filter(status__in=Ticket.ACTIVE_STATUSES)
+    elif filters.status in Ticket.Status.values:
+        qs = qs.filter(status=filters.status)
+    if filters.request_type:
+        qs = qs.filter(request_type__slug=filters.request_type)
+    if filters.assignee == "me":
+        qs = qs.filter(assignee=user)
+    elif filters.assignee == "unassigned":
+        qs = qs.filter(assignee__isnull=True)
+    if filters.overdue:
+        qs = qs.filter(status__in=Ticket.ACTIVE_STATUSES, due_at__lt=timezone.now())
+    if filters.query.strip():
+        q = filters.query.strip()
+        qs = qs.filter(
+            Q(reference__icontains=q)
+            | Q(title__icontains=q)
+            | Q(requester__first_name__icontains=q)
+            | Q(requester__last_name__icontains=q)
+        )
+    qs = qs.annotate(
+        priority_rank=Case(
+            *[When(priority=p, then=Value(i)) for i, p in enumerate(Ticket.Priority.values)],
+            output_field=IntegerField(),
+        )
+    )
+    order = QUEUE_SORTS.get(filters.sort, QUEUE_SORTS["due"])
+    return qs.select_related(*LIST_RELATED).order_by(*order, "-pk")
+
+
+def queue_status_counts(department: Department) -> dict[str, int]:
+    """{status: count} for the department's requests, plus 'active' and 'overdue'; one query."""
+    now = timezone.now()
+    base = Ticket.objects.filter(department=department, kind=Ticket.Kind.REQUEST)
+    aggregates = {s: Count("pk", filter=Q(status=s)) for s in Ticket.Status.values}
+    aggregates["overdue"] = Count("pk", filter=Q(status__in=Ticket.ACTIVE_STATUSES, due_at__lt=now))
+    counts = base.aggregate(**aggregates)
+    counts["active"] = sum(counts[s] for s in Ticket.ACTIVE_STATUSES)
+    return counts
+
+
+def department_members(department: Department) -> QuerySet[Membership]:
+    return (
+        Membership.objects.filter(department=department)
+        .select_related("user")
+        .order_by("user__first_name", "user__last_name", "user__username")
+    )
+
+
+def departments_worked_by(user) -> QuerySet[Department]:
+    return Department.objects.filter(pk__in=list(permissions.roles_by_department(user)))
+
+
+def colleagues_matching(user, query: str, *, limit: int = 10) -> list:
+    """People a handoff can go to: active, not associates, with a home department."""
+    query = query.strip()
+    if len(query) < 2:
+        return []
+    words = query.split()
+    qs = User.objects.filter(
+        is_active=True,
+        employee__is_associate=False,
+        employee__home_department__isnull=False,
+    ).exclude(pk=user.pk)
+    for word in words:
+        qs = qs.filter(
+            Q(first_name__icontains=word)
+            | Q(last_name__icontains=word)
+            | Q(username__icontains=word)
+            | Q(email__icontains=word)
+        )
+    return list(
+        qs.select_related("employee__home_department").order_by("first_name", "last_name")[:limit]
+    )
+
+
+def colleague_get(user_id) -> User:
+    try:
+        return User.objects.select_related("employee__home_department").get(
+            pk=user_id, is_active=True
+        )
+    except (User.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def user_get(user_id: int):
+    """An active user by id, or None; services decide whether they may take part."""
+    return User.objects.filter(pk=user_id, is_active=True).first()
+
+
+def users_not_in(department: Department, query: str, *, limit: int = 10) -> list:
+    """Candidates to add as members: active employees who are not associates."""
+    query = query.strip()
+    if len(query) < 2:
+        return []
+    qs = (
+        User.objects.filter(is_active=True)
+        .exclude(employee__is_associate=True)
+        .exclude(memberships__department=department)
+    )
+    for word in query.split():
+        qs = qs.filter(
+            Q(first_name__icontains=word)
+            | Q(last_name__icontains=word)
+            | Q(username__icontains=word)
+            | Q(email__icontains=word)
+        )
+    return list(qs.order_by("first_name", "last_name")[:limit])
+
+
+def home_summary(user) -> dict:
+    """Counts for the start page; three queries."""
+    mine = my_requests(user).filter(status__in=Ticket.ACTIVE_STATUSES)
+    return {
+        "my_active": list(mine[:5]),
+        "my_active_count": mine.count(),
+        "assigned": list(assigned_to(user)[:5]),
+    }
+
+
+def departments_overview() -> QuerySet[Department]:
+    """Every department with its member, type and open-ticket counts; one query."""
+    members = Membership.objects.filter(department=OuterRef("pk")).values("department")
+    types = RequestType.objects.filter(department=OuterRef("pk")).values("department")
+    active = Ticket.objects.filter(
+        department=OuterRef("pk"), status__in=Ticket.ACTIVE_STATUSES, kind=Ticket.Kind.REQUEST
+    ).values("department")
+
+    def count_of(qs):
+        return Coalesce(Subquery(qs.annotate(n=Count("pk")).values("n")[:1]), 0)
+
+    return Department.objects.annotate(
+        member_count=count_of(members), type_count=count_of(types), active_count=count_of(active)
+    ).order_by("name")

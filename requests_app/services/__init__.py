@@ -1,0 +1,1 @@
+"""Every write icsat makes: one function per state change."""

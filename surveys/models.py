@@ -1,0 +1,1 @@
+"""Surveys, invitations and responses arrive with the survey pipeline issue."""

@@ -1,0 +1,48 @@
+import os
+
+import pytest
+from django.db import connection
+
+from tests import factories
+
+
+@pytest.fixture(autouse=True)
+def _isolated_files(settings, tmp_path):
+    """Uploads and e-mail files of a test go to its own folder."""
+    settings.MEDIA_ROOT = tmp_path / "uploads"
+    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+
+
+@pytest.fixture
+def department():
+    return factories.DepartmentFactory(name="IT", slug="it", prefix="IT")
+
+
+@pytest.fixture
+def request_type(department):
+    return factories.RequestTypeFactory(department=department, name="Access request", slug="access")
+
+
+@pytest.fixture
+def requester():
+    return factories.employee(username="requester")
+
+
+@pytest.fixture
+def it_agent(department):
+    return factories.agent(department, username="it-agent")
+
+
+@pytest.fixture
+def it_lead(department):
+    return factories.lead(department, username="it-lead")
+
+
+def is_postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+requires_postgres = pytest.mark.skipif(
+    not os.environ.get("DATABASE_URL", "").startswith("postgres"),
+    reason="needs PostgreSQL: set DATABASE_URL=postgres://... (.ci/run does)",
+)
