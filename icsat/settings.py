@@ -120,6 +120,7 @@ USE_TZ = True
 # --- Static and uploaded files ----------------------------------------------
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env.str("ICSAT_STATIC_ROOT", default=str(VAR_DIR / "staticfiles")))
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # Bootstrap comes from the xstatic-bootstrap package, never a CDN or a committed copy.
 STATICFILES_DIRS = [BASE_DIR / "static", ("vendor/bootstrap", xstatic_bootstrap.BASE_DIR)]
 # Uploads live outside the static/web root and are served only by a view that

@@ -1,0 +1,11 @@
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def person(user, empty=""):
+    """A person's full name, else their username; ``empty`` when there is no one."""
+    if user is None or user == "":
+        return empty
+    return user.get_full_name() or user.username

@@ -1,0 +1,104 @@
+"""Races that only a real PostgreSQL shows: row locks and unique references."""
+
+import threading
+
+import pytest
+from django.db import connection
+
+from requests_app.exceptions import TicketError
+from requests_app.models import Ticket, TicketEvent
+from requests_app.services import tickets as svc
+from tests import factories
+from tests.conftest import requires_postgres
+
+pytestmark = [requires_postgres, pytest.mark.django_db(transaction=True)]
+
+
+def run_together(count, work):
+    """Start ``count`` threads at the same instant; return their results and errors."""
+    barrier = threading.Barrier(count)
+    results, errors = [], []
+
+    def target(i):
+        try:
+            barrier.wait()
+            results.append(work(i))
+        except Exception as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=target, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return results, errors
+
+
+def test_sixteen_concurrent_creates_get_sixteen_distinct_references(request_type):
+    requesters = [factories.employee() for _ in range(16)]
+    results, errors = run_together(
+        16,
+        lambda i: (
+            svc.ticket_create(
+                requester=requesters[i], request_type=request_type, title=f"Ticket {i}"
+            ).reference
+        ),
+    )
+    assert errors == []
+    assert sorted(results) == [f"IT-{n:06d}" for n in range(1, 17)]
+    assert Ticket.objects.count() == 16
+
+
+def test_two_agents_resolving_at_once_make_one_resolve_event(request_type, requester):
+    agents = [factories.agent(request_type.department) for _ in range(2)]
+    ticket = svc.ticket_create(requester=requester, request_type=request_type, title="x")
+    results, errors = run_together(
+        2,
+        lambda i: (
+            svc.ticket_resolve(ticket_id=ticket.pk, actor=agents[i], note=f"Fixed by {i}").status
+        ),
+    )
+    assert errors == []
+    assert results == ["resolved", "resolved"]
+    assert ticket.events.filter(kind=TicketEvent.Kind.RESOLVED).count() == 1
+
+
+def test_double_submit_racing_creates_one_ticket(request_type, requester):
+    import uuid
+
+    key = uuid.uuid4()
+    results, errors = run_together(
+        4,
+        lambda i: (
+            svc.ticket_create(
+                requester=requester, request_type=request_type, title="Once", submission_key=key
+            ).pk
+        ),
+    )
+    assert errors == []
+    assert len(set(results)) == 1
+    assert Ticket.objects.count() == 1
+
+
+def test_claim_race_leaves_one_assignee_and_consistent_events(request_type, requester):
+    agents = [factories.agent(request_type.department) for _ in range(5)]
+    ticket = svc.ticket_create(requester=requester, request_type=request_type, title="x")
+    version = ticket.version
+
+    def claim(i):
+        try:
+            return svc.ticket_claim(
+                ticket_id=ticket.pk, actor=agents[i], expected_version=version
+            ).assignee_id
+        except TicketError:
+            return None
+
+    results, errors = run_together(5, claim)
+    assert errors == []
+    winners = [r for r in results if r is not None]
+    assert len(winners) == 1
+    ticket.refresh_from_db()
+    assert ticket.assignee_id == winners[0]
+    assert ticket.events.filter(kind=TicketEvent.Kind.ASSIGNED).count() == 1
