@@ -37,11 +37,11 @@ $(PY):
 
 # xstatic-bootstrap's sdist build needs setuptools<81 (it imports pkg_resources).
 $(STAMP_APP): pyproject.toml build-constraints.txt | $(PY)
-	$(PIP) install --quiet --build-constraint build-constraints.txt -e .
+	$(PIP) install --quiet --build-constraint build-constraints.txt .
 	@touch $@
 
 $(STAMP_TEST): pyproject.toml build-constraints.txt | $(PY)
-	$(PIP) install --quiet --build-constraint build-constraints.txt -e '.[test]'
+	$(PIP) install --quiet --build-constraint build-constraints.txt '.[test]'
 	@touch $@ $(STAMP_APP)
 
 run: export DEBUG ?= 1
