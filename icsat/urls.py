@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from requests_app.views.system import healthz
+from .health import healthz
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),

@@ -5,7 +5,7 @@ from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from icsat.celery import app as celery_app
+from .celery import app as celery_app
 
 
 def _database_ok() -> tuple[bool, str]:
