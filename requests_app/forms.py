@@ -65,6 +65,24 @@ class SingleFileField(forms.FileField):
         return (uploaded, check_upload(uploaded))
 
 
+class BootstrapWidgetsMixin:
+    """Bootstrap classes on widgets that templates render by hand (filters, small actions)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.HiddenInput):
+                continue
+            if isinstance(widget, forms.CheckboxInput):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select):
+                css = "form-select"
+            else:
+                css = "form-control"
+            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+
 def _helper() -> FormHelper:
     helper = FormHelper()
     helper.form_tag = False
@@ -99,11 +117,11 @@ def _custom_field(spec: dict) -> forms.Field:
     if kind == kinds.DATE:
         return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), **common)
     if kind == kinds.CHOICE:
-        choices = [("", "---------")] + [(c, c) for c in spec.get("choices") or []]
+        choices = [("", _("Choose…")), *((c, c) for c in spec.get("choices") or [])]
         return forms.ChoiceField(choices=choices, **common)
     if kind == kinds.YES_NO:
         return forms.TypedChoiceField(
-            choices=[("", "---------"), ("yes", _("Yes")), ("no", _("No"))],
+            choices=[("", _("Choose…")), ("yes", _("Yes")), ("no", _("No"))],
             coerce=lambda value: value == "yes",
             empty_value=None,
             **common,
@@ -199,17 +217,18 @@ class VersionedForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
-class StatusForm(VersionedForm):
+class StatusForm(BootstrapWidgetsMixin, VersionedForm):
     status = forms.ChoiceField(
-        label=_("Status"),
+        label=_("Change status to"),
         choices=[
+            ("", _("Choose…")),
             (Ticket.Status.OPEN, Ticket.Status.OPEN.label),
             (Ticket.Status.WAITING, Ticket.Status.WAITING.label),
         ],
     )
 
 
-class AssignForm(VersionedForm):
+class AssignForm(BootstrapWidgetsMixin, VersionedForm):
     assignee = forms.TypedChoiceField(
         label=_("Assignee"), coerce=int, required=False, empty_value=None
     )
@@ -242,20 +261,30 @@ class CancelForm(VersionedForm):
     reason = forms.CharField(label=_("Reason (optional)"), required=False, max_length=2000)
 
 
-class MyRequestsFilterForm(forms.Form):
+class MyRequestsFilterForm(BootstrapWidgetsMixin, forms.Form):
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,
-        choices=[("", _("All")), ("active", _("Not finished")), *list(Ticket.Status.choices)],
+        choices=[("", _("All")), ("active", _("Not finished")), *Ticket.Status.choices],
     )
     q = forms.CharField(label=_("Reference or title"), required=False, max_length=100)
 
 
-class QueueFilterForm(forms.Form):
+class AssignedFilterForm(MyRequestsFilterForm):
+    """Like my requests, but unfinished work by default."""
+
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,
-        choices=[("active", _("Not finished")), ("all", _("All")), *list(Ticket.Status.choices)],
+        choices=[("active", _("Not finished")), ("all", _("All")), *Ticket.Status.choices],
+    )
+
+
+class QueueFilterForm(BootstrapWidgetsMixin, forms.Form):
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("active", _("Not finished")), ("all", _("All")), *Ticket.Status.choices],
     )
     type = forms.ChoiceField(label=_("Request type"), required=False)
     assignee = forms.ChoiceField(
@@ -304,7 +333,7 @@ class DepartmentForm(forms.ModelForm):
 
     def clean_prefix(self):
         prefix = self.cleaned_data["prefix"].upper()
-        if prefix == "FH":
+        if prefix == Ticket.HANDOFF_PREFIX:
             raise ValidationError(_("FH is reserved for file handoffs."))
         clash = Department.objects.filter(prefix=prefix).exclude(pk=self.instance.pk)
         if clash.exists():
@@ -362,7 +391,7 @@ class FieldSpecForm(forms.Form):
         required=False,
         max_length=1000,
         help_text=_("For a choice field: one option per line."),
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=forms.Textarea(attrs={"rows": 4}),
     )
     help = forms.CharField(label=_("Help text"), required=False, max_length=200)
 
@@ -415,10 +444,10 @@ def field_spec_initial(request_type: RequestType | None) -> list[dict]:
     ]
 
 
-class MemberAddForm(forms.Form):
+class MemberAddForm(BootstrapWidgetsMixin, forms.Form):
     user = forms.IntegerField(widget=forms.HiddenInput)
     role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices)
 
 
-class MemberRoleForm(forms.Form):
+class MemberRoleForm(BootstrapWidgetsMixin, forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices)

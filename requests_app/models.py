@@ -166,6 +166,8 @@ class Ticket(models.Model):
         URGENT = "urgent", _("Urgent")
 
     ACTIVE_STATUSES = (Status.NEW, Status.OPEN, Status.WAITING)
+    # File handoffs go to a person, not a department: their references share one prefix.
+    HANDOFF_PREFIX = "FH"
 
     reference = models.CharField(_("reference"), max_length=20, unique=True, editable=False)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.REQUEST)

@@ -10,6 +10,7 @@ from django.db.models import (
     Case,
     Count,
     Exists,
+    F,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -136,7 +137,12 @@ def assigned_to(user, *, status: str = "active", query: str = "") -> QuerySet[Ti
         qs = qs.filter(status__in=Ticket.ACTIVE_STATUSES)
     elif status in Ticket.Status.values:
         qs = qs.filter(status=status)
-    return _search(qs, query).select_related(*LIST_RELATED).order_by("due_at", "-created_at")
+    # Handoffs have no due date: they come after dated work on every database.
+    return (
+        _search(qs, query)
+        .select_related(*LIST_RELATED)
+        .order_by(F("due_at").asc(nulls_last=True), "-created_at")
+    )
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from .. import permissions
 from ..exceptions import NotAllowed, TicketError
-from ..models import Department, Employee, Membership, ReferenceCounter, RequestType
+from ..models import Department, Employee, Membership, ReferenceCounter, RequestType, Ticket
 
 
 @transaction.atomic
@@ -14,10 +14,19 @@ def department_save(*, actor, department: Department | None = None, **fields) ->
     """Create or update a department (HR admins); creates its reference counter."""
     if not permissions.can_manage_departments(actor):
         raise NotAllowed()
+    if (
+        department is not None
+        and "prefix" in fields
+        and (fields["prefix"].upper() != department.prefix)
+    ):
+        # Issued references carry the prefix; changing it would orphan them.
+        raise TicketError(_("A department's reference prefix never changes."))
     department = department or Department()
     for name, value in fields.items():
         setattr(department, name, value)
     department.prefix = department.prefix.upper()
+    if department.prefix == Ticket.HANDOFF_PREFIX:
+        raise TicketError(_("FH is reserved for file handoffs."))
     department.save()
     ReferenceCounter.objects.get_or_create(prefix=department.prefix)
     return department

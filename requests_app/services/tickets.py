@@ -32,8 +32,6 @@ ALLOWED_TRANSITIONS: dict[str, set[str]] = {
     Status.CANCELLED: set(),
 }
 
-HANDOFF_PREFIX = "FH"
-
 
 def ensure_transition(ticket: Ticket, *, to: str) -> None:
     if to not in ALLOWED_TRANSITIONS[ticket.status]:
@@ -92,7 +90,7 @@ def _create(
     if existing:
         return existing, False
     is_handoff = fields["kind"] == Ticket.Kind.HANDOFF
-    prefix = HANDOFF_PREFIX if is_handoff else fields["department"].prefix
+    prefix = Ticket.HANDOFF_PREFIX if is_handoff else fields["department"].prefix
     employee = permissions.employee_of(requester)
     try:
         with transaction.atomic():
@@ -245,7 +243,10 @@ def ticket_assign(
         is_internal=False,
         from_status=old_status,
         to_status=ticket.status,
-        data={"assignee_id": assignee.pk if assignee else None},
+        data={
+            "assignee_id": assignee.pk if assignee else None,
+            "assignee_name": (assignee.get_full_name() or assignee.username) if assignee else "",
+        },
     )
     if assignee is not None and assignee.pk != actor.pk:
         transaction.on_commit(partial(notifications.ticket_assigned, ticket_id=ticket.pk))
@@ -389,9 +390,10 @@ def ticket_reopen(*, ticket_id: int, actor, reason: str) -> Ticket:
     ticket = _lock(ticket_id, None)
     if not permissions.can_act_as_requester(actor, ticket):
         raise NotAllowed(_("Only the requester can reopen a request."))
-    if ticket.status in (Status.OPEN, Status.NEW) and ticket.reopen_count:
-        return ticket
-    ensure_transition(ticket, to=Status.OPEN)
+    if ticket.status != Status.RESOLVED:
+        if ticket.status == Status.OPEN and ticket.reopen_count:
+            return ticket  # the same reopen, submitted twice
+        raise InvalidTransition(_("Only a resolved request can be reopened."))
     if not can_still_reopen(ticket):
         raise InvalidTransition(
             _("The reopen window of %(days)s days has passed; please file a new request.")
@@ -427,6 +429,8 @@ def ticket_cancel(
         raise NotAllowed(_("Only the requester can cancel a request."))
     if ticket.status == Status.CANCELLED:
         return ticket
+    if expected_version is not None and ticket.version != expected_version:
+        raise StaleTicket()
     ensure_transition(ticket, to=Status.CANCELLED)
     old_status = ticket.status
     ticket.status = Status.CANCELLED

@@ -157,7 +157,7 @@ def my_requests(request):
 @login_required
 @require_GET
 def assigned_to_me(request):
-    form = forms.MyRequestsFilterForm(request.GET or None)
+    form = forms.AssignedFilterForm(request.GET or None)
     status, query = "active", ""
     if form.is_valid():
         status, query = form.cleaned_data["status"] or "active", form.cleaned_data["q"]
@@ -198,9 +198,7 @@ def _detail_context(request, ticket: Ticket, **forms_override) -> dict:
             else []
         )
         context.update(
-            status_form=forms.StatusForm(
-                initial={"status": ticket.status, "version": ticket.version}
-            ),
+            status_form=forms.StatusForm(initial={"version": ticket.version}),
             assign_form=forms.AssignForm(
                 members=members, initial={"assignee": ticket.assignee_id, "version": ticket.version}
             ),

@@ -349,3 +349,33 @@ def test_handoff_colleague_can_resolve_but_department_agent_cannot(requester):
     svc.ticket_resolve(ticket_id=ticket.pk, actor=colleague, note="Got them, thanks")
     ticket.refresh_from_db()
     assert ticket.status == Status.RESOLVED
+
+
+def test_ticket_reopen_of_unresolved_ticket_says_so(request_type, requester):
+    ticket = factories.make_ticket(
+        requester=requester, request_type=request_type, status=Status.WAITING
+    )
+    with pytest.raises(InvalidTransition, match="Only a resolved request"):
+        svc.ticket_reopen(ticket_id=ticket.pk, actor=requester, reason="x")
+
+
+def test_ticket_cancel_from_stale_page_is_refused(request_type, requester, it_agent):
+    ticket = svc.ticket_create(requester=requester, request_type=request_type, title="x")
+    seen = ticket.version
+    svc.ticket_claim(ticket_id=ticket.pk, actor=it_agent)
+    with pytest.raises(StaleTicket):
+        svc.ticket_cancel(ticket_id=ticket.pk, actor=requester, expected_version=seen)
+
+
+def test_department_save_keeps_prefix_and_refuses_handoff_prefix():
+    from requests_app.services.departments import department_save
+
+    admin = factories.hr_admin()
+    department = department_save(actor=admin, name="Security", slug="sec", prefix="sec")
+    assert department.prefix == "SEC"
+    with pytest.raises(TicketError):
+        department_save(actor=admin, department=department, prefix="SAFE")
+    with pytest.raises(TicketError):
+        department_save(actor=admin, name="Files", slug="files", prefix="fh")
+    with pytest.raises(NotAllowed):
+        department_save(actor=factories.employee(), name="X", slug="x", prefix="XX")

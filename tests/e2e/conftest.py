@@ -1,0 +1,64 @@
+"""Browser tests: Debian's Chromium driven by Playwright against pytest-django's live_server.
+
+Without /usr/bin/chromium they skip, unless ICSAT_REQUIRE_BROWSER=1 (CI), where they fail.
+"""
+
+from collections.abc import Iterator
+
+import pytest
+
+from .browser import CHROMIUM, CHROMIUM_ARGS, DESKTOP, ConsoleLog, new_page, unavailable
+
+
+@pytest.fixture(scope="package")
+def browser() -> Iterator:
+    """One Chromium for all the browser tests.
+
+    Package scope, i.e. the lifetime of tests/e2e: Playwright's sync API keeps an
+    asyncio loop running in the test thread while it is started, and Django refuses
+    ORM calls (factories, refresh_from_db, the test database's flush) from a thread
+    with a running loop. So DJANGO_ALLOW_ASYNC_UNSAFE is set exactly while Chromium
+    runs, and both stop before the rest of the suite, which keeps Django's check.
+    A session-scoped browser would leave the loop running, and so the check switched
+    off, under every later test of the run.
+    """
+    if not CHROMIUM.exists():
+        unavailable("Chromium not found at /usr/bin/chromium: apt-get install chromium")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        unavailable("The playwright package is missing: pip install -e '.[test]'")
+    with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def console() -> ConsoleLog:
+    """What went wrong in the consoles of the test's pages; tests assert on it."""
+    return ConsoleLog()
+
+
+@pytest.fixture
+def page(browser, live_server, console) -> Iterator:
+    """A 1280x900 page in a fresh browser context, relative URLs against live_server."""
+    page = new_page(browser, live_server.url, console)
+    yield page
+    page.context.close()
+
+
+@pytest.fixture
+def open_page(browser, live_server, console) -> Iterator:
+    """Makes more pages, each in its own context: one per person signed in at once."""
+    contexts = []
+
+    def make(viewport=DESKTOP):
+        created = new_page(browser, live_server.url, console, viewport)
+        contexts.append(created.context)
+        return created
+
+    yield make
+    for context in contexts:
+        context.close()
