@@ -57,7 +57,7 @@ run: $(STAMP_APP)
 	HOST=$(HOST) PORT=$(PORT) $(VENV)/bin/honcho start -f Procfile
 
 test: $(STAMP_TEST)
-	$(PY) manage.py makemigrations --check --dry-run -v0
+	DJANGO_SETTINGS_MODULE=icsat.settings_test $(PY) manage.py makemigrations --check --dry-run -v0
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 lint: $(STAMP_TEST)

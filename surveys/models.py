@@ -1,1 +1,250 @@
-"""Surveys, invitations and responses arrive with the survey pipeline issue."""
+"""Surveys, their versions and questions, invitations, responses and in-app notifications."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from requests_app.models import Department, RequestType, Ticket
+
+
+class Survey(models.Model):
+    """What HR admins configure: who gets asked, when, how often; the questions live in versions."""
+
+    name = models.CharField(_("name"), max_length=120)
+    is_active = models.BooleanField(_("active"), default=True)
+    is_default = models.BooleanField(
+        _("default survey"),
+        default=False,
+        help_text=_("Sent when no survey for the request's type or department applies."),
+    )
+    departments = models.ManyToManyField(
+        Department, blank=True, related_name="surveys", verbose_name=_("departments")
+    )
+    request_types = models.ManyToManyField(
+        RequestType, blank=True, related_name="surveys", verbose_name=_("request types")
+    )
+    delay_minutes = models.PositiveIntegerField(
+        _("delay after resolve (minutes)"), default=60
+    )
+    reminder_hours = models.PositiveIntegerField(
+        _("reminder after (hours)"), default=48, help_text=_("0 sends no reminder.")
+    )
+    expires_days = models.PositiveIntegerField(_("expires after (days)"), default=14)
+    min_days_between = models.PositiveIntegerField(
+        _("at most one survey per person every (days)"), default=14,
+        help_text=_("0 asks after every resolved request."),
+    )
+    sample_percent = models.PositiveSmallIntegerField(
+        _("share of resolved requests asked (%)"), default=100
+    )
+    anonymous = models.BooleanField(
+        _("anonymous"),
+        default=False,
+        help_text=_("Answers are never shown with a name or a link to the request, anywhere."),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(sample_percent__gte=0) & Q(sample_percent__lte=100),
+                name="survey_sample_percent_range",
+            ),
+        ]
+        verbose_name = _("survey")
+        verbose_name_plural = _("surveys")
+
+    def __str__(self):
+        return self.name
+
+
+class SurveyVersion(models.Model):
+    """The exact intro and questions a recipient saw; answered versions are never edited."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    intro = models.TextField(_("introduction"), blank=True)
+    is_current = models.BooleanField(default=True)
+    # Bumped by every in-place edit, so an answer form opened before it is detected.
+    revision = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["survey", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["survey", "number"], name="surveyversion_unique"),
+            models.UniqueConstraint(
+                fields=["survey"], condition=Q(is_current=True),
+                name="surveyversion_one_current",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.survey} v{self.number}"
+
+
+class Question(models.Model):
+    class Kind(models.TextChoices):
+        CSAT = "csat_1_5", _("Satisfaction, 1 to 5")
+        NPS = "nps_0_10", _("Likelihood to recommend, 0 to 10")
+        YES_NO = "yes_no", _("Yes / no")
+        CHOICE = "choice", _("Choice")
+        TEXT = "text", _("Comment")
+
+    HEADLINE_KINDS = (Kind.CSAT, Kind.NPS)
+
+    version = models.ForeignKey(SurveyVersion, on_delete=models.CASCADE, related_name="questions")
+    position = models.PositiveSmallIntegerField(default=0)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    text = models.CharField(_("question"), max_length=300)
+    choices = models.JSONField(_("options"), default=list, blank=True)
+    required = models.BooleanField(_("required"), default=False)
+    is_headline = models.BooleanField(_("headline"), default=False)
+
+    class Meta:
+        ordering = ["version", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version"], condition=Q(is_headline=True), name="question_one_headline"
+            ),
+        ]
+
+    def __str__(self):
+        return self.text
+
+    @property
+    def scale(self) -> list[int]:
+        if self.kind == self.Kind.CSAT:
+            return list(range(1, 6))
+        if self.kind == self.Kind.NPS:
+            return list(range(11))
+        return []
+
+
+class Invitation(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting to be sent")
+        SENDING = "sending", _("Being sent")
+        SENT = "sent", _("Sent")
+        REMINDED = "reminded", _("Reminded")
+        ANSWERED = "answered", _("Answered")
+        EXPIRED = "expired", _("Expired")
+        CANCELLED = "cancelled", _("Cancelled")
+        FAILED = "failed", _("Failed")
+
+    OPEN_STATUSES = (Status.PENDING, Status.SENDING, Status.SENT, Status.REMINDED)
+    ANSWERABLE_STATUSES = (Status.SENT, Status.REMINDED)
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="invitations")
+    survey = models.ForeignKey(Survey, on_delete=models.PROTECT, related_name="invitations")
+    version = models.ForeignKey(
+        SurveyVersion, on_delete=models.PROTECT, related_name="invitations"
+    )
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="survey_invitations"
+    )
+    # Denormalised from the ticket, so response rates need no join to tickets.
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="+")
+    # Who resolved this resolution cycle: the person the answer is about.
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    token_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    send_after = models.DateTimeField()
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ticket"],
+                condition=Q(status__in=["pending", "sending", "sent", "reminded"]),
+                name="invitation_one_open_per_ticket",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "send_after"], name="invitation_due_idx"),
+            models.Index(fields=["recipient", "created_at"], name="invitation_recipient_idx"),
+            models.Index(fields=["department", "status"], name="invitation_dept_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.ticket_id} → {self.recipient_id} ({self.status})"
+
+
+class Response(models.Model):
+    """One submitted survey, with the dimensions dashboards group by."""
+
+    invitation = models.OneToOneField(Invitation, on_delete=models.CASCADE, related_name="response")
+    version = models.ForeignKey(SurveyVersion, on_delete=models.PROTECT, related_name="responses")
+    submitted_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    headline_kind = models.CharField(max_length=10, choices=Question.Kind.choices)
+    headline_score = models.PositiveSmallIntegerField(null=True)
+    comment = models.TextField(blank=True)
+    anonymous = models.BooleanField(default=False)
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="+")
+    request_type = models.ForeignKey(
+        RequestType, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    customer_department = models.ForeignKey(
+        Department, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    resolution_seconds = models.PositiveIntegerField(null=True)
+    sla_met = models.BooleanField(null=True)
+    reopened = models.BooleanField(default=False)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["department", "submitted_at"], name="response_dept_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.invitation_id}: {self.headline_score}"
+
+
+class Answer(models.Model):
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
+    number = models.SmallIntegerField(null=True)
+    text = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["response", "question"], name="answer_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.question_id}: {self.number if self.number is not None else self.text}"
+
+
+class Notification(models.Model):
+    """An in-app message, e.g. a lead told about a low score."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, null=True, related_name="+")
+    text = models.CharField(max_length=300)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["user", "read_at"], name="notification_unread_idx")]
+
+    def __str__(self):
+        return self.text
