@@ -171,7 +171,7 @@ else:
     MAILERS = {
         "default": {
             "BACKEND": "icsat.mail.EmlFileBackend",
-            "OPTIONS": {"directory": str(VAR_DIR / "mail")},
+            "OPTIONS": {"directory": env.str("ICSAT_MAIL_DIR", default=str(VAR_DIR / "mail"))},
         }
     }
 
@@ -216,6 +216,18 @@ CELERY_BEAT_SCHEDULE = {
         "task": "requests_app.tasks.close_resolved_tickets",
         "schedule": 15 * 60,
     },
+    "dispatch-due-invitations": {
+        "task": "surveys.tasks.dispatch_due_invitations",
+        "schedule": 60,
+    },
+    "send-survey-reminders": {
+        "task": "surveys.tasks.send_survey_reminders",
+        "schedule": 15 * 60,
+    },
+    "expire-invitations": {
+        "task": "surveys.tasks.expire_invitations",
+        "schedule": 15 * 60,
+    },
 }
 
 # --- Security ---------------------------------------------------------------
@@ -254,3 +266,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- Survey pipeline ----------------------------------------------------------
+ICSAT_SURVEY_MAX_ATTEMPTS = env.int("ICSAT_SURVEY_MAX_ATTEMPTS", default=6)
+# A send claimed longer ago than this belongs to a worker that died: send again.
+ICSAT_SURVEY_LEASE_SECONDS = env.int("ICSAT_SURVEY_LEASE_SECONDS", default=300)
+ICSAT_SURVEY_BACKOFF_SECONDS = env.int("ICSAT_SURVEY_BACKOFF_SECONDS", default=60)

@@ -5,3 +5,12 @@ from django.utils.translation import gettext_lazy as _
 class SurveysConfig(AppConfig):
     name = "surveys"
     verbose_name = _("Surveys")
+
+    def ready(self):
+        # requests_app exposes hooks so that it never imports surveys.
+        from requests_app import hooks
+
+        from .services import invitations
+
+        hooks.on_ticket_resolved(invitations.invitation_create_for_resolved)
+        hooks.on_ticket_reopened(invitations.invitations_cancel_for_reopened)

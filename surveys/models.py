@@ -24,15 +24,14 @@ class Survey(models.Model):
     request_types = models.ManyToManyField(
         RequestType, blank=True, related_name="surveys", verbose_name=_("request types")
     )
-    delay_minutes = models.PositiveIntegerField(
-        _("delay after resolve (minutes)"), default=60
-    )
+    delay_minutes = models.PositiveIntegerField(_("delay after resolve (minutes)"), default=60)
     reminder_hours = models.PositiveIntegerField(
         _("reminder after (hours)"), default=48, help_text=_("0 sends no reminder.")
     )
     expires_days = models.PositiveIntegerField(_("expires after (days)"), default=14)
     min_days_between = models.PositiveIntegerField(
-        _("at most one survey per person every (days)"), default=14,
+        _("at most one survey per person every (days)"),
+        default=14,
         help_text=_("0 asks after every resolved request."),
     )
     sample_percent = models.PositiveSmallIntegerField(
@@ -77,7 +76,8 @@ class SurveyVersion(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["survey", "number"], name="surveyversion_unique"),
             models.UniqueConstraint(
-                fields=["survey"], condition=Q(is_current=True),
+                fields=["survey"],
+                condition=Q(is_current=True),
                 name="surveyversion_one_current",
             ),
         ]
@@ -140,9 +140,7 @@ class Invitation(models.Model):
 
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="invitations")
     survey = models.ForeignKey(Survey, on_delete=models.PROTECT, related_name="invitations")
-    version = models.ForeignKey(
-        SurveyVersion, on_delete=models.PROTECT, related_name="invitations"
-    )
+    version = models.ForeignKey(SurveyVersion, on_delete=models.PROTECT, related_name="invitations")
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="survey_invitations"
     )
@@ -152,7 +150,9 @@ class Invitation(models.Model):
     agent = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
+    # Only hashes of the e-mailed tokens are kept; the reminder carries a token of its own.
     token_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    reminder_token_hash = models.CharField(max_length=64, blank=True, db_index=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     send_after = models.DateTimeField()
     claimed_at = models.DateTimeField(null=True, blank=True)

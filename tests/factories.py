@@ -149,3 +149,37 @@ def upload(name="report.pdf", content=PDF_BYTES, content_type="application/pdf")
 def upload_pair(name="report.pdf", content=PDF_BYTES):
     uploaded = upload(name, content)
     return uploaded, check_upload(uploaded)
+
+
+DEFAULT_QUESTIONS = [
+    {"kind": "csat_1_5", "text": "How satisfied are you?", "required": True, "is_headline": True},
+    {"kind": "yes_no", "text": "Was it solved the first time?", "required": False},
+    {"kind": "choice", "text": "What mattered most?", "choices": ["Speed", "Kindness", "Result"]},
+    {"kind": "text", "text": "Anything else?"},
+]
+
+
+def survey(*, questions=None, **fields):
+    """A survey through the editor service (so it has its first version)."""
+    from surveys.services.editor import survey_save
+
+    defaults = {
+        "name": "After resolve",
+        "is_default": True,
+        "delay_minutes": 0,
+        "reminder_hours": 48,
+        "expires_days": 14,
+        "min_days_between": 0,
+        "sample_percent": 100,
+        "anonymous": False,
+    }
+    departments = fields.pop("departments", ())
+    request_types = fields.pop("request_types", ())
+    return survey_save(
+        actor=hr_admin(),
+        departments=departments,
+        request_types=request_types,
+        intro="Two minutes of your time.",
+        questions=questions or DEFAULT_QUESTIONS,
+        **{**defaults, **fields},
+    )

@@ -482,3 +482,17 @@ def tickets_close_resolved(*, now=None) -> int:
                 )
                 closed += 1
     return closed
+
+
+def ticket_log_event(
+    *, ticket_id: int, body: str, data: dict | None = None, internal: bool = True, actor=None
+) -> TicketEvent:
+    """Record what another app did about a ticket on its audit trail; changes no state."""
+    return TicketEvent.objects.create(
+        ticket_id=ticket_id,
+        actor=actor,
+        kind=TicketEvent.Kind.SURVEY,
+        body=body,
+        is_internal=internal,
+        data=data or {},
+    )

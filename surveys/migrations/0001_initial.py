@@ -44,6 +44,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('token_hash', models.CharField(blank=True, db_index=True, max_length=64)),
+                ('reminder_token_hash', models.CharField(blank=True, db_index=True, max_length=64)),
                 ('status', models.CharField(choices=[('pending', 'Waiting to be sent'), ('sending', 'Being sent'), ('sent', 'Sent'), ('reminded', 'Reminded'), ('answered', 'Answered'), ('expired', 'Expired'), ('cancelled', 'Cancelled'), ('failed', 'Failed')], default='pending', max_length=10)),
                 ('send_after', models.DateTimeField()),
                 ('claimed_at', models.DateTimeField(blank=True, null=True)),

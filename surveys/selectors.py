@@ -1,0 +1,137 @@
+"""Reads of the survey app, each scoped and with a fixed number of queries."""
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from requests_app.models import Ticket
+
+from .models import Invitation, Notification, Question, Survey, SurveyVersion
+from .tokens import hash_token, looks_like_token
+
+
+def survey_for_ticket(ticket: Ticket) -> tuple[Survey | None, str]:
+    """The most specific active survey for a resolved ticket, or None and why not.
+
+    A survey for the ticket's request type beats one for its department, which
+    beats the default survey.
+    """
+    if ticket.kind == Ticket.Kind.HANDOFF:
+        return None, "handoff"
+    if ticket.request_type_id and ticket.request_type.survey_opt_out:
+        return None, "opted_out"
+    active = Survey.objects.filter(is_active=True, versions__is_current=True)
+    candidates = []
+    if ticket.request_type_id:
+        candidates.append(active.filter(request_types=ticket.request_type_id))
+    candidates.append(
+        active.filter(departments=ticket.department_id)
+        .annotate(n_types=Count("request_types"))
+        .filter(n_types=0)
+    )
+    candidates.append(active.filter(is_default=True))
+    for queryset in candidates:
+        survey = queryset.order_by("-updated_at", "-pk").first()
+        if survey is not None:
+            return survey, ""
+    return None, "no_survey"
+
+
+def current_version(survey: Survey) -> SurveyVersion:
+    return survey.versions.get(is_current=True)
+
+
+def version_questions(version: SurveyVersion) -> list[Question]:
+    return list(version.questions.order_by("position", "pk"))
+
+
+def invitation_by_token(token: str) -> Invitation:
+    """The invitation a link's token belongs to; 404 for anything malformed or unknown."""
+    if not looks_like_token(token):
+        raise Http404
+    digest = hash_token(token)
+    invitation = (
+        Invitation.objects.select_related(
+            "ticket__department", "ticket__request_type", "version__survey", "recipient"
+        )
+        .filter(Q(token_hash=digest) | Q(reminder_token_hash=digest))
+        .first()
+    )
+    if invitation is None:
+        raise Http404
+    return invitation
+
+
+def invitation_for_recipient(user, invitation_id: int) -> Invitation:
+    invitation = (
+        Invitation.objects.select_related(
+            "ticket__department", "ticket__request_type", "version__survey", "recipient"
+        )
+        .filter(pk=invitation_id, recipient=user)
+        .first()
+    )
+    if invitation is None:
+        raise Http404
+    return invitation
+
+
+def invitation_is_answerable(invitation: Invitation, *, now=None) -> bool:
+    now = now or timezone.now()
+    return invitation.status in (Invitation.Status.SENDING, *Invitation.ANSWERABLE_STATUSES) and (
+        invitation.expires_at is None or invitation.expires_at > now
+    )
+
+
+def invitations_waiting_for(user) -> QuerySet[Invitation]:
+    """Surveys the person can still answer in the app, newest first."""
+    now = timezone.now()
+    return (
+        Invitation.objects.filter(
+            recipient=user, status__in=Invitation.ANSWERABLE_STATUSES, expires_at__gt=now
+        )
+        .select_related("ticket", "ticket__department")
+        .order_by("-sent_at")
+    )
+
+
+def unread_notifications(user) -> QuerySet[Notification]:
+    return Notification.objects.filter(user=user, read_at__isnull=True).select_related("ticket")
+
+
+def surveys_overview() -> QuerySet[Survey]:
+    """Every survey with its current version number and counts; one query."""
+    return Survey.objects.annotate(
+        version_count=Count("versions", distinct=True),
+        invitation_count=Count("invitations", distinct=True),
+        answered_count=Count(
+            "invitations", filter=Q(invitations__status=Invitation.Status.ANSWERED), distinct=True
+        ),
+    ).order_by("-is_active", "name")
+
+
+def survey_get(survey_id: int) -> Survey:
+    survey = (
+        Survey.objects.filter(pk=survey_id).prefetch_related("departments", "request_types").first()
+    )
+    if survey is None:
+        raise Http404
+    return survey
+
+
+def invitations_needing_attention(*, limit: int = 100) -> QuerySet[Invitation]:
+    """Failed sends and sends still being retried, for HR admins to watch."""
+    return (
+        Invitation.objects.filter(
+            Q(status=Invitation.Status.FAILED)
+            | Q(attempts__gt=0, status__in=[Invitation.Status.PENDING, Invitation.Status.SENDING])
+        )
+        .select_related("ticket", "survey", "recipient")
+        .order_by("-created_at")[:limit]
+    )
+
+
+def invitation_status_counts() -> dict[str, int]:
+    rows = Invitation.objects.values("status").annotate(n=Count("pk"))
+    counts = dict.fromkeys(Invitation.Status.values, 0)
+    counts.update({row["status"]: row["n"] for row in rows})
+    return counts

@@ -1,0 +1,131 @@
+"""HR admins configure surveys; answered questions are never changed under their answers."""
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from ..exceptions import SurveyConfigError
+from ..models import Question, Response, Survey, SurveyVersion
+from ..permissions import can_configure_surveys
+from ..selectors import current_version
+
+QUESTION_KEYS = ("kind", "text", "choices", "required", "is_headline")
+
+
+def _require_admin(actor) -> None:
+    if not can_configure_surveys(actor):
+        raise SurveyConfigError(_("Only HR admins configure surveys."))
+
+
+def validate_questions(questions: list[dict]) -> None:
+    """Exactly one headline, a 1–5 or 0–10 question; choices need options."""
+    if not questions:
+        raise SurveyConfigError(_("A survey needs at least one question."))
+    headlines = [q for q in questions if q.get("is_headline")]
+    if len(headlines) != 1:
+        raise SurveyConfigError(_("Mark exactly one question as the headline."))
+    if headlines[0]["kind"] not in Question.HEADLINE_KINDS:
+        raise SurveyConfigError(
+            _("The headline must be a 1–5 satisfaction or a 0–10 recommend question.")
+        )
+    for question in questions:
+        if question["kind"] == Question.Kind.CHOICE and len(question.get("choices") or []) < 2:
+            raise SurveyConfigError(
+                _("“%(text)s” needs at least two options.") % {"text": question["text"]}
+            )
+
+
+@transaction.atomic
+def survey_save(
+    *,
+    actor,
+    survey: Survey | None = None,
+    departments=(),
+    request_types=(),
+    intro=None,
+    questions: list[dict] | None = None,
+    **fields,
+) -> Survey:
+    """Create or update a survey's settings and targeting; a new survey gets its first version.
+
+    Making a survey the default takes that role from any other survey.
+    """
+    _require_admin(actor)
+    creating = survey is None
+    survey = survey or Survey()
+    for name, value in fields.items():
+        setattr(survey, name, value)
+    survey.save()
+    survey.departments.set(departments)
+    survey.request_types.set(request_types)
+    if survey.is_default:
+        Survey.objects.filter(is_default=True).exclude(pk=survey.pk).update(is_default=False)
+    if creating:
+        validate_questions(questions or [])
+        version = SurveyVersion.objects.create(survey=survey, number=1, intro=intro or "")
+        _create_questions(version, questions or [])
+    elif questions is not None or intro is not None:
+        survey_set_questions(actor=actor, survey=survey, intro=intro, questions=questions)
+    return survey
+
+
+def _create_questions(version: SurveyVersion, questions: list[dict]) -> None:
+    Question.objects.bulk_create(
+        Question(version=version, position=i, **{k: q.get(k) or _default(k) for k in QUESTION_KEYS})
+        for i, q in enumerate(questions)
+    )
+
+
+def _default(key):
+    return [] if key == "choices" else (False if key in ("required", "is_headline") else "")
+
+
+def _spec(version: SurveyVersion) -> list[dict]:
+    return [
+        {k: getattr(q, k) for k in QUESTION_KEYS}
+        for q in version.questions.order_by("position", "pk")
+    ]
+
+
+def _normalise(questions: list[dict]) -> list[dict]:
+    return [{k: q.get(k) or _default(k) for k in QUESTION_KEYS} for q in questions]
+
+
+@transaction.atomic
+def survey_set_questions(
+    *, actor, survey: Survey, questions: list[dict] | None, intro: str | None = None
+) -> SurveyVersion:
+    """Replace the intro and questions; a version with answers is kept and a new one made.
+
+    Returns the current version. Unchanged input changes nothing.
+    """
+    _require_admin(actor)
+    version = SurveyVersion.objects.select_for_update().filter(survey=survey, is_current=True).get()
+    new_questions = _normalise(questions) if questions is not None else _spec(version)
+    new_intro = intro if intro is not None else version.intro
+    validate_questions(new_questions)
+    if new_questions == _spec(version) and new_intro == version.intro:
+        return version
+    if Response.objects.filter(version=version).exists():
+        version.is_current = False
+        version.save(update_fields=["is_current"])
+        version = SurveyVersion.objects.create(
+            survey=survey, number=version.number + 1, intro=new_intro
+        )
+    else:
+        # Nobody answered yet: edit in place, and let open answer forms notice.
+        version.questions.all().delete()
+        version.intro = new_intro
+        version.revision += 1
+        version.save(update_fields=["intro", "revision"])
+    _create_questions(version, new_questions)
+    return version
+
+
+def survey_move_question(*, actor, survey: Survey, index: int, offset: int) -> SurveyVersion:
+    """Move the question at ``index`` up (-1) or down (+1)."""
+    questions = _spec(current_version(survey))
+    target = index + offset
+    if not (0 <= index < len(questions) and 0 <= target < len(questions)):
+        return current_version(survey)
+    questions[index], questions[target] = questions[target], questions[index]
+    return survey_set_questions(actor=actor, survey=survey, questions=questions)

@@ -1,0 +1,230 @@
+"""Answering a survey and closing the loop on a low score."""
+
+import logging
+from functools import partial
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from requests_app.exceptions import TicketError
+from requests_app.models import Membership, Ticket
+from requests_app.services.tickets import can_still_reopen, ticket_log_event, ticket_reopen
+
+from ..exceptions import AlreadyAnswered, InvalidAnswer, SurveyChanged, SurveyClosed, SurveyError
+from ..models import Answer, Invitation, Notification, Question, Response
+from ..selectors import invitation_is_answerable
+
+logger = logging.getLogger(__name__)
+Kind = Question.Kind
+
+
+def is_low_score(kind: str, score: int | None) -> bool:
+    """1–2 of 5, or a detractor's 0–6 of 10."""
+    if score is None:
+        return False
+    return score <= 2 if kind == Kind.CSAT else score <= 6
+
+
+def clean_answers(questions: list[Question], raw: dict[int, str]) -> dict[int, tuple]:
+    """{question id: (number, text)} from submitted strings; InvalidAnswer lists what is wrong."""
+    cleaned, errors = {}, {}
+    for question in questions:
+        value = (raw.get(question.pk) or "").strip()
+        if not value:
+            if question.required:
+                errors[question.pk] = _("Please answer this question.")
+            continue
+        if question.kind in (Kind.CSAT, Kind.NPS):
+            if not value.isdigit() or int(value) not in question.scale:
+                errors[question.pk] = _("Choose one of the offered values.")
+                continue
+            cleaned[question.pk] = (int(value), "")
+        elif question.kind == Kind.YES_NO:
+            if value not in ("yes", "no"):
+                errors[question.pk] = _("Choose yes or no.")
+                continue
+            cleaned[question.pk] = (1 if value == "yes" else 0, "")
+        elif question.kind == Kind.CHOICE:
+            if value not in question.choices:
+                errors[question.pk] = _("Choose one of the offered options.")
+                continue
+            cleaned[question.pk] = (None, value)
+        else:
+            cleaned[question.pk] = (None, value[:5000])
+    if errors:
+        raise InvalidAnswer(errors)
+    return cleaned
+
+
+@transaction.atomic
+def response_submit(
+    *, invitation_id: int, raw_answers: dict[int, str], revision: int | None
+) -> Response:
+    """Store a recipient's answers once; a low headline score alerts the department's leads.
+
+    A second submit raises AlreadyAnswered and leaves the stored answer untouched.
+    """
+    invitation = (
+        Invitation.objects.select_for_update()
+        .select_related("version__survey", "ticket__request_type", "ticket__department")
+        .get(pk=invitation_id)
+    )
+    if invitation.status == Invitation.Status.ANSWERED:
+        raise AlreadyAnswered()
+    if not invitation_is_answerable(invitation):
+        raise SurveyClosed()
+    version = invitation.version
+    if revision is not None and revision != version.revision:
+        raise SurveyChanged()
+    questions = list(version.questions.order_by("position", "pk"))
+    cleaned = clean_answers(questions, raw_answers)
+    headline = next((q for q in questions if q.is_headline), None)
+    ticket = invitation.ticket
+    headline_score = cleaned.get(headline.pk, (None, ""))[0] if headline else None
+    comment = next(
+        (cleaned[q.pk][1] for q in questions if q.kind == Kind.TEXT and q.pk in cleaned), ""
+    )
+    resolved_at = ticket.resolved_at
+    try:
+        with transaction.atomic():
+            response = Response.objects.create(
+                invitation=invitation,
+                version=version,
+                headline_kind=headline.kind if headline else Kind.CSAT,
+                headline_score=headline_score,
+                comment=comment,
+                anonymous=version.survey.anonymous,
+                department_id=invitation.department_id,
+                request_type_id=ticket.request_type_id,
+                agent_id=invitation.agent_id,
+                customer_department_id=ticket.customer_department_id,
+                resolution_seconds=(
+                    int((resolved_at - ticket.created_at).total_seconds()) if resolved_at else None
+                ),
+                sla_met=(resolved_at <= ticket.due_at) if resolved_at and ticket.due_at else None,
+                reopened=ticket.reopen_count > 0,
+            )
+    except IntegrityError:
+        raise AlreadyAnswered() from None
+    Answer.objects.bulk_create(
+        Answer(response=response, question_id=pk, number=number, text=text)
+        for pk, (number, text) in cleaned.items()
+    )
+    now = timezone.now()
+    Invitation.objects.filter(pk=invitation.pk).update(
+        status=Invitation.Status.ANSWERED, answered_at=now
+    )
+    if not version.survey.anonymous:
+        ticket_log_event(
+            ticket_id=ticket.pk,
+            body=_("The requester answered the satisfaction survey: %(score)s.")
+            % {"score": _score_text(response)}
+            + (f"\n\n{comment}" if comment else ""),
+            data={"response": response.pk, "score": headline_score},
+        )
+    if is_low_score(response.headline_kind, headline_score):
+        _alert_leads(invitation, response)
+    return response
+
+
+def _score_text(response: Response) -> str:
+    if response.headline_score is None:
+        return _("no score given")
+    top = 5 if response.headline_kind == Kind.CSAT else 10
+    return f"{response.headline_score}/{top}"
+
+
+def _alert_leads(invitation: Invitation, response: Response) -> None:
+    """In-app notification now, e-mail after commit; anonymous answers name no one."""
+    ticket = invitation.ticket
+    anonymous = response.anonymous
+    leads = list(
+        Membership.objects.filter(
+            department_id=invitation.department_id, role=Membership.Role.LEAD
+        ).select_related("user__employee")
+    )
+    text = (
+        _("A low satisfaction score (%(score)s) was given to %(department)s.")
+        % {"score": _score_text(response), "department": ticket.department.name}
+        if anonymous
+        else _("%(reference)s got a low satisfaction score (%(score)s).")
+        % {"reference": ticket.reference, "score": _score_text(response)}
+    )
+    Notification.objects.bulk_create(
+        Notification(user=m.user, ticket=None if anonymous else ticket, text=text[:300])
+        for m in leads
+    )
+    transaction.on_commit(
+        partial(_mail_leads, [m.user_id for m in leads], response.pk), robust=True
+    )
+
+
+def _mail_leads(user_ids: list[int], response_id: int) -> None:
+    from django.contrib.auth import get_user_model
+
+    response = Response.objects.select_related("invitation__ticket__department").get(pk=response_id)
+    ticket = response.invitation.ticket
+    url = settings.ICSAT_BASE_URL + reverse(
+        "requests_app:ticket_detail", kwargs={"reference": ticket.reference}
+    )
+    for user in get_user_model().objects.filter(pk__in=user_ids).select_related("employee"):
+        if not user.email:
+            continue
+        employee = getattr(user, "employee", None)
+        with translation.override(employee.language if employee else settings.LANGUAGE_CODE):
+            context = {
+                "response": response,
+                "ticket": ticket,
+                "url": url,
+                "score": _score_text(response),
+                "anonymous": response.anonymous,
+            }
+            subject = " ".join(
+                render_to_string("email/survey_low_score_subject.txt", context).split()
+            )
+            message = EmailMultiAlternatives(
+                subject=subject,
+                body=render_to_string("email/survey_low_score.txt", context),
+                to=[user.email],
+            )
+            message.attach_alternative(
+                render_to_string("email/survey_low_score.html", context), "text/html"
+            )
+        try:
+            message.send()
+        except Exception:
+            logger.exception("Low-score alert to user %s not sent", user.pk)
+
+
+def can_reopen_from_survey(invitation: Invitation) -> bool:
+    ticket = invitation.ticket
+    return ticket.status == Ticket.Status.RESOLVED and can_still_reopen(ticket)
+
+
+def reopen_from_survey(*, invitation_id: int, reason: str = "") -> Ticket:
+    """The thank-you page's one click: the requester reopens the request they rated."""
+    invitation = Invitation.objects.select_related("ticket__department", "recipient").get(
+        pk=invitation_id
+    )
+    if invitation.status != Invitation.Status.ANSWERED:
+        raise SurveyError(_("Answer the survey first."))
+    try:
+        return ticket_reopen(
+            ticket_id=invitation.ticket_id,
+            actor=invitation.recipient,
+            reason=reason or _("Reopened from the satisfaction survey: the problem is not solved."),
+        )
+    except TicketError as error:
+        raise SurveyError(error.message) from error
+
+
+def notifications_mark_read(*, user, notification_ids=None) -> int:
+    qs = Notification.objects.filter(user=user, read_at__isnull=True)
+    if notification_ids is not None:
+        qs = qs.filter(pk__in=notification_ids)
+    return qs.update(read_at=timezone.now())

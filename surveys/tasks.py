@@ -1,0 +1,25 @@
+"""Celery tasks: each takes ids, calls one service and is safe to run twice."""
+
+from celery import shared_task
+
+from .services import invitations
+
+
+@shared_task
+def send_invitation(invitation_id: int) -> bool:
+    return invitations.invitation_send(invitation_id=invitation_id)
+
+
+@shared_task
+def dispatch_due_invitations() -> int:
+    return invitations.invitations_dispatch_due()
+
+
+@shared_task
+def send_survey_reminders() -> int:
+    return invitations.invitations_send_reminders()
+
+
+@shared_task
+def expire_invitations() -> int:
+    return invitations.invitations_expire()

@@ -1,0 +1,263 @@
+"""The survey pipeline on the default database: invite on resolve, send once, remind, expire."""
+
+import random
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.core import mail
+from django.utils import timezone
+
+from requests_app.models import Ticket, TicketEvent
+from requests_app.services import tickets as ticket_svc
+from surveys.models import Invitation
+from surveys.services import invitations as svc
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+Status = Invitation.Status
+
+
+@pytest.fixture
+def resolve(request_type, it_agent):
+    def _resolve(requester=None, rtype=None, actor=None):
+        ticket = factories.make_ticket(
+            requester=requester or factories.employee(), request_type=rtype or request_type
+        )
+        return ticket_svc.ticket_resolve(ticket_id=ticket.pk, actor=actor or it_agent, note="Fixed")
+
+    return _resolve
+
+
+def test_resolve_creates_pending_invitation_for_requester(resolve, it_agent):
+    factories.survey(delay_minutes=30)
+    ticket = resolve()
+    invitation = Invitation.objects.get(ticket=ticket)
+    assert invitation.status == Status.PENDING
+    assert invitation.recipient == ticket.requester
+    assert invitation.agent == it_agent
+    assert invitation.department == ticket.department
+    assert timedelta(minutes=29) < invitation.send_after - timezone.now() <= timedelta(minutes=30)
+    assert invitation.token_hash == ""
+
+
+def test_resolve_without_survey_records_why(resolve):
+    ticket = resolve()
+    assert not Invitation.objects.exists()
+    event = ticket.events.get(kind=TicketEvent.Kind.SURVEY)
+    assert event.is_internal
+    assert event.data["reason"] == "no_survey"
+
+
+def test_request_type_opt_out_records_why(resolve, request_type):
+    factories.survey()
+    request_type.survey_opt_out = True
+    request_type.save()
+    ticket = resolve()
+    assert not Invitation.objects.exists()
+    assert ticket.events.get(kind=TicketEvent.Kind.SURVEY).data["reason"] == "opted_out"
+
+
+def test_most_specific_survey_applies(resolve, request_type, department):
+    factories.survey(name="Default")
+    factories.survey(name="IT", is_default=False, departments=[department])
+    factories.survey(name="Access", is_default=False, request_types=[request_type])
+    other_type = factories.RequestTypeFactory(department=department)
+    assert Invitation.objects.get(ticket=resolve()).survey.name == "Access"
+    assert Invitation.objects.get(ticket=resolve(rtype=other_type)).survey.name == "IT"
+    elsewhere = factories.RequestTypeFactory()
+    outsider = factories.agent(elsewhere.department)
+    ticket = resolve(rtype=elsewhere, actor=outsider)
+    assert Invitation.objects.get(ticket=ticket).survey.name == "Default"
+
+
+def test_inactive_survey_does_not_apply(resolve):
+    factories.survey(is_active=False)
+    resolve()
+    assert not Invitation.objects.exists()
+
+
+def test_throttling_one_survey_per_person_per_period(resolve):
+    factories.survey(min_days_between=7)
+    person = factories.employee()
+    first = resolve(requester=person)
+    second = resolve(requester=person)
+    assert Invitation.objects.filter(ticket=first).exists()
+    assert not Invitation.objects.filter(ticket=second).exists()
+    assert second.events.get(kind=TicketEvent.Kind.SURVEY).data["reason"] == "throttled"
+    with time_machine.travel(timezone.now() + timedelta(days=8)):
+        third = resolve(requester=person)
+    assert Invitation.objects.filter(ticket=third).exists()
+
+
+def test_sampling_share_over_1000_resolves(monkeypatch, request_type, it_agent):
+    """30 % sample with a seeded generator: the share lands within ±4 points (≈3 sd)."""
+    factories.survey(sample_percent=30)
+    monkeypatch.setattr(svc, "sample_rng", random.Random(20261125))
+    requester = factories.employee()
+    for _ in range(1000):
+        ticket = ticket_svc.ticket_create(requester=requester, request_type=request_type, title="x")
+        ticket_svc.ticket_resolve(ticket_id=ticket.pk, actor=it_agent, note="ok")
+    share = Invitation.objects.count() / 1000
+    assert 0.26 <= share <= 0.34
+    not_sampled = TicketEvent.objects.filter(
+        kind=TicketEvent.Kind.SURVEY, data__reason="not_sampled"
+    ).count()
+    assert not_sampled + Invitation.objects.count() == 1000
+
+
+def test_reopen_cancels_open_invitation_and_next_resolve_makes_one(resolve, it_agent):
+    factories.survey()
+    ticket = resolve()
+    ticket_svc.ticket_reopen(ticket_id=ticket.pk, actor=ticket.requester, reason="again")
+    assert Invitation.objects.get(ticket=ticket).status == Status.CANCELLED
+    ticket_svc.ticket_resolve(ticket_id=ticket.pk, actor=it_agent, note="Really fixed")
+    statuses = sorted(Invitation.objects.filter(ticket=ticket).values_list("status", flat=True))
+    assert statuses == [Status.CANCELLED, Status.PENDING]
+
+
+def test_send_after_delay_exactly_once(resolve):
+    factories.survey(delay_minutes=60)
+    ticket = resolve()
+    invitation = Invitation.objects.get(ticket=ticket)
+    assert svc.invitation_send(invitation_id=invitation.pk) is False  # not due yet
+    assert mail.outbox == []
+    with time_machine.travel(timezone.now() + timedelta(minutes=61)):
+        assert svc.invitation_send(invitation_id=invitation.pk) is True
+        assert svc.invitation_send(invitation_id=invitation.pk) is False
+        assert svc.invitations_dispatch_due() == 0
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == [ticket.requester.email]
+    assert ticket.reference in message.subject
+    assert "http://testserver/s/" in message.body
+    invitation.refresh_from_db()
+    assert invitation.status == Status.SENT
+    assert len(invitation.token_hash) == 64
+    assert invitation.token_hash not in message.body
+
+
+def test_dispatcher_sends_what_was_never_enqueued(resolve):
+    factories.survey()
+    tickets = [resolve() for _ in range(3)]
+    assert svc.invitations_dispatch_due() == 3
+    assert svc.invitations_dispatch_due() == 0
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(t.requester.email for t in tickets)
+
+
+def test_smtp_failure_retries_with_backoff_then_fails(resolve, monkeypatch, settings):
+    settings.ICSAT_SURVEY_MAX_ATTEMPTS = 3
+    settings.ICSAT_SURVEY_BACKOFF_SECONDS = 60
+    factories.survey()
+    invitation = Invitation.objects.get(ticket=resolve())
+
+    def refuse(self, *args, **kwargs):
+        raise ConnectionRefusedError("SMTP server down")
+
+    monkeypatch.setattr("django.core.mail.EmailMultiAlternatives.send", refuse)
+    assert svc.invitation_send(invitation_id=invitation.pk) is False
+    invitation.refresh_from_db()
+    assert (invitation.status, invitation.attempts) == (Status.PENDING, 1)
+    assert "SMTP server down" in invitation.last_error
+    assert svc.invitations_dispatch_due() == 0  # backing off: not due for a minute
+    with time_machine.travel(timezone.now() + timedelta(seconds=61)):
+        svc.invitations_dispatch_due()
+    invitation.refresh_from_db()
+    assert invitation.attempts == 2
+    with time_machine.travel(timezone.now() + timedelta(seconds=200)):
+        svc.invitations_dispatch_due()
+    invitation.refresh_from_db()
+    assert (invitation.status, invitation.attempts) == (Status.FAILED, 3)
+    monkeypatch.undo()
+    assert svc.invitation_retry(invitation_id=invitation.pk) is True
+    assert svc.invitations_dispatch_due() == 1
+    invitation.refresh_from_db()
+    assert invitation.status == Status.SENT
+
+
+def test_stale_sending_claim_is_sent_again(resolve, settings):
+    """A worker that died mid-send leaves 'sending'; after the lease the dispatcher sends it."""
+    settings.ICSAT_SURVEY_LEASE_SECONDS = 300
+    factories.survey()
+    invitation = Invitation.objects.get(ticket=resolve())
+    Invitation.objects.filter(pk=invitation.pk).update(
+        status=Status.SENDING, claimed_at=timezone.now(), attempts=1
+    )
+    assert svc.invitations_dispatch_due() == 0
+    with time_machine.travel(timezone.now() + timedelta(seconds=301)):
+        assert svc.invitations_dispatch_due() == 1
+    assert len(mail.outbox) == 1
+
+
+def test_reminder_once_with_working_link_then_expiry(resolve):
+    factories.survey(reminder_hours=48, expires_days=7)
+    invitation = Invitation.objects.get(ticket=resolve())
+    svc.invitation_send(invitation_id=invitation.pk)
+    start = timezone.now()
+    with time_machine.travel(start + timedelta(hours=47)):
+        assert svc.invitations_send_reminders() == 0
+    with time_machine.travel(start + timedelta(hours=49)):
+        assert svc.invitations_send_reminders() == 1
+        assert svc.invitations_send_reminders() == 0
+    invitation.refresh_from_db()
+    assert invitation.status == Status.REMINDED
+    assert invitation.reminder_token_hash not in ("", invitation.token_hash)
+    assert len(mail.outbox) == 2
+    assert "only reminder" in mail.outbox[1].body
+    with time_machine.travel(start + timedelta(days=6)):
+        assert svc.invitations_expire() == 0
+    with time_machine.travel(start + timedelta(days=7, minutes=1)):
+        assert svc.invitations_expire() == 1
+        assert svc.invitations_expire() == 0
+    invitation.refresh_from_db()
+    assert invitation.status == Status.EXPIRED
+
+
+def test_no_reminder_when_survey_says_none(resolve):
+    factories.survey(reminder_hours=0)
+    invitation = Invitation.objects.get(ticket=resolve())
+    svc.invitation_send(invitation_id=invitation.pk)
+    with time_machine.travel(timezone.now() + timedelta(days=5)):
+        assert svc.invitations_send_reminders() == 0
+
+
+def test_invitation_in_recipient_language(resolve):
+    factories.survey()
+    norwegian = factories.employee(profile__language="nb")
+    invitation = Invitation.objects.get(ticket=resolve(requester=norwegian))
+    svc.invitation_send(invitation_id=invitation.pk)
+    assert "ICSAT" not in mail.outbox[0].subject
+    from django.utils import translation
+
+    with translation.override("nb"):
+        from django.utils.translation import gettext
+
+        expected = gettext("Answer the survey")
+    assert expected in mail.outbox[0].body
+
+
+def test_handoffs_are_not_surveyed(requester):
+    factories.survey()
+    colleague = factories.employee()
+    ticket = ticket_svc.handoff_create(
+        requester=requester, colleague=colleague, title="x", message="y"
+    )
+    ticket_svc.ticket_resolve(ticket_id=ticket.pk, actor=colleague, note="Got it")
+    assert not Invitation.objects.exists()
+    assert (
+        Ticket.objects.get(pk=ticket.pk).events.get(kind=TicketEvent.Kind.SURVEY).data["reason"]
+        == "handoff"
+    )
+
+
+def test_tasks_are_thin_and_safe_twice(resolve):
+    from surveys import tasks
+
+    factories.survey()
+    invitation = Invitation.objects.get(ticket=resolve())
+    assert tasks.send_invitation(invitation.pk) is True
+    assert tasks.send_invitation(invitation.pk) is False
+    assert tasks.dispatch_due_invitations() == 0
+    assert tasks.send_survey_reminders() == 0
+    assert tasks.expire_invitations() == 0
+    assert len(mail.outbox) == 1
