@@ -135,3 +135,11 @@ def invitation_status_counts() -> dict[str, int]:
     counts = dict.fromkeys(Invitation.Status.values, 0)
     counts.update({row["status"]: row["n"] for row in rows})
     return counts
+
+
+def recent_notifications(user, *, limit: int = 50) -> list[Notification]:
+    return list(
+        Notification.objects.filter(user=user)
+        .select_related("ticket")
+        .order_by("-created_at")[:limit]
+    )
