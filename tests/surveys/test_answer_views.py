@@ -115,7 +115,7 @@ def test_expired_link_is_410(client, sent):
     import time_machine
     from django.utils import timezone
 
-    invitation, token = sent(expires_days=3)
+    _invitation, token = sent(expires_days=3)
     with time_machine.travel(timezone.now() + timedelta(days=4)):
         response = client.get(reverse("surveys:answer", args=[token]))
     assert response.status_code == 410
