@@ -14,6 +14,7 @@ from uuid import UUID
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from .. import hooks, permissions
 from ..exceptions import InvalidTransition, NotAllowed, StaleTicket, TicketError
@@ -395,9 +396,14 @@ def ticket_reopen(*, ticket_id: int, actor, reason: str) -> Ticket:
             return ticket  # the same reopen, submitted twice
         raise InvalidTransition(_("Only a resolved request can be reopened."))
     if not can_still_reopen(ticket):
+        days = ticket.department.reopen_days
         raise InvalidTransition(
-            _("The reopen window of %(days)s days has passed; please file a new request.")
-            % {"days": ticket.department.reopen_days}
+            ngettext(
+                "The reopen window of %(days)s day has passed; please file a new request.",
+                "The reopen window of %(days)s days has passed; please file a new request.",
+                days,
+            )
+            % {"days": days}
         )
     if not reason.strip():
         raise TicketError(_("Say why the request needs more work."))

@@ -9,3 +9,14 @@ def person(user, empty=""):
     if user is None or user == "":
         return empty
     return user.get_full_name() or user.username
+
+
+@register.filter
+def status_label(code: str) -> str:
+    """The translated name of a ticket status code, e.g. 'waiting' → 'Waiting on requester'."""
+    from requests_app.models import Ticket
+
+    try:
+        return Ticket.Status(code).label
+    except ValueError:
+        return code
