@@ -100,13 +100,24 @@ def unread_notifications(user) -> QuerySet[Notification]:
 
 def surveys_overview() -> QuerySet[Survey]:
     """Every survey with its current version number and counts; one query."""
-    return Survey.objects.annotate(
-        version_count=Count("versions", distinct=True),
-        invitation_count=Count("invitations", distinct=True),
-        answered_count=Count(
-            "invitations", filter=Q(invitations__status=Invitation.Status.ANSWERED), distinct=True
-        ),
-    ).order_by("-is_active", "name")
+    return (
+        Survey.objects.prefetch_related("departments", "request_types__department")
+        .annotate(
+            version_count=Count("versions", distinct=True),
+            invitation_count=Count("invitations", distinct=True),
+            answered_count=Count(
+                "invitations",
+                filter=Q(invitations__status=Invitation.Status.ANSWERED),
+                distinct=True,
+            ),
+        )
+        .order_by("-is_active", "name")
+    )
+
+
+def survey_versions(survey: Survey) -> list[SurveyVersion]:
+    """Every version of a survey, newest first, with how many answers each holds."""
+    return list(survey.versions.annotate(answered=Count("responses")).order_by("-number"))
 
 
 def survey_get(survey_id: int) -> Survey:

@@ -121,9 +121,12 @@ def survey_set_questions(
     return version
 
 
+@transaction.atomic
 def survey_move_question(*, actor, survey: Survey, index: int, offset: int) -> SurveyVersion:
     """Move the question at ``index`` up (-1) or down (+1)."""
-    questions = _spec(current_version(survey))
+    # Lock before reading, so two moves at once cannot lose one of them.
+    version = SurveyVersion.objects.select_for_update().get(survey=survey, is_current=True)
+    questions = _spec(version)
     target = index + offset
     if not (0 <= index < len(questions) and 0 <= target < len(questions)):
         return current_version(survey)
