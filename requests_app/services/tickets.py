@@ -43,7 +43,11 @@ def ensure_transition(ticket: Ticket, *, to: str) -> None:
 
 
 def _lock(ticket_id: int, expected_version: int | None) -> Ticket:
-    ticket = Ticket.objects.select_for_update().select_related("department").get(pk=ticket_id)
+    ticket = (
+        Ticket.objects.select_for_update(of=("self",))
+        .select_related("department")
+        .get(pk=ticket_id)
+    )
     if expected_version is not None and ticket.version != expected_version:
         raise StaleTicket()
     return ticket

@@ -70,7 +70,8 @@ def response_submit(
     A second submit raises AlreadyAnswered and leaves the stored answer untouched.
     """
     invitation = (
-        Invitation.objects.select_for_update()
+        # of=self: PostgreSQL cannot lock the nullable side of the request type's outer join.
+        Invitation.objects.select_for_update(of=("self",))
         .select_related("version__survey", "ticket__request_type", "ticket__department")
         .get(pk=invitation_id)
     )
