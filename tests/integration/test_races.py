@@ -1,0 +1,120 @@
+"""Races on PostgreSQL without a worker: threads in this process, each with its own connection."""
+
+import threading
+from collections import Counter
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core import mail
+from django.db import connection
+from django.utils import timezone
+
+from requests_app.models import Ticket, TicketEvent
+from requests_app.services import tickets as ticket_svc
+from surveys.models import Invitation
+from surveys.selectors import current_version
+from surveys.services import invitations as svc
+from tests import factories
+from tests.integration.conftest import requires_services
+
+# broker: the one resolve that wins publishes its message to the tests' Redis db, not db 0.
+pytestmark = [
+    requires_services,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("broker"),
+]
+Status = Invitation.Status
+
+
+def run_together(count, work):
+    """Start ``count`` threads at the same instant; return their results and errors."""
+    barrier = threading.Barrier(count)
+    lock = threading.Lock()
+    results, errors = [], []
+
+    def target(i):
+        try:
+            barrier.wait()
+            result = work(i)
+            with lock:
+                results.append(result)
+        except Exception as error:
+            with lock:
+                errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=target, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not any(thread.is_alive() for thread in threads), "a thread is still running"
+    return results, errors
+
+
+def test_twenty_threads_resolving_one_ticket_make_one_event_and_one_invitation():
+    factories.survey(delay_minutes=0)
+    request_type = factories.RequestTypeFactory()
+    agents = [factories.agent(request_type.department) for _ in range(4)]
+    ticket = factories.make_ticket(request_type=request_type)
+
+    results, errors = run_together(
+        20,
+        lambda i: (
+            ticket_svc.ticket_resolve(
+                ticket_id=ticket.pk, actor=agents[i % len(agents)], note=f"Fixed by {i}"
+            ).status
+        ),
+    )
+    assert errors == []
+    assert results == ["resolved"] * 20
+    assert ticket.events.filter(kind=TicketEvent.Kind.RESOLVED).count() == 1
+    assert Invitation.objects.filter(ticket=ticket).count() == 1
+
+
+def _five_hundred_due_invitations() -> list:
+    survey = factories.survey(delay_minutes=0)
+    version = current_version(survey)
+    department = factories.DepartmentFactory()
+    people = get_user_model().objects.bulk_create(
+        get_user_model()(username=f"bulk{i}", email=f"bulk{i}@example.com") for i in range(500)
+    )
+    now = timezone.now()
+    tickets = Ticket.objects.bulk_create(
+        Ticket(
+            reference=f"{department.prefix}-{i + 1:06d}",
+            requester=person,
+            department=department,
+            title=f"Bulk {i}",
+            status=Ticket.Status.RESOLVED,
+            resolved_at=now,
+        )
+        for i, person in enumerate(people)
+    )
+    Invitation.objects.bulk_create(
+        Invitation(
+            ticket=ticket,
+            survey=survey,
+            version=version,
+            recipient=ticket.requester,
+            department=department,
+            send_after=now - timedelta(minutes=1),
+            expires_at=now + timedelta(days=14),
+        )
+        for ticket in tickets
+    )
+    return people
+
+
+def test_three_dispatchers_over_five_hundred_due_invitations_send_each_once():
+    people = _five_hundred_due_invitations()
+    mail.outbox = []  # locmem (tests/conftest.py): one outbox shared by every thread
+
+    results, errors = run_together(3, lambda i: svc.invitations_dispatch_due())
+    assert errors == []
+    assert sum(results) == 500
+    sent_to = Counter(message.to[0] for message in mail.outbox)
+    assert sent_to == Counter({person.email: 1 for person in people})
+    assert Invitation.objects.filter(status=Status.SENT, attempts=1).count() == 500
