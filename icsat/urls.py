@@ -1,12 +1,14 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from requests_app.views.account import language_set
+
 from .health import healthz
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("accounts/", include("django.contrib.auth.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", language_set, name="set_language"),
     path("admin/", admin.site.urls),
     path("", include("surveys.urls")),
     path("", include("requests_app.urls")),

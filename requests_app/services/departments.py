@@ -90,3 +90,12 @@ def employee_ensure(user) -> Employee:
     """The profile of a user, created with defaults the first time it is needed."""
     employee, _created = Employee.objects.get_or_create(user=user)
     return employee
+
+
+def employee_set_language(*, user, language: str) -> None:
+    """Remember a person's language, used for pages and for every e-mail they get."""
+    from django.conf import settings
+
+    if language not in dict(settings.LANGUAGES):
+        return
+    Employee.objects.update_or_create(user=user, defaults={"language": language})

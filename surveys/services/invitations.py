@@ -101,7 +101,7 @@ def invitation_create_for_resolved(*, ticket: Ticket, actor, rng=None) -> Invita
     )
     ticket_log_event(
         ticket_id=ticket.pk,
-        body=_("Satisfaction survey “%(survey)s” will be sent %(when)s.")
+        body=_("Satisfaction survey “%(survey)s” will be sent on %(when)s.")
         % {
             "survey": survey.name,
             "when": timezone.localtime(send_after).strftime("%d.%m.%Y %H:%M"),

@@ -610,3 +610,16 @@ def test_anonymous_sees_login_page_in_chosen_language(client):
 def test_password_reset_sends_mail(client, requester):
     client.post(reverse("password_reset"), {"email": requester.email})
     assert len(mail.outbox) == 1 and mail.outbox[0].to == [requester.email]
+
+
+def test_language_switch_remembers_the_persons_language(client, requester):
+    client.force_login(requester)
+    response = client.post(reverse("set_language"), {"language": "nb", "next": "/"})
+    assert response.status_code == 302
+    requester.employee.refresh_from_db()
+    assert requester.employee.language == "nb"
+    page = client.get(reverse("requests_app:my_requests")).content.decode()
+    assert "Mine forespørsler" in page
+    client.post(reverse("set_language"), {"language": "xx", "next": "/"})
+    requester.employee.refresh_from_db()
+    assert requester.employee.language == "nb"
