@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "requests_app",
     "surveys",
+    "icsat",  # the project itself: demo data that spans both apps
 ]
 
 MIDDLEWARE = [

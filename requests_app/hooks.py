@@ -5,6 +5,7 @@ written and locked, so anything it writes commits or rolls back with it.
 """
 
 from collections.abc import Callable
+from contextlib import contextmanager
 
 _resolved: list[Callable] = []
 _reopened: list[Callable] = []
@@ -32,3 +33,15 @@ def ticket_resolved(*, ticket, actor) -> None:
 def ticket_reopened(*, ticket, actor) -> None:
     for receiver in list(_reopened):
         receiver(ticket=ticket, actor=actor)
+
+
+@contextmanager
+def suspended():
+    """Run no receivers inside the block, e.g. while demo history is replayed."""
+    saved = list(_resolved), list(_reopened)
+    _resolved.clear()
+    _reopened.clear()
+    try:
+        yield
+    finally:
+        _resolved[:], _reopened[:] = saved

@@ -7,12 +7,26 @@ and the stamps are rewritten afterwards, so the history spans six months.
 Resolved tickets are then closed by the same service the periodic task runs,
 at the simulated times it would have run.
 
+Resolving and reopening that history runs without the survey app's hooks:
+otherwise every historical resolve would queue a real survey e-mail (or, with
+no survey yet, log a misleading "no survey applies" on every ticket). The
+surveys are created afterwards through the editor service, and what the
+survey pipeline would have done with six months of resolves (invitations in
+their final state, responses, answers, audit-trail lines and notifications
+for leads) is written directly, one answer through response_submit to prove
+that path. Nothing is left for a worker to send.
+
+This is the one module of requests_app that knows the surveys app: it seeds
+the whole project.
+
 The whole seed is one transaction: it either leaves the complete demo (and
 the marker user that makes a second run a no-op) or nothing at all. No
-e-mail is sent while seeding.
+e-mail is sent while seeding and nothing is published to the Celery broker.
 """
 
+import hashlib
 import random
+import secrets
 import struct
 import time
 import zlib
@@ -36,15 +50,39 @@ from django.db import transaction
 from django.db.models import F, OuterRef, Subquery
 from django.test.utils import override_settings
 from django.utils import timezone
+from django.utils.translation import gettext
 
-from requests_app import demo_data as demo
-from requests_app.models import Attachment, Department, RequestType, Ticket, TicketEvent
+from icsat.demo import data as demo
+from requests_app import hooks
+from requests_app.models import (
+    Attachment,
+    Department,
+    Membership,
+    RequestType,
+    Ticket,
+    TicketEvent,
+)
 from requests_app.services import departments as department_services
 from requests_app.services import notifications
 from requests_app.services import tickets as ticket_services
 from requests_app.uploads import check_upload
+from surveys.models import (
+    Answer,
+    Invitation,
+    Notification,
+    Question,
+    Response,
+    Survey,
+    SurveyVersion,
+)
+from surveys.selectors import survey_for_ticket
+from surveys.services.editor import survey_save, survey_set_questions
+from surveys.services.invitations import WHY_NOT
+from surveys.services.responses import is_low_score, response_submit
 
 Status = Ticket.Status
+InvitationStatus = Invitation.Status
+Kind = Question.Kind
 MONTHS = (
     "January",
     "February",
@@ -193,6 +231,29 @@ def _no_mail():
         yield
 
 
+@contextmanager
+def _no_survey_hooks():
+    """Replay the history without hook receivers; the survey history is written after."""
+    with hooks.suspended():
+        yield
+
+
+@contextmanager
+def _given_timestamps(*fields):
+    """bulk_create keeps the simulated times given for these auto_now_add fields."""
+    with ExitStack() as stack:
+        for model, name in fields:
+            stack.enter_context(
+                mock.patch.object(model._meta.get_field(name), "auto_now_add", False)
+            )
+        yield
+
+
+def _random_hash() -> str:
+    """A SHA-256 like a token's, of random bytes: no link exists for it."""
+    return hashlib.sha256(secrets.token_bytes(32)).hexdigest()
+
+
 class _Clock:
     """Which real moments (stamped by the services) stand for which simulated moments."""
 
@@ -249,6 +310,7 @@ class _Seeder:
         plans = self._plans()
         self._execute(plans)
         self._close_old_resolved()
+        _SurveyHistory(self).run()
 
     # People, departments, request types -----------------------------------------
     def _people_and_departments(self):
@@ -291,6 +353,7 @@ class _Seeder:
                         description=type_spec["description"],
                         fields=type_spec["fields"],
                         sla_hours=type_spec["sla_hours"],
+                        survey_opt_out=type_spec.get("survey_opt_out", False),
                         position=position,
                     )
                 )
@@ -797,10 +860,653 @@ class _Seeder:
         Ticket.objects.filter(status=Status.CLOSED).update(updated_at=F("closed_at"))
 
 
+# --- The survey history ----------------------------------------------------------------
+@dataclass
+class _Cycle:
+    """One resolution of a ticket, from its resolve to the reopen that ended it (if any)."""
+
+    ticket_id: int
+    resolved_at: datetime
+    agent_id: int | None
+    reopened_at: datetime | None = None
+
+
+@dataclass
+class _Invite:
+    """What the survey pipeline made of one resolution, in its final state."""
+
+    cycle: _Cycle
+    ticket: dict
+    survey: Survey
+    version_number: int
+    send_after: datetime
+    sent_at: datetime | None
+    expires_at: datetime
+    status: str = InvitationStatus.SENT
+    reminded_at: datetime | None = None
+    answered_at: datetime | None = None
+    claimed_at: datetime | None = None
+    retry_after: datetime | None = None
+    attempts: int = 1
+    last_error: str = ""
+    answers: dict | None = None
+    invitation: Invitation | None = None
+
+
+class _Deck:
+    """Draws that follow their weights closely even over a few dozen: cards, reshuffled.
+
+    Independent draws would make a department of 40 answers look very different from
+    one demo day to the next.
+    """
+
+    def __init__(self, rng: random.Random, values, weights, size: int = 20):
+        exact = [w * size / sum(weights) for w in weights]
+        counts = [int(e) for e in exact]
+        by_remainder = sorted(range(len(exact)), key=lambda i: counts[i] - exact[i])
+        for i in by_remainder[: size - sum(counts)]:
+            counts[i] += 1
+        self.cards = [v for v, n in zip(values, counts, strict=True) for _ in range(n)]
+        self.rng = rng
+        self.pile: list = []
+
+    def draw(self):
+        if not self.pile:
+            self.pile = self.rng.sample(self.cards, len(self.cards))
+        return self.pile.pop()
+
+
+class _SurveyHistory:
+    """The demo surveys, and six months of what the pipeline would have done with resolves."""
+
+    def __init__(self, seeder: _Seeder):
+        self.seeder = seeder
+        self.rng = seeder.rng
+        self.now = seeder.now
+        self.admin = seeder.users[demo.MARKER_USERNAME]
+        self.surveys: dict[str, Survey] = {}
+        self.questions: dict[tuple[int, int], list[Question]] = {}  # (survey, number)
+        self.versions: dict[tuple[int, int], SurveyVersion] = {}
+        self.v2_at = seeder._working(self.now - timedelta(days=demo.IT_SURVEY_V2_DAYS_AGO))
+        self._targets: dict[tuple, tuple[Survey | None, str]] = {}
+        self.csat_decks = {
+            prefix: _Deck(self.rng, range(1, 6), weights)
+            for prefix, weights in demo.CSAT_WEIGHTS.items()
+        }
+        self.nps_decks = {
+            csat: _Deck(self.rng, range(11), weights) for csat, weights in demo.NPS_WEIGHTS.items()
+        }
+
+    def run(self):
+        self._create_surveys()
+        cycles, tickets = self._cycles()
+        events: list[TicketEvent] = []
+        invites: list[_Invite] = []
+        for cycle in cycles:
+            ticket = tickets[cycle.ticket_id]
+            survey, reason = self._survey_for(ticket)
+            if survey is None:
+                events.append(
+                    TicketEvent(
+                        ticket_id=cycle.ticket_id,
+                        kind=TicketEvent.Kind.SURVEY,
+                        body=str(WHY_NOT[reason]),
+                        is_internal=True,
+                        data={"survey": "none", "reason": reason},
+                        created_at=cycle.resolved_at,
+                    )
+                )
+            else:
+                invites.append(self._invite(cycle, ticket, survey))
+        self._waiting_for_the_demo_employee(invites)
+        self._failed_deliveries(invites)
+
+        proof = self._answer_through_the_service(invites)
+        responses = []
+        for number in (1, 2):
+            if number == 2:
+                self._it_version_2()
+            batch = [i for i in invites if i.version_number == number and i is not proof]
+            self._create_invitations(batch)
+            responses += self._create_responses([i for i in batch if i.answers is not None])
+        for invite in invites:
+            events.append(self._scheduled_event(invite))
+        for invite, response in responses:
+            if not response.anonymous:
+                events.append(self._answered_event(invite, response))
+        with _given_timestamps((TicketEvent, "created_at")):
+            TicketEvent.objects.bulk_create(events, batch_size=500)
+        self._notify_leads(responses)
+        stuck = Invitation.objects.filter(
+            status__in=[InvitationStatus.PENDING, InvitationStatus.SENDING]
+        )
+        if stuck.exists():
+            raise RuntimeError("seed_demo: a demo invitation would be sent by a worker")
+
+    # Surveys ---------------------------------------------------------------------------------
+    def _create_surveys(self):
+        for spec in demo.SURVEYS:
+            survey = survey_save(
+                actor=self.admin,
+                departments=[self.seeder.departments[p] for p in spec["departments"]],
+                intro=spec["intro"],
+                questions=spec["questions"],
+                name=spec["name"],
+                is_default=spec["is_default"],
+                anonymous=spec["anonymous"],
+                is_active=True,
+                **demo.SURVEY_TIMING,
+            )
+            self.surveys[spec["key"]] = survey
+        # HR configured them just before the history starts.
+        start = self.seeder._working(self.now - timedelta(days=demo.HISTORY_DAYS + 5))
+        Survey.objects.update(created_at=start, updated_at=start)
+        SurveyVersion.objects.update(created_at=start)
+        for version in SurveyVersion.objects.all():
+            self._remember(version)
+
+    def _it_version_2(self):
+        """IT asked one more question once the first answers were in: version 2 from then on."""
+        it = self.surveys["it"]
+        v2 = survey_set_questions(
+            actor=self.admin, survey=it, questions=demo.IT_SURVEY_V2_QUESTIONS
+        )
+        if v2.number != 2:
+            raise RuntimeError("seed_demo: IT's survey has no answers before its edit")
+        SurveyVersion.objects.filter(pk=v2.pk).update(created_at=self.v2_at)
+        Survey.objects.filter(pk=it.pk).update(updated_at=self.v2_at)
+        self._remember(v2)
+
+    def _remember(self, version: SurveyVersion):
+        key = (version.survey_id, version.number)
+        self.versions[key] = version
+        self.questions[key] = list(version.questions.order_by("position", "pk"))
+
+    def _survey_for(self, ticket: dict) -> tuple[Survey | None, str]:
+        """The survey the pipeline picks (its own selector), per department and type."""
+        key = (ticket["kind"], ticket["department_id"], ticket["request_type_id"])
+        if key not in self._targets:
+            request_type = (
+                RequestType.objects.get(pk=ticket["request_type_id"])
+                if ticket["request_type_id"]
+                else None
+            )
+            probe = Ticket(
+                kind=ticket["kind"],
+                department_id=ticket["department_id"],
+                request_type=request_type,
+            )
+            self._targets[key] = survey_for_ticket(probe)
+        return self._targets[key]
+
+    # Resolutions -----------------------------------------------------------------------------
+    def _cycles(self) -> tuple[list[_Cycle], dict[int, dict]]:
+        cycles, current = [], {}
+        rows = (
+            TicketEvent.objects.filter(
+                kind__in=[TicketEvent.Kind.RESOLVED, TicketEvent.Kind.REOPENED]
+            )
+            .order_by("ticket_id", "created_at", "pk")
+            .values_list("ticket_id", "kind", "actor_id", "created_at")
+        )
+        for ticket_id, kind, actor_id, at in rows:
+            if kind == TicketEvent.Kind.RESOLVED:
+                current[ticket_id] = _Cycle(ticket_id, at, actor_id)
+                cycles.append(current[ticket_id])
+            elif ticket_id in current:
+                current.pop(ticket_id).reopened_at = at
+        tickets = {
+            row["pk"]: row
+            for row in Ticket.objects.filter(pk__in={c.ticket_id for c in cycles}).values(
+                "pk",
+                "reference",
+                "kind",
+                "department_id",
+                "department__prefix",
+                "department__name",
+                "request_type_id",
+                "requester_id",
+                "requester__employee__language",
+                "customer_department_id",
+                "created_at",
+                "due_at",
+                "resolved_at",
+                "reopen_count",
+            )
+        }
+        cycles.sort(key=lambda cycle: cycle.resolved_at)
+        return cycles, tickets
+
+    def _invite(self, cycle: _Cycle, ticket: dict, survey: Survey) -> _Invite:
+        rng, now = self.rng, self.now
+        send_after = cycle.resolved_at + timedelta(minutes=survey.delay_minutes)
+        # Beat's dispatcher runs every minute.
+        sent_at = min(send_after + timedelta(seconds=rng.uniform(1, 59)), now)
+        invite = _Invite(
+            cycle=cycle,
+            ticket=ticket,
+            survey=survey,
+            # The version current when the resolve created it.
+            version_number=(
+                2 if survey == self.surveys["it"] and cycle.resolved_at >= self.v2_at else 1
+            ),
+            send_after=min(send_after, sent_at),
+            sent_at=sent_at,
+            claimed_at=sent_at,
+            expires_at=sent_at + timedelta(days=survey.expires_days),
+        )
+        remind_at = self._remind_at(invite)
+        if cycle.reopened_at is not None:
+            # The reopen withdrew the unanswered invitation.
+            invite.status = InvitationStatus.CANCELLED
+            if remind_at and remind_at < cycle.reopened_at:
+                invite.reminded_at = remind_at
+            return invite
+        rate = demo.SURVEY_ANSWER_RATES[ticket["department__prefix"]]
+        answered_at = sent_at + self._answer_delay(survey) if rng.random() < rate else None
+        if answered_at is not None and answered_at <= now:
+            self._answered(invite, answered_at, remind_at)
+        elif invite.expires_at <= now:
+            invite.status = InvitationStatus.EXPIRED
+            invite.reminded_at = remind_at
+        else:
+            self._still_open(invite)
+        return invite
+
+    def _answered(self, invite: _Invite, answered_at: datetime, remind_at: datetime | None):
+        invite.status = InvitationStatus.ANSWERED
+        invite.answered_at = answered_at
+        invite.reminded_at = remind_at if remind_at and remind_at < answered_at else None
+        invite.answers = self._opinion(invite.ticket)
+
+    def _remind_at(self, invite: _Invite) -> datetime | None:
+        hours = invite.survey.reminder_hours
+        if not hours or invite.sent_at is None:
+            return None
+        # The reminder task runs every 15 minutes.
+        return invite.sent_at + timedelta(hours=hours, minutes=self.rng.uniform(0, 15))
+
+    def _still_open(self, invite: _Invite):
+        """Not answered yet: reminded once its reminder was due, so no worker reminds it now."""
+        invite.answers = invite.answered_at = None
+        remind_at = self._remind_at(invite)
+        if (
+            remind_at is not None
+            and invite.sent_at + timedelta(hours=invite.survey.reminder_hours) <= self.now
+        ):
+            invite.status = InvitationStatus.REMINDED
+            invite.reminded_at = min(remind_at, self.now)
+        else:
+            invite.status = InvitationStatus.SENT
+            invite.reminded_at = None
+
+    def _answer_delay(self, survey: Survey) -> timedelta:
+        """Most answer within hours; some only after the reminder."""
+        rng = self.rng
+        roll = rng.random()
+        reminder = survey.reminder_hours
+        if roll < 0.45:
+            hours = rng.uniform(0.02, 3)
+        elif roll < 0.8 or not reminder:
+            hours = rng.uniform(3, min(reminder or 46, 46))
+        else:
+            hours = reminder + rng.uniform(0.3, 24 * (survey.expires_days - 1) - reminder)
+        return timedelta(hours=hours)
+
+    # Answers ---------------------------------------------------------------------------------
+    def _opinion(self, ticket: dict) -> dict:
+        """Everything one person would answer, whatever the survey's questions are."""
+        rng = self.rng
+        prefix = ticket["department__prefix"]
+        resolved, due = ticket["resolved_at"], ticket["due_at"]
+        reopened = ticket["reopen_count"] > 0
+        csat = self.csat_decks[prefix].draw()
+        # SLAs count every hour, weekends too, so a few hours late is common and mostly
+        # forgiven; days late are not.
+        late_hours = (resolved - due).total_seconds() / 3600 if due else 0
+        penalty = (
+            0.6 if late_hours > 72 else 0.3 if late_hours > 24 else 0.1 if late_hours > 0 else 0
+        )
+        if rng.random() < penalty:
+            csat -= 1
+        if reopened and rng.random() < 0.7:
+            csat -= 1
+        csat = max(1, csat)
+        # A reopened request was by definition not solved the first time.
+        solved = rng.random() < (0.15 if reopened else 0.94 if csat >= 3 else 0.55)
+        if csat >= 4:
+            took = resolved - ticket["created_at"]
+            quick = due is not None and took < (due - ticket["created_at"]) / 2
+            weights = (45 if quick else 30, 22, 28, 15)
+        else:
+            weights = (30, 5, 30, 35)
+        tone = "bad" if csat <= 2 else ("ok" if csat == 3 else "good")
+        wants_comment = rng.random() < {"bad": 0.65, "ok": 0.45, "good": 0.36}[tone]
+        return {
+            "csat": csat,
+            "csat_also": csat if rng.random() < 0.92 else None,
+            "nps": self.nps_decks[csat].draw(),
+            "solved": solved if rng.random() < 0.88 else None,
+            "mattered": (
+                rng.choices(demo.MATTERED_MOST, weights)[0] if rng.random() < 0.78 else None
+            ),
+            "comment": self._comment(ticket, tone) if wants_comment else "",
+        }
+
+    def _comment(self, ticket: dict, tone: str) -> str:
+        rng = self.rng
+        language = ticket["requester__employee__language"] or "en"
+        if language != "en" and rng.random() < 0.65:
+            return rng.choice(demo.SURVEY_COMMENTS[language][tone])
+        pool = demo.SURVEY_COMMENTS["en"][tone] + demo.DEPARTMENT_COMMENTS.get(
+            ticket["department__prefix"], {}
+        ).get(tone, [])
+        return rng.choice(pool)
+
+    @staticmethod
+    def _answer_rows(
+        questions: list[Question], answers: dict
+    ) -> list[tuple[Question, int | None, str]]:
+        """(question, number, text) as response_submit stores them; unanswered ones left out."""
+        rows = []
+        for question in questions:
+            if question.kind == Kind.CSAT:
+                value = answers["csat"] if question.is_headline else answers["csat_also"]
+            elif question.kind == Kind.NPS:
+                value = answers["nps"]
+            elif question.kind == Kind.YES_NO:
+                value = None if answers["solved"] is None else int(answers["solved"])
+            elif question.kind == Kind.CHOICE:
+                mattered = answers["mattered"]
+                value = mattered if mattered in question.choices else None
+            else:
+                value = answers["comment"] or None
+            if value is None:
+                continue
+            if question.kind in (Kind.CHOICE, Kind.TEXT):
+                rows.append((question, None, value))
+            else:
+                rows.append((question, value, ""))
+        return rows
+
+    @staticmethod
+    def _raw(rows: list[tuple[Question, int | None, str]]) -> dict[int, str]:
+        """The same answers as the answer form posts them."""
+        raw = {}
+        for question, number, text in rows:
+            if question.kind == Kind.YES_NO:
+                raw[question.pk] = "yes" if number else "no"
+            else:
+                raw[question.pk] = str(number) if number is not None else text
+        return raw
+
+    def _questions(self, invite: _Invite) -> list[Question]:
+        return self.questions[(invite.survey.pk, invite.version_number)]
+
+    def _headline(self, invite: _Invite) -> tuple[str, int | None]:
+        questions = self._questions(invite)
+        headline = next(q for q in questions if q.is_headline)
+        score = next(
+            (n for q, n, _t in self._answer_rows(questions, invite.answers) if q is headline),
+            None,
+        )
+        return headline.kind, score
+
+    # Special cases for the demo --------------------------------------------------------------
+    def _waiting_for_the_demo_employee(self, invites: list[_Invite]):
+        """The demo employee's two newest surveys wait in "Surveys waiting for you".
+
+        The older ones they answered within a day, so the list stays short.
+        """
+        employee = self.seeder.users["employee"].pk
+        theirs = sorted(
+            (
+                i
+                for i in invites
+                if i.ticket["requester_id"] == employee
+                and i.status != InvitationStatus.CANCELLED
+                and i.expires_at > self.now
+            ),
+            key=lambda i: i.sent_at,
+            reverse=True,
+        )
+        for invite in theirs[:2]:
+            self._still_open(invite)
+        for invite in theirs[2:]:
+            if invite.status in Invitation.ANSWERABLE_STATUSES:
+                hours = self.rng.uniform(0.1, 20)
+                answered_at = min(invite.sent_at + timedelta(hours=hours), self.now)
+                self._answered(invite, answered_at, self._remind_at(invite))
+
+    def _failed_deliveries(self, invites: list[_Invite]):
+        """Two invitations the SMTP relay kept refusing some days ago: the delivery monitor."""
+        employee = self.seeder.users["employee"].pk
+        candidates = [
+            i
+            for i in invites
+            if i.status != InvitationStatus.CANCELLED
+            and i.ticket["requester_id"] != employee
+            and self.now - timedelta(days=10) < i.cycle.resolved_at < self.now - timedelta(days=2)
+        ]
+        if len(candidates) < 2:
+            return
+        first = self.rng.randrange(len(candidates) - 1)
+        attempts = settings.ICSAT_SURVEY_MAX_ATTEMPTS
+        backoff = settings.ICSAT_SURVEY_BACKOFF_SECONDS
+        for invite, error in zip(
+            candidates[first : first + 2], demo.SURVEY_DELIVERY_ERRORS, strict=False
+        ):
+            # Attempt n waits backoff × 2^(n-1) after attempt n-1.
+            last = invite.sent_at + timedelta(seconds=backoff * (2 ** (attempts - 1) - 1))
+            invite.status = InvitationStatus.FAILED
+            invite.attempts = attempts
+            invite.last_error = error
+            invite.claimed_at = last
+            invite.retry_after = last + timedelta(seconds=backoff * 2 ** (attempts - 1))
+            invite.sent_at = invite.reminded_at = invite.answered_at = invite.answers = None
+
+    def _answer_through_the_service(self, invites: list[_Invite]) -> _Invite | None:
+        """The first IT answer goes through response_submit, as the answer form sends it."""
+        it = self.surveys["it"]
+        proof = min(
+            (
+                i
+                for i in invites
+                if i.survey == it
+                and i.version_number == 1
+                and i.answers is not None
+                and i.answered_at < self.v2_at
+                and not is_low_score(Kind.NPS, i.answers["nps"])
+            ),
+            key=lambda i: i.answered_at,
+            default=None,
+        )
+        if proof is None:
+            return None
+        invitation = self._invitation(proof)
+        # Answerable now, so that the service accepts it; its history is restored below.
+        invitation.status = InvitationStatus.SENT
+        invitation.reminded_at = invitation.answered_at = None
+        invitation.expires_at = timezone.now() + timedelta(hours=1)
+        invitation.save()
+        last_event = TicketEvent.objects.order_by("-pk").values_list("pk", flat=True).first()
+        version = self.versions[(it.pk, 1)]
+        rows = self._answer_rows(self._questions(proof), proof.answers)
+        response = response_submit(
+            invitation_id=invitation.pk, raw_answers=self._raw(rows), revision=version.revision
+        )
+        Invitation.objects.filter(pk=invitation.pk).update(
+            status=proof.status,
+            created_at=proof.cycle.resolved_at,
+            reminded_at=proof.reminded_at,
+            reminder_token_hash=_random_hash() if proof.reminded_at else "",
+            answered_at=proof.answered_at,
+            expires_at=proof.expires_at,
+        )
+        Response.objects.filter(pk=response.pk).update(submitted_at=proof.answered_at)
+        TicketEvent.objects.filter(pk__gt=last_event or 0).update(created_at=proof.answered_at)
+        proof.invitation = invitation
+        return proof
+
+    # Rows --------------------------------------------------------------------------------------
+    def _invitation(self, invite: _Invite) -> Invitation:
+        ticket = invite.ticket
+        return Invitation(
+            ticket_id=ticket["pk"],
+            survey=invite.survey,
+            version=self.versions[(invite.survey.pk, invite.version_number)],
+            recipient_id=ticket["requester_id"],
+            department_id=ticket["department_id"],
+            agent_id=invite.cycle.agent_id,
+            token_hash=_random_hash(),
+            reminder_token_hash=_random_hash() if invite.reminded_at else "",
+            status=invite.status,
+            send_after=invite.retry_after or invite.send_after,
+            claimed_at=invite.claimed_at,
+            sent_at=invite.sent_at,
+            reminded_at=invite.reminded_at,
+            answered_at=invite.answered_at,
+            expires_at=invite.expires_at,
+            attempts=invite.attempts,
+            last_error=invite.last_error,
+            created_at=invite.cycle.resolved_at,
+        )
+
+    def _create_invitations(self, invites: list[_Invite]):
+        for invite in invites:
+            invite.invitation = self._invitation(invite)
+        with _given_timestamps((Invitation, "created_at")):
+            Invitation.objects.bulk_create([i.invitation for i in invites], batch_size=500)
+
+    def _create_responses(self, invites: list[_Invite]) -> list[tuple[_Invite, Response]]:
+        """Responses with the dimensions response_submit denormalises, and their answers."""
+        pairs = []
+        for invite in invites:
+            ticket, invitation = invite.ticket, invite.invitation
+            questions = self._questions(invite)
+            kind, score = self._headline(invite)
+            rows = self._answer_rows(questions, invite.answers)
+            comment = next((t for q, _n, t in rows if q.kind == Kind.TEXT), "")
+            resolved = ticket["resolved_at"]
+            response = Response(
+                invitation=invitation,
+                version=invitation.version,
+                submitted_at=invite.answered_at,
+                headline_kind=kind,
+                headline_score=score,
+                comment=comment,
+                anonymous=invite.survey.anonymous,
+                department_id=invitation.department_id,
+                request_type_id=ticket["request_type_id"],
+                agent_id=invitation.agent_id,
+                customer_department_id=ticket["customer_department_id"],
+                resolution_seconds=int((resolved - ticket["created_at"]).total_seconds()),
+                sla_met=resolved <= ticket["due_at"] if ticket["due_at"] else None,
+                reopened=ticket["reopen_count"] > 0,
+            )
+            pairs.append((invite, response))
+        with _given_timestamps((Response, "submitted_at")):
+            Response.objects.bulk_create([r for _i, r in pairs], batch_size=500)
+        Answer.objects.bulk_create(
+            (
+                Answer(response=response, question=question, number=number, text=text)
+                for invite, response in pairs
+                for question, number, text in self._answer_rows(
+                    self._questions(invite), invite.answers
+                )
+            ),
+            batch_size=500,
+        )
+        return pairs
+
+    @staticmethod
+    def _score_text(kind: str, score: int | None) -> str:
+        if score is None:
+            return gettext("no score given")
+        return f"{score}/{5 if kind == Kind.CSAT else 10}"
+
+    def _scheduled_event(self, invite: _Invite) -> TicketEvent:
+        """What the resolve hook writes on the ticket's audit trail."""
+        when = timezone.localtime(invite.send_after).strftime("%d.%m.%Y %H:%M")
+        return TicketEvent(
+            ticket_id=invite.ticket["pk"],
+            kind=TicketEvent.Kind.SURVEY,
+            body=gettext("Satisfaction survey “%(survey)s” will be sent on %(when)s.")
+            % {"survey": invite.survey.name, "when": when},
+            is_internal=True,
+            data={"survey": invite.survey.pk, "invitation": invite.invitation.pk},
+            created_at=invite.cycle.resolved_at,
+        )
+
+    def _answered_event(self, invite: _Invite, response: Response) -> TicketEvent:
+        """What response_submit writes on the ticket's audit trail (not for anonymous surveys)."""
+        score = self._score_text(response.headline_kind, response.headline_score)
+        body = gettext("The requester answered the satisfaction survey: %(score)s.") % {
+            "score": score
+        }
+        return TicketEvent(
+            ticket_id=invite.ticket["pk"],
+            kind=TicketEvent.Kind.SURVEY,
+            body=body + (f"\n\n{response.comment}" if response.comment else ""),
+            is_internal=True,
+            data={"response": response.pk, "score": response.headline_score},
+            created_at=invite.answered_at,
+        )
+
+    def _notify_leads(self, responses: list[tuple[_Invite, Response]]):
+        """A low score tells the department's leads; they have read all but the newest ones."""
+        leads: dict[int, list[int]] = {}
+        for department_id, user_id in Membership.objects.filter(
+            role=Membership.Role.LEAD
+        ).values_list("department_id", "user_id"):
+            leads.setdefault(department_id, []).append(user_id)
+        notes: dict[int, list[Notification]] = {}
+        for invite, response in responses:
+            if not is_low_score(response.headline_kind, response.headline_score):
+                continue
+            ticket = invite.ticket
+            score = self._score_text(response.headline_kind, response.headline_score)
+            if response.anonymous:
+                text = gettext(
+                    "A low satisfaction score (%(score)s) was given to %(department)s."
+                ) % {
+                    "score": score,
+                    "department": ticket["department__name"],
+                }
+            else:
+                text = gettext("%(reference)s got a low satisfaction score (%(score)s).") % {
+                    "reference": ticket["reference"],
+                    "score": score,
+                }
+            for user_id in leads.get(ticket["department_id"], []):
+                notes.setdefault(user_id, []).append(
+                    Notification(
+                        user_id=user_id,
+                        ticket_id=None if response.anonymous else ticket["pk"],
+                        text=text[:300],
+                        created_at=invite.answered_at,
+                    )
+                )
+        recent = self.now - timedelta(days=30)
+        for user_notes in notes.values():
+            user_notes.sort(key=lambda n: n.created_at)
+            for i, note in enumerate(user_notes):
+                # Unread: the newest two, if they came in the last 30 days.
+                if i >= len(user_notes) - 2 and note.created_at > recent:
+                    continue
+                read = note.created_at + timedelta(hours=self.rng.uniform(0.3, 30))
+                note.read_at = min(read, self.now)
+        with _given_timestamps((Notification, "created_at")):
+            Notification.objects.bulk_create(
+                [n for user_notes in notes.values() for n in user_notes], batch_size=500
+            )
+
+
 class Command(BaseCommand):
     help = (
-        "Fill an empty database with a demo company: six departments, their people and six "
-        "months of requests. Does nothing when the demo data is already there."
+        "Fill an empty database with a demo company: six departments, their people, six "
+        "months of requests and their satisfaction surveys. Does nothing when the demo data "
+        "is already there."
     )
 
     def add_arguments(self, parser):
@@ -830,7 +1536,7 @@ class Command(BaseCommand):
                 return
             raise CommandError(f"{in_the_way}; seed_demo only fills an empty database.")
         started = time.monotonic()
-        with _no_mail(), transaction.atomic():
+        with _no_mail(), _no_survey_hooks(), transaction.atomic():
             _Seeder(now=timezone.now()).run()
         if verbosity:
             self._summary(time.monotonic() - started)
@@ -847,6 +1553,8 @@ class Command(BaseCommand):
             return f"the database already has the users {', '.join(taken)}"
         if Department.objects.exists() or Ticket.objects.exists():
             return "the database already has departments"
+        if Survey.objects.exists():
+            return "the database already has surveys"
         return ""
 
     def _summary(self, seconds: float):
@@ -871,7 +1579,35 @@ class Command(BaseCommand):
             f"{TicketEvent.objects.count()} events, {Attachment.objects.count()} files, "
             f"{get_user_model().objects.count()} people."
         )
+        self._survey_summary()
         write("Logins: python manage.py seed_demo --print-logins")
+
+    def _survey_summary(self):
+        write = self.stdout.write
+        statuses = Counter(Invitation.objects.values_list("status", flat=True))
+        by_status = ", ".join(f"{statuses[s]} {s}" for s in InvitationStatus.values if statuses[s])
+        write(
+            f"{Survey.objects.count()} surveys ({SurveyVersion.objects.count()} versions), "
+            f"{sum(statuses.values())} invitations ({by_status}), "
+            f"{Notification.objects.filter(read_at__isnull=True).count()} unread notifications."
+        )
+        rows = Response.objects.values_list("department__prefix", "headline_kind", "headline_score")
+        per_department: dict[str, list[tuple[str, int]]] = {}
+        for prefix, kind, score in rows:
+            per_department.setdefault(prefix, []).append((kind, score))
+        parts = []
+        for spec in demo.DEPARTMENTS:
+            scores = per_department.get(spec["prefix"], [])
+            if not scores:
+                continue
+            if scores[0][0] == Kind.NPS:
+                promoters = sum(s >= 9 for _k, s in scores)
+                detractors = sum(s <= 6 for _k, s in scores)
+                headline = f"NPS {round(100 * (promoters - detractors) / len(scores)):+d}"
+            else:
+                headline = f"CSAT {round(100 * sum(s >= 4 for _k, s in scores) / len(scores))} %"
+            parts.append(f"{spec['prefix']} {len(scores)} ({headline})")
+        write(f"{len(rows)} survey responses: " + ", ".join(parts) + ".")
 
     def _print_logins(self):
         write = self.stdout.write

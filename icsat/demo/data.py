@@ -631,6 +631,8 @@ DEPARTMENTS: list[dict] = [
                 "name": "Password or account problem",
                 "slug": "account",
                 "sla_hours": 4,
+                # Too frequent to survey: people would get a survey every other week.
+                "survey_opt_out": True,
                 "weight": 3,
                 "associates": True,
                 "description": (
@@ -1735,4 +1737,230 @@ EXTRA_FILES = {
     "FAC": [("png", "photo.png"), ("png", "floor-plan.png")],
     "LEG": [("pdf", "counterparty-comments.pdf"), ("txt", "notes.txt")],
     "COM": [("png", "photo.png"), ("txt", "text-draft.txt")],
+}
+
+
+# --- Satisfaction surveys -------------------------------------------------------
+# Question kinds and choices as stored in surveys.models.Question.
+CSAT, NPS, YES_NO, CHOICE, TEXT = "csat_1_5", "nps_0_10", "yes_no", "choice", "text"
+MATTERED_MOST = ["Speed", "Friendliness", "Getting it right", "Keeping me informed"]
+
+# Every demo survey has the same timing. One minute after a resolve: in `make run` the
+# e-mail reaches var/mail within about a minute (beat's dispatcher runs every minute).
+SURVEY_TIMING = {
+    "delay_minutes": 1,
+    "reminder_hours": 48,
+    "expires_days": 14,
+    # 0 asks after every resolved request, so the demo can be tried again and again;
+    # a real company would keep the default of one survey per person every 14 days.
+    "min_days_between": 0,
+    "sample_percent": 100,
+}
+# "departments" are prefixes; the default survey covers every other department.
+SURVEYS: list[dict] = [
+    {
+        "key": "default",
+        "name": "After your request",
+        "is_default": True,
+        "anonymous": False,
+        "departments": [],
+        "intro": "Your request is done. Tell us in under a minute how it went.",
+        "questions": [
+            {
+                "kind": CSAT,
+                "text": "How satisfied are you with how your request was handled?",
+                "required": True,
+                "is_headline": True,
+            },
+            {"kind": YES_NO, "text": "Was it solved the first time?"},
+            {"kind": CHOICE, "text": "What mattered most?", "choices": MATTERED_MOST},
+            {"kind": TEXT, "text": "Anything we could do better?"},
+        ],
+    },
+    {
+        "key": "it",
+        "name": "IT service desk",
+        "is_default": False,
+        "anonymous": False,
+        "departments": ["IT"],
+        "intro": "IT resolved your request. Two questions, and a comment if you like.",
+        "questions": [
+            {
+                "kind": NPS,
+                "text": "How likely are you to recommend IT's help to a colleague?",
+                "required": True,
+                "is_headline": True,
+            },
+            {"kind": CSAT, "text": "How satisfied are you with the solution?"},
+            {"kind": TEXT, "text": "What is the main reason for your score?"},
+        ],
+    },
+    {
+        "key": "hr",
+        "name": "HR (anonymous)",
+        "is_default": False,
+        "anonymous": True,
+        "departments": ["HR"],
+        "intro": (
+            "HR handles personal matters, so this survey is anonymous: your answers are never "
+            "shown with your name or your request."
+        ),
+        "questions": [
+            {
+                "kind": CSAT,
+                "text": "How satisfied are you with the help you got from HR?",
+                "required": True,
+                "is_headline": True,
+            },
+            {"kind": YES_NO, "text": "Was it solved the first time?"},
+            {"kind": TEXT, "text": "Anything HR could do better?"},
+        ],
+    },
+]
+# Some weeks ago IT asked whether requests were solved the first time: version 2.
+IT_SURVEY_V2_DAYS_AGO = 50
+IT_SURVEY_V2_QUESTIONS: list[dict] = [
+    {
+        "kind": NPS,
+        "text": "How likely are you to recommend IT's help to a colleague?",
+        "required": True,
+        "is_headline": True,
+    },
+    {"kind": CSAT, "text": "How satisfied are you with the solution?"},
+    {"kind": YES_NO, "text": "Was it solved the first time?"},
+    {"kind": TEXT, "text": "What could IT do better next time?"},
+]
+
+# Share of invitations answered, per department (Legal's customers rarely answer).
+SURVEY_ANSWER_RATES = {"HR": 0.38, "IT": 0.38, "FIN": 0.36, "FAC": 0.4, "LEG": 0.26, "COM": 0.38}
+# Satisfaction 1..5 before the penalties for a missed SLA, a slow or a reopened request.
+CSAT_WEIGHTS = {
+    "HR": (2, 4, 9, 33, 52),
+    "IT": (3, 4, 7, 28, 58),
+    "FIN": (3, 6, 13, 36, 42),
+    "FAC": (8, 12, 20, 30, 30),
+    "LEG": (2, 5, 12, 36, 45),
+    "COM": (2, 4, 9, 33, 52),
+}
+# Likelihood to recommend 0..10, given how satisfied the person was (1..5).
+NPS_WEIGHTS = {
+    5: (0, 0, 0, 0, 0, 0, 0, 5, 15, 35, 45),
+    4: (0, 0, 0, 0, 0, 0, 6, 24, 38, 24, 8),
+    3: (0, 0, 0, 0, 10, 25, 35, 25, 5, 0, 0),
+    2: (0, 10, 20, 30, 25, 15, 0, 0, 0, 0, 0),
+    1: (35, 30, 20, 15, 0, 0, 0, 0, 0, 0, 0),
+}
+# Failed deliveries, for the HR admin's delivery monitor: one night the SMTP relay was down.
+SURVEY_DELIVERY_ERRORS = [
+    "SMTPServerDisconnected: Connection unexpectedly closed",
+    "SMTPDataError: (451, b'4.3.0 Mail server temporarily rejected message.')",
+]
+
+# Comments by tone ("good" for 4-5, "ok" for 3, "bad" for 1-2) and language.
+SURVEY_COMMENTS: dict[str, dict[str, list[str]]] = {
+    "en": {
+        "good": [
+            "Quick and friendly, thank you!",
+            "Solved before I had finished my coffee.",
+            "Clear explanation of what was done. Much appreciated.",
+            "Everything worked straight away.",
+            "Very helpful, and kept me posted the whole way.",
+            "Great service as always.",
+        ],
+        "ok": [
+            "Fine in the end, but it took a few days longer than I expected.",
+            "OK, though I had to explain the problem twice.",
+            "Got what I needed. A short status update along the way would have helped.",
+            "Solved, but the form was confusing: I wasn't sure which type to pick.",
+        ],
+        "bad": [
+            "Took over a week and nobody told me what was going on.",
+            "I had to chase this three times.",
+            "The problem came back the next day.",
+            "Closed without asking me whether it actually worked.",
+            "Still not working properly. Very frustrating when you have a deadline.",
+            "Nobody replied until I called.",
+        ],
+    },
+    "nb": {
+        "good": [
+            "Rask og hyggelig hjelp, tusen takk!",
+            "Alt fungerte med en gang.",
+            "Veldig god service, som alltid.",
+            "Godt forklart hva som ble gjort.",
+        ],
+        "ok": [
+            "Greit nok, men det tok litt lengre tid enn jeg trodde.",
+            "Løst til slutt, men jeg måtte forklare problemet to ganger.",
+        ],
+        "bad": [
+            "Jeg måtte purre flere ganger.",
+            "Problemet kom tilbake dagen etter.",
+            "Ingen sa fra hva som skjedde på over en uke.",
+        ],
+    },
+    "es": {
+        "good": [
+            "¡Rápido y muy amable, gracias!",
+            "Todo funcionó a la primera.",
+            "Muy buen servicio, como siempre.",
+            "Me explicaron claramente lo que hicieron.",
+        ],
+        "ok": [
+            "Bien al final, pero tardó más de lo que esperaba.",
+            "Resuelto, aunque tuve que explicar el problema dos veces.",
+        ],
+        "bad": [
+            "Tuve que insistir varias veces.",
+            "El problema volvió al día siguiente.",
+            "Nadie me informó de nada durante una semana.",
+        ],
+    },
+}
+# English comments about one department's work, mixed in with the general ones.
+DEPARTMENT_COMMENTS: dict[str, dict[str, list[str]]] = {
+    "IT": {
+        "good": [
+            "The new laptop was ready the next morning, with everything installed.",
+            "Access worked the minute I got the message.",
+            "Fixed in a ten-minute remote session. Brilliant.",
+        ],
+        "bad": [
+            "The VPN still drops every afternoon.",
+            "Waited three days for a licence that takes five minutes to assign.",
+        ],
+    },
+    "HR": {
+        "good": [
+            "Got the certificate the same day, thanks!",
+            "Very clear answers about parental leave, and kind too.",
+        ],
+        "bad": ["I sent the same form twice because the first one got lost."],
+    },
+    "FIN": {
+        "good": ["Reimbursed faster than ever."],
+        "bad": [
+            "The expense was rejected without telling me why.",
+            "Got an answer, but only after I chased it twice.",
+        ],
+    },
+    "FAC": {
+        "good": ["The meeting room was set up perfectly."],
+        "bad": [
+            "The heating in our corner is still not fixed.",
+            "The desk move happened a week later than agreed.",
+            "The technician came while I was away and nobody let me know.",
+        ],
+    },
+    "LEG": {
+        "good": ["Thorough review, and the comments were easy to follow."],
+        "bad": ["The contract review took longer than the deal."],
+    },
+    "COM": {
+        "good": [
+            "The article looks great on the intranet.",
+            "Lovely design, exactly what we needed.",
+        ],
+        "bad": ["The post went out a day late."],
+    },
 }
