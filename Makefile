@@ -45,6 +45,7 @@ $(STAMP_TEST): pyproject.toml build-constraints.txt | $(PY)
 	@touch $@ $(STAMP_APP)
 
 run: export DEBUG ?= 1
+run: export ICSAT_BASE_URL ?= http://$(HOST):$(PORT)
 run: $(STAMP_APP)
 	@mkdir -p var/broker/queue var/broker/control var/mail
 	$(PY) manage.py migrate --noinput -v0
