@@ -77,5 +77,9 @@ check-deploy: $(STAMP_APP)
 	DEBUG=0 SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))') \
 	  ALLOWED_HOSTS=icsat.example.com $(PY) manage.py check --deploy --fail-level WARNING
 
+# Seeds PostgreSQL at 10k, 100k and 1M tickets and writes bench/RESULTS.md (not part of CI).
+bench: $(STAMP_TEST)
+	$(PY) -m bench.run $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) var

@@ -1,15 +1,17 @@
 """manage.py seed_demo: a believable demo company, built once and never twice.
 
 Seeding takes several seconds, so one test seeds and checks everything about
-the result, then runs the command again to check it changes nothing.
+the result, then runs the command again to check it changes nothing. One more
+seeds on a fixed date whose history alone leaves no request waiting.
 """
 
 import re
 from collections import Counter
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from io import StringIO
 
 import pytest
+import time_machine
 from celery import Celery
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -489,6 +491,24 @@ def test_seed_demo_builds_a_believable_company_once(
     assert [kw["kwargs"] for _a, kw in published] == [
         {"invitation_id": Invitation.objects.latest("pk").pk}
     ]
+
+
+def test_seed_demo_has_a_request_in_every_status_when_seeded_on_a_day_with_none_waiting():
+    # On this date no story happens to be waiting on its requester at the moment of
+    # seeding; the seed must still show every status. The clock ticks: the seed tells
+    # its steps apart by the real time the services stamp.
+    with time_machine.travel(datetime(2026, 7, 12, 15, tzinfo=UTC), tick=True):
+        output, errors = seed()
+
+        assert errors == ""
+        assert "Demo data created" in output
+        check_tickets()
+    requests = Ticket.objects.filter(kind=Ticket.Kind.REQUEST)
+    assert set(requests.values_list("status", flat=True)) == set(Status.values)
+    # The story stopped where it was waiting: nothing happened after the question.
+    for ticket in requests.filter(status=Status.WAITING):
+        last = ticket.events.latest("created_at", "pk")
+        assert (last.kind, last.to_status) == (TicketEvent.Kind.STATUS, Status.WAITING)
 
 
 def test_seed_demo_refuses_a_database_with_other_data():

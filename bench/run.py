@@ -1,0 +1,578 @@
+"""Time icsat's pages on PostgreSQL seeded at scale, and write bench/RESULTS.md.
+
+    .venv/bin/python -m bench.run                      # 10k, 100k and 1M tickets
+    .venv/bin/python -m bench.run --sizes 10k,100k     # some sizes only
+    .venv/bin/python -m bench.run --reuse              # keep databases seeded earlier
+
+Each size runs in its own process (so peak memory is per size) against its
+own database ``icsat_bench_<size>``: seed (bench/seed.py) unless --reuse finds
+it seeded, warm up, then time each page through Django's test Client.
+"""
+
+import argparse
+import json
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import timedelta
+from pathlib import Path
+
+from bench import seed
+
+BENCH_DIR = Path(__file__).resolve().parent
+RESULTS = BENCH_DIR / "RESULTS.md"
+DEFAULT_SIZES = "10k,100k,1m"
+WARMUP = 3
+
+# Every page the harness reports, in table order. Pages not built yet stay as
+# rows so the table shape does not change when they arrive.
+PAGES = [
+    "agent queue (IT)",
+    "my requests (busy requester)",
+    "ticket page",
+    "survey answer POST",
+    "department dashboard (not built yet)",
+    "organisation view (not built yet)",
+]
+FLOOR = "floor: department dashboard SQL (IT, 12 months)"
+
+# The hand-written SQL a department dashboard's headline tiles need, over the
+# plain tables: the page will be reported as a ratio to this.
+FLOOR_QUERIES = {
+    "CSAT % and responses": """
+        SELECT count(*) FILTER (WHERE headline_score >= 4)::float
+                 / nullif(count(headline_score), 0) AS csat,
+               count(*) AS responses, avg(headline_score) AS mean_score
+        FROM surveys_response
+        WHERE department_id = %(dept)s AND submitted_at >= %(since)s
+          AND headline_kind = 'csat_1_5'""",
+    "response rate (answered / sent)": """
+        SELECT count(*) FILTER (WHERE status = 'answered') AS answered,
+               count(*) FILTER (WHERE sent_at IS NOT NULL) AS sent
+        FROM surveys_invitation
+        WHERE department_id = %(dept)s AND created_at >= %(since)s""",
+    "volume, median resolve, SLA %, reopen": """
+        SELECT count(*) AS volume,
+               percentile_cont(0.5) WITHIN GROUP (
+                 ORDER BY extract(epoch FROM resolved_at - created_at)) AS median_resolve_s,
+               count(*) FILTER (WHERE resolved_at <= due_at)::float
+                 / nullif(count(resolved_at), 0) AS sla_met,
+               count(*) FILTER (WHERE reopen_count > 0)::float
+                 / nullif(count(resolved_at), 0) AS reopen_rate
+        FROM requests_app_ticket
+        WHERE department_id = %(dept)s AND created_at >= %(since)s""",
+}
+
+INDEX_WHY = {
+    "ticket_queue_idx": "queue: a department's tickets by status, newest first",
+    "ticket_requester_idx": "my requests: a requester's tickets, newest first",
+    "ticket_assignee_idx": "assigned to me: an agent's tickets by status",
+    "ticket_unique_submission": "a double-clicked submit creates one ticket (partial unique)",
+    "invitation_due_idx": "dispatcher: due invitations by status and send_after",
+    "invitation_recipient_idx": "throttle: a recipient's recent invitations",
+    "invitation_dept_idx": "response rate: a department's invitations by status",
+    "invitation_one_open_per_ticket": "at most one open invitation per ticket (partial unique)",
+    "response_dept_idx": "dashboards: a department's responses in a date range",
+}
+
+
+def _label(n: int) -> str:
+    if n % 1_000_000 == 0:
+        return f"{n // 1_000_000}m"
+    if n % 1000 == 0:
+        return f"{n // 1000}k"
+    return str(n)
+
+
+def _size(text: str) -> int:
+    text = text.strip().lower()
+    factor = {"k": 1000, "m": 1_000_000}.get(text[-1:], 1)
+    return int(float(text.rstrip("km")) * factor)
+
+
+def _index_why(name: str) -> str:
+    if name in INDEX_WHY:
+        return INDEX_WHY[name]
+    if name.endswith("_pkey"):
+        return "primary key"
+    if name.endswith("_like"):
+        return "varchar_pattern_ops twin of an indexed text column (LIKE 'x%')"
+    if name.endswith("_key") or name.endswith("_uniq"):
+        return "unique constraint"
+    if "_id_" in name:
+        return "Django's default index on a ForeignKey"
+    return "db_index=True on the column"
+
+
+# --- Timing -------------------------------------------------------------------------
+def _stats(samples: list[float]) -> dict:
+    ordered = sorted(samples)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    return {"median_ms": statistics.median(ordered) * 1000, "p95_ms": p95 * 1000, "n": len(samples)}
+
+
+def _targets():
+    """Who to log in as and what to open: picked from the seeded data, outside the timings."""
+    from django.contrib.auth.models import User
+    from django.db.models import Count
+
+    from requests_app.models import Department, Ticket
+
+    it = Department.objects.get(prefix="IT")
+    lead = User.objects.get(username="bench.it.lead")
+    busy = (
+        Ticket.objects.values("requester_id")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "requester_id")
+        .first()
+    )
+    requester = User.objects.get(pk=busy["requester_id"])
+    ticket = (
+        Ticket.objects.filter(department=it, reopen_count__gt=0).order_by("-pk").first()
+        or Ticket.objects.filter(department=it).order_by("-pk").first()
+    )
+    return {
+        "department": it,
+        "lead": lead,
+        "requester": requester,
+        "requester_tickets": busy["n"],
+        "ticket": ticket,
+    }
+
+
+def _fresh_invitations(count: int) -> list[tuple[str, dict]]:
+    """Sent invitations with known tokens on closed tickets that have none: one per POST."""
+    from django.utils import timezone
+
+    from requests_app.models import Ticket
+    from surveys.models import Invitation, Survey
+    from surveys.tokens import new_token
+
+    survey = Survey.objects.get(is_default=True)
+    version = survey.versions.get(is_current=True)
+    questions = list(version.questions.order_by("position", "pk"))
+    tickets = list(
+        Ticket.objects.filter(status=Ticket.Status.CLOSED, invitations__isnull=True).order_by(
+            "-pk"
+        )[:count]
+    )
+    now = timezone.now()
+    out = []
+    for ticket in tickets:
+        token, digest = new_token()
+        Invitation.objects.create(
+            ticket=ticket,
+            survey=survey,
+            version=version,
+            recipient_id=ticket.requester_id,
+            department_id=ticket.department_id,
+            agent_id=ticket.resolved_by_id,
+            token_hash=digest,
+            status=Invitation.Status.SENT,
+            send_after=now,
+            sent_at=now,
+            expires_at=now + timedelta(days=14),
+            attempts=1,
+        )
+        data = {"revision": str(version.revision)}
+        for q in questions:
+            if q.kind == "csat_1_5":
+                data[f"q{q.pk}"] = "4"
+            elif q.kind == "yes_no":
+                data[f"q{q.pk}"] = "yes"
+            elif q.kind == "choice":
+                data[f"q{q.pk}"] = q.choices[0]
+        out.append((token, data))
+    if len(out) < count:
+        raise RuntimeError(f"only {len(out)} closed tickets without an invitation")
+    return out
+
+
+def _time_page(name, do, check, n_requests, log):
+    """Warm up, time n_requests, then count queries of one more request."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for _ in range(WARMUP):
+        check(do())
+    samples = []
+    for _ in range(n_requests):
+        t0 = time.perf_counter()
+        response = do()
+        samples.append(time.perf_counter() - t0)
+        check(response)
+    with CaptureQueriesContext(connection) as ctx:
+        check(do())
+    result = _stats(samples)
+    result["queries"] = len(ctx.captured_queries)
+    result["slowest_query"] = max(
+        ({"sql": q["sql"], "ms": float(q["time"]) * 1000} for q in ctx.captured_queries),
+        key=lambda q: q["ms"],
+        default=None,
+    )
+    log(
+        f"  {name:<40} median {result['median_ms']:8.1f} ms  p95 {result['p95_ms']:8.1f} ms"
+        f"  {result['queries']} queries"
+    )
+    return result
+
+
+def _time_floor(department_id: int, n_requests: int, log) -> dict:
+    from django.db import connection
+    from django.utils import timezone
+
+    params = {"dept": department_id, "since": timezone.now() - timedelta(days=365)}
+    per_query = {name: [] for name in FLOOR_QUERIES}
+    totals = []
+    with connection.cursor() as cursor:
+        for i in range(WARMUP + n_requests):
+            t_all = time.perf_counter()
+            for name, sql in FLOOR_QUERIES.items():
+                t0 = time.perf_counter()
+                cursor.execute(sql, params)
+                cursor.fetchall()
+                if i >= WARMUP:
+                    per_query[name].append(time.perf_counter() - t0)
+            if i >= WARMUP:
+                totals.append(time.perf_counter() - t_all)
+        slowest = max(per_query, key=lambda k: statistics.median(per_query[k]))
+        cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + FLOOR_QUERIES[slowest], params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    result = _stats(totals)
+    result["parts"] = {name: _stats(s) for name, s in per_query.items()}
+    result["explain"] = {"name": slowest, "plan": plan}
+    log(f"  {FLOOR:<40} median {result['median_ms']:8.1f} ms  p95 {result['p95_ms']:8.1f} ms")
+    return result
+
+
+def _explain(sql: str) -> str:
+    """EXPLAIN ANALYZE a captured SELECT, rolled back whatever it does."""
+    from django.db import connection, transaction
+
+    if not sql.lstrip().upper().startswith("SELECT"):
+        return "(slowest query is not a SELECT; not explained)"
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql.replace("%", "%%"))
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+        transaction.set_rollback(True)
+    return plan
+
+
+def measure(n_requests: int = 15, *, log=print) -> dict:
+    """Time every page against the database Django points at (seeded by bench.seed)."""
+    from django.db import connection
+    from django.test import Client
+    from django.urls import reverse
+
+    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    targets = _targets()
+    dept = targets["department"]
+
+    def ok(status):
+        def check(response):
+            if response.status_code != status:
+                raise AssertionError(f"HTTP {response.status_code}, expected {status}")
+
+        return check
+
+    agent = Client()
+    agent.force_login(targets["lead"])
+    requester = Client()
+    requester.force_login(targets["requester"])
+    anonymous = Client()
+    queue_url = reverse("requests_app:department_queue", kwargs={"department_slug": dept.slug})
+    mine_url = reverse("requests_app:my_requests")
+    ticket_url = targets["ticket"].get_absolute_url()
+    invitations = iter(_fresh_invitations(WARMUP + n_requests + 1))
+
+    def answer():
+        token, data = next(invitations)
+        return anonymous.post(reverse("surveys:answer", kwargs={"token": token}), data)
+
+    pages = {
+        PAGES[0]: _time_page(PAGES[0], lambda: agent.get(queue_url), ok(200), n_requests, log),
+        PAGES[1]: _time_page(PAGES[1], lambda: requester.get(mine_url), ok(200), n_requests, log),
+        PAGES[2]: _time_page(PAGES[2], lambda: agent.get(ticket_url), ok(200), n_requests, log),
+        PAGES[3]: _time_page(PAGES[3], answer, ok(302), n_requests, log),
+        # TODO(issue 5, dashboards): time the department dashboard (12-month range, as the IT
+        # lead) and the organisation view with its matrix (as bench.hradmin) here, with
+        # _time_page like the rows above; report the dashboard as a ratio to the floor.
+        PAGES[4]: None,
+        PAGES[5]: None,
+    }
+    floor = _time_floor(dept.pk, n_requests, log)
+    timed = {k: v for k, v in pages.items() if v}
+    slowest_page = max(timed, key=lambda k: timed[k]["median_ms"])
+    slowest_query = timed[slowest_page]["slowest_query"]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT tablename, indexname, indexdef FROM pg_indexes WHERE tablename IN "
+            "('requests_app_ticket', 'surveys_response', 'surveys_invitation') "
+            "ORDER BY tablename, indexname"
+        )
+        indexes = [
+            {"table": t, "name": n, "def": d, "why": _index_why(n)} for t, n, d in cursor.fetchall()
+        ]
+        cursor.execute(
+            "SELECT (SELECT count(*) FROM requests_app_ticket), "
+            "(SELECT count(*) FROM surveys_response), (SELECT count(*) FROM surveys_invitation)"
+        )
+        tickets, responses, invitations_n = cursor.fetchone()
+    rss_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return {
+        "pages": pages,
+        "floor": floor,
+        "slowest": {
+            "page": slowest_page,
+            "ms": slowest_query["ms"] if slowest_query else None,
+            "sql": slowest_query["sql"] if slowest_query else "",
+            "plan": _explain(slowest_query["sql"]) if slowest_query else "",
+        },
+        "indexes": indexes,
+        "rows": {"tickets": tickets, "responses": responses, "invitations": invitations_n},
+        "context": {
+            "queue": queue_url,
+            "requester_tickets": targets["requester_tickets"],
+            "ticket": ticket_url,
+        },
+        "memory": {"rss_before_kb": rss_before, "rss_peak_kb": rss_peak},
+    }
+
+
+# --- One size, in its own process ----------------------------------------------------
+def _seed_info(db_name: str) -> dict | None:
+    """What the last seed of this database recorded (COMMENT ON DATABASE), if any."""
+    import psycopg2
+
+    try:
+        conn = psycopg2.connect(seed.database_url("postgres"))
+    except psycopg2.Error:
+        return None
+    with conn, conn.cursor() as cur:
+        cur.execute(
+            "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s",
+            [db_name],
+        )
+        row = cur.fetchone()
+    conn.close()
+    return json.loads(row[0]) if row and row[0] else None
+
+
+def run_one(n_tickets: int, db_name: str, *, reuse: bool, n_requests: int, log) -> dict:
+    seed.setup_django(db_name)
+    from django.db import connection
+
+    info = _seed_info(db_name) if reuse else None
+    if info is None or info.get("tickets") != n_tickets:
+        log(f"Seeding {db_name} with {n_tickets:,} tickets")
+        info = seed.seed_database(db_name, n_tickets, log=log)
+        with connection.cursor() as cursor:
+            cursor.execute(f'COMMENT ON DATABASE "{db_name}" IS %s', [json.dumps(info)])
+        info["reused"] = False
+    else:
+        log(f"Reusing {db_name} seeded with {n_tickets:,} tickets")
+        info["reused"] = True
+    log(f"Timing {n_requests} requests per page after {WARMUP} warm-up requests")
+    result = measure(n_requests, log=log)
+    result["seed"] = info
+    result["size"] = n_tickets
+    result["db"] = db_name
+    return result
+
+
+# --- RESULTS.md ----------------------------------------------------------------------
+def machine_info() -> dict:
+    cpu = "unknown"
+    mem_kb = 0
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal"):
+                mem_kb = int(line.split()[1])
+    except OSError:
+        pass
+    return {
+        "nproc": os.cpu_count(),
+        "memory_gb": round(mem_kb / 1024 / 1024, 1),
+        "cpu": cpu,
+        "python": platform.python_version(),
+    }
+
+
+def _versions() -> dict:
+    import django
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        pg = cursor.fetchone()[0]
+    return {"django": django.get_version(), "postgresql": pg}
+
+
+def _ms(value) -> str:
+    return f"{value:.1f}" if value is not None else "–"
+
+
+def render_results(results: list[dict], machine: dict) -> str:
+    sizes = [_label(r["size"]) for r in results]
+    n_timed = results[0]["pages"][PAGES[0]]["n"]
+    out = [
+        "# icsat benchmark results",
+        "",
+        "Written by `bench/run.py` (see bench/README.md); do not edit by hand.",
+        "",
+        "## Machine and versions",
+        "",
+        f"- CPU: {machine['cpu']}, {machine['nproc']} cores (nproc); "
+        f"memory {machine['memory_gb']} GB",
+        f"- Python {machine['python']}, Django {machine.get('django', '?')}, "
+        f"PostgreSQL server {machine.get('postgresql', '?')} (default configuration)",
+        "- Settings: `icsat.settings_test` (DEBUG on, as the test suite runs): Django's debug "
+        "cursor records each query's SQL and time in a bounded log, a few µs per query. "
+        "Connections persist (CONN_MAX_AGE=60). Requests go through `django.test.Client` "
+        "in-process, so there is no HTTP server or network in the timings.",
+        f"- Each page: {WARMUP} warm-up requests, then {n_timed} timed ones; median and p95 "
+        "by `time.perf_counter`; queries counted on one more request with "
+        "`CaptureQueriesContext`. The floor runs its queries the same number of times.",
+        "",
+        "## Sizes and seed times",
+        "",
+        "| size | tickets | responses | invitations | seed (s) | phases |",
+        "|---|---:|---:|---:|---:|---|",
+    ]
+    for r in results:
+        info = r["seed"]
+        phases = ", ".join(f"{k} {v:.1f}" for k, v in info.get("phases", {}).items())
+        reused = " (reused; time of the earlier seed)" if info.get("reused") else ""
+        seconds = info.get("seconds")
+        out.append(
+            f"| {_label(r['size'])} | {r['rows']['tickets']:,} | {r['rows']['responses']:,} "
+            f"| {r['rows']['invitations']:,} | {_ms(seconds)}{reused} | {phases} |"
+        )
+    out += [
+        "",
+        "## Pages",
+        "",
+        "Median / p95 in ms, and SQL queries per request.",
+        "",
+        "| page | " + " | ".join(f"{s} median | {s} p95 | {s} queries" for s in sizes) + " |",
+        "|---|" + "---:|---:|---:|" * len(sizes),
+    ]
+    for page in PAGES:
+        cells = []
+        for r in results:
+            p = r["pages"].get(page)
+            if p:
+                cells += [_ms(p["median_ms"]), _ms(p["p95_ms"]), str(p["queries"])]
+            else:
+                cells += ["–", "–", "–"]
+        out.append(f"| {page} | " + " | ".join(cells) + " |")
+    floor_cells = []
+    for r in results:
+        f = r["floor"]
+        floor_cells += [_ms(f["median_ms"]), _ms(f["p95_ms"]), str(len(FLOOR_QUERIES))]
+    out.append(f"| {FLOOR} | " + " | ".join(floor_cells) + " |")
+    out += [
+        "",
+        "Ratio to floor: the department dashboard's median ÷ the floor's median, "
+        "once the dashboard exists (not built yet).",
+        "",
+        "## The floor, query by query (median ms)",
+        "",
+        "| query | " + " | ".join(sizes) + " |",
+        "|---|" + "---:|" * len(sizes),
+    ]
+    for name in FLOOR_QUERIES:
+        cells = [_ms(r["floor"]["parts"][name]["median_ms"]) for r in results]
+        out.append(f"| {name} | " + " | ".join(cells) + " |")
+    out += [
+        "",
+        "## What was opened",
+        "",
+    ]
+    for r in results:
+        c = r["context"]
+        mem = r["memory"]
+        out.append(
+            f"- {_label(r['size'])}: queue {c['queue']} as bench.it.lead; my requests of a "
+            f"requester with {c['requester_tickets']:,} tickets; ticket {c['ticket']}; "
+            f"process peak RSS {mem['rss_peak_kb'] / 1024:.0f} MB "
+            f"({mem['rss_before_kb'] / 1024:.0f} MB before timing)"
+        )
+    last = results[-1]
+    slow = last["slowest"]
+    out += [
+        "",
+        f"## EXPLAIN ANALYZE: slowest query of the slowest page at {_label(last['size'])}",
+        "",
+        f"Page: {slow['page']}; query took {_ms(slow['ms'])} ms when captured.",
+        "",
+        "```sql",
+        slow["sql"],
+        "```",
+        "",
+        "```",
+        slow["plan"],
+        "```",
+        "",
+        f"## EXPLAIN ANALYZE: slowest floor query at {_label(last['size'])} "
+        f"({last['floor']['explain']['name']})",
+        "",
+        "```",
+        last["floor"]["explain"]["plan"],
+        "```",
+        "",
+        "## Indexes on tickets, responses and invitations",
+        "",
+        "| table | index | definition | why |",
+        "|---|---|---|---|",
+    ]
+    for ix in last["indexes"]:
+        definition = ix["def"].split(" USING ", 1)[-1]
+        out.append(f"| {ix['table']} | {ix['name']} | `{definition}` | {ix['why']} |")
+    out.append("")
+    return "\n".join(out)
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default=DEFAULT_SIZES, help="e.g. 10k,100k,1m")
+    parser.add_argument("--reuse", action="store_true", help="keep a database already seeded")
+    parser.add_argument("--requests", type=int, default=15, help="timed requests per page")
+    parser.add_argument("--out", default=str(RESULTS))
+    parser.add_argument("--one", type=int, help=argparse.SUPPRESS)  # child: one size
+    parser.add_argument("--json", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+
+    def log(s):
+        print(s, file=sys.stderr, flush=True)
+
+    if args.one:
+        db_name = f"{seed.DEFAULT_DB}_{_label(args.one)}"
+        result = run_one(args.one, db_name, reuse=args.reuse, n_requests=args.requests, log=log)
+        result["versions"] = _versions()
+        Path(args.json).write_text(json.dumps(result, default=str))
+        return
+
+    results = []
+    for size in [_size(s) for s in args.sizes.split(",") if s.strip()]:
+        with tempfile.NamedTemporaryFile(suffix=".json") as tmp:
+            cmd = [sys.executable, "-m", "bench.run", "--one", str(size), "--json", tmp.name]
+            cmd += ["--requests", str(args.requests)] + (["--reuse"] if args.reuse else [])
+            subprocess.run(cmd, check=True, cwd=BENCH_DIR.parent)  # noqa: S603
+            results.append(json.loads(Path(tmp.name).read_text()))
+    machine = {**machine_info(), **results[-1]["versions"]}
+    Path(args.out).write_text(render_results(results, machine))
+    log(f"Wrote {args.out}")
+
+
+if __name__ == "__main__":
+    main()

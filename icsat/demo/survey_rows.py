@@ -1,0 +1,235 @@
+"""The rows the survey pipeline leaves behind, written directly in their final state.
+
+Invitations, responses with their answers, the audit-trail lines on tickets and
+the notifications for leads, each as the pipeline's own code would write it.
+"""
+
+import hashlib
+import random
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from icsat.demo.clock import given_timestamps
+from icsat.demo.opinions import answer_rows, headline, score_text
+from requests_app.models import Membership, TicketEvent
+from surveys.models import (
+    Answer,
+    Invitation,
+    Notification,
+    Question,
+    Response,
+    Survey,
+    SurveyVersion,
+)
+from surveys.services.responses import is_low_score
+
+InvitationStatus = Invitation.Status
+Kind = Question.Kind
+
+
+@dataclass
+class Cycle:
+    """One resolution of a ticket, from its resolve to the reopen that ended it (if any)."""
+
+    ticket_id: int
+    resolved_at: datetime
+    agent_id: int | None
+    reopened_at: datetime | None = None
+
+
+@dataclass
+class Invite:
+    """What the survey pipeline made of one resolution, in its final state."""
+
+    cycle: Cycle
+    ticket: dict
+    survey: Survey
+    version_number: int
+    send_after: datetime
+    sent_at: datetime | None
+    expires_at: datetime
+    status: str = InvitationStatus.SENT
+    reminded_at: datetime | None = None
+    answered_at: datetime | None = None
+    claimed_at: datetime | None = None
+    retry_after: datetime | None = None
+    attempts: int = 1
+    last_error: str = ""
+    answers: dict | None = None
+    invitation: Invitation | None = None
+
+
+class Versions:
+    """The survey versions invitations point at, with their questions in order."""
+
+    def __init__(self):
+        self._versions: dict[tuple[int, int], SurveyVersion] = {}  # (survey, number)
+        self._questions: dict[tuple[int, int], list[Question]] = {}
+
+    def remember(self, version: SurveyVersion):
+        key = (version.survey_id, version.number)
+        self._versions[key] = version
+        self._questions[key] = list(version.questions.order_by("position", "pk"))
+
+    def version(self, invite: Invite) -> SurveyVersion:
+        return self._versions[(invite.survey.pk, invite.version_number)]
+
+    def questions(self, invite: Invite) -> list[Question]:
+        return self._questions[(invite.survey.pk, invite.version_number)]
+
+
+def random_hash() -> str:
+    """A SHA-256 like a token's, of random bytes: no link exists for it."""
+    return hashlib.sha256(secrets.token_bytes(32)).hexdigest()
+
+
+def invitation_row(invite: Invite, versions: Versions) -> Invitation:
+    ticket = invite.ticket
+    return Invitation(
+        ticket_id=ticket["pk"],
+        survey=invite.survey,
+        version=versions.version(invite),
+        recipient_id=ticket["requester_id"],
+        department_id=ticket["department_id"],
+        agent_id=invite.cycle.agent_id,
+        token_hash=random_hash(),
+        reminder_token_hash=random_hash() if invite.reminded_at else "",
+        status=invite.status,
+        send_after=invite.retry_after or invite.send_after,
+        claimed_at=invite.claimed_at,
+        sent_at=invite.sent_at,
+        reminded_at=invite.reminded_at,
+        answered_at=invite.answered_at,
+        expires_at=invite.expires_at,
+        attempts=invite.attempts,
+        last_error=invite.last_error,
+        created_at=invite.cycle.resolved_at,
+    )
+
+
+def invitations_create(invites: list[Invite], versions: Versions) -> None:
+    for invite in invites:
+        invite.invitation = invitation_row(invite, versions)
+    with given_timestamps((Invitation, "created_at")):
+        Invitation.objects.bulk_create([i.invitation for i in invites], batch_size=500)
+
+
+def responses_create(invites: list[Invite], versions: Versions) -> list[tuple[Invite, Response]]:
+    """Responses with the dimensions response_submit denormalises, and their answers."""
+    pairs = []
+    for invite in invites:
+        ticket, invitation = invite.ticket, invite.invitation
+        questions = versions.questions(invite)
+        kind, score = headline(questions, invite.answers)
+        rows = answer_rows(questions, invite.answers)
+        comment = next((t for q, _n, t in rows if q.kind == Kind.TEXT), "")
+        resolved = ticket["resolved_at"]
+        response = Response(
+            invitation=invitation,
+            version=invitation.version,
+            submitted_at=invite.answered_at,
+            headline_kind=kind,
+            headline_score=score,
+            comment=comment,
+            anonymous=invite.survey.anonymous,
+            department_id=invitation.department_id,
+            request_type_id=ticket["request_type_id"],
+            agent_id=invitation.agent_id,
+            customer_department_id=ticket["customer_department_id"],
+            resolution_seconds=int((resolved - ticket["created_at"]).total_seconds()),
+            sla_met=resolved <= ticket["due_at"] if ticket["due_at"] else None,
+            reopened=ticket["reopen_count"] > 0,
+        )
+        pairs.append((invite, response))
+    with given_timestamps((Response, "submitted_at")):
+        Response.objects.bulk_create([r for _i, r in pairs], batch_size=500)
+    Answer.objects.bulk_create(
+        (
+            Answer(response=response, question=question, number=number, text=text)
+            for invite, response in pairs
+            for question, number, text in answer_rows(versions.questions(invite), invite.answers)
+        ),
+        batch_size=500,
+    )
+    return pairs
+
+
+def scheduled_event(invite: Invite) -> TicketEvent:
+    """What the resolve hook writes on the ticket's audit trail."""
+    when = timezone.localtime(invite.send_after).strftime("%d.%m.%Y %H:%M")
+    return TicketEvent(
+        ticket_id=invite.ticket["pk"],
+        kind=TicketEvent.Kind.SURVEY,
+        body=gettext("Satisfaction survey “%(survey)s” will be sent on %(when)s.")
+        % {"survey": invite.survey.name, "when": when},
+        is_internal=True,
+        data={"survey": invite.survey.pk, "invitation": invite.invitation.pk},
+        created_at=invite.cycle.resolved_at,
+    )
+
+
+def answered_event(invite: Invite, response: Response) -> TicketEvent:
+    """What response_submit writes on the ticket's audit trail (not for anonymous surveys)."""
+    score = score_text(response.headline_kind, response.headline_score)
+    body = gettext("The requester answered the satisfaction survey: %(score)s.") % {"score": score}
+    return TicketEvent(
+        ticket_id=invite.ticket["pk"],
+        kind=TicketEvent.Kind.SURVEY,
+        body=body + (f"\n\n{response.comment}" if response.comment else ""),
+        is_internal=True,
+        data={"response": response.pk, "score": response.headline_score},
+        created_at=invite.answered_at,
+    )
+
+
+def leads_notify(
+    responses: list[tuple[Invite, Response]], *, now: datetime, rng: random.Random
+) -> None:
+    """A low score tells the department's leads; they have read all but the newest ones."""
+    leads: dict[int, list[int]] = {}
+    for department_id, user_id in Membership.objects.filter(role=Membership.Role.LEAD).values_list(
+        "department_id", "user_id"
+    ):
+        leads.setdefault(department_id, []).append(user_id)
+    notes: dict[int, list[Notification]] = {}
+    for invite, response in responses:
+        if not is_low_score(response.headline_kind, response.headline_score):
+            continue
+        ticket = invite.ticket
+        score = score_text(response.headline_kind, response.headline_score)
+        if response.anonymous:
+            text = gettext("A low satisfaction score (%(score)s) was given to %(department)s.") % {
+                "score": score,
+                "department": ticket["department__name"],
+            }
+        else:
+            text = gettext("%(reference)s got a low satisfaction score (%(score)s).") % {
+                "reference": ticket["reference"],
+                "score": score,
+            }
+        for user_id in leads.get(ticket["department_id"], []):
+            notes.setdefault(user_id, []).append(
+                Notification(
+                    user_id=user_id,
+                    ticket_id=None if response.anonymous else ticket["pk"],
+                    text=text[:300],
+                    created_at=invite.answered_at,
+                )
+            )
+    recent = now - timedelta(days=30)
+    for user_notes in notes.values():
+        user_notes.sort(key=lambda n: n.created_at)
+        for i, note in enumerate(user_notes):
+            # Unread: the newest two, if they came in the last 30 days.
+            if i >= len(user_notes) - 2 and note.created_at > recent:
+                continue
+            read = note.created_at + timedelta(hours=rng.uniform(0.3, 30))
+            note.read_at = min(read, now)
+    with given_timestamps((Notification, "created_at")):
+        Notification.objects.bulk_create(
+            [n for user_notes in notes.values() for n in user_notes], batch_size=500
+        )
