@@ -202,10 +202,16 @@ def queue_tickets(department: Department, user, filters: QueueFilters) -> QueryS
 
 
 def queue_status_counts(department: Department) -> dict[str, int]:
-    """{status: count} for the department's requests, plus 'active' and 'overdue'; one query."""
+    """{status: count} for the statuses the queue has tabs for, plus 'active' and 'overdue'.
+
+    One query.
+    """
     now = timezone.now()
-    base = Ticket.objects.filter(department=department, kind=Ticket.Kind.REQUEST)
-    aggregates = {s: Count("pk", filter=Q(status=s)) for s in Ticket.Status.values}
+    # Closed and cancelled requests pile up forever and have no tab: leaving them
+    # out lets the (department, status) index answer (bench: 1M tickets).
+    shown = [*Ticket.ACTIVE_STATUSES, Ticket.Status.RESOLVED]
+    base = Ticket.objects.filter(department=department, kind=Ticket.Kind.REQUEST, status__in=shown)
+    aggregates = {s: Count("pk", filter=Q(status=s)) for s in shown}
     aggregates["overdue"] = Count("pk", filter=Q(status__in=Ticket.ACTIVE_STATUSES, due_at__lt=now))
     counts = base.aggregate(**aggregates)
     counts["active"] = sum(counts[s] for s in Ticket.ACTIVE_STATUSES)
