@@ -35,6 +35,7 @@ from django.db.models import (
 )
 from django.db.models.functions import RowNumber, Trunc
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from requests_app.models import Department, Ticket
 
@@ -46,10 +47,10 @@ HOUR = 3600
 DAY = 24 * HOUR
 # (key, label, lower bound in seconds inclusive, upper bound exclusive)
 RESOLUTION_BUCKETS = (
-    ("lt_4h", "< 4 h", 0, 4 * HOUR),
-    ("4h_24h", "4–24 h", 4 * HOUR, DAY),
-    ("1d_3d", "1–3 days", DAY, 3 * DAY),
-    ("gt_3d", "> 3 days", 3 * DAY, None),
+    ("lt_4h", _("< 4 h"), 0, 4 * HOUR),
+    ("4h_24h", _("4–24 h"), 4 * HOUR, DAY),
+    ("1d_3d", _("1–3 days"), DAY, 3 * DAY),
+    ("gt_3d", _("> 3 days"), 3 * DAY, None),
 )
 DISTRIBUTION_KINDS = (Kind.CSAT, Kind.NPS, Kind.YES_NO, Kind.CHOICE)
 LATEST_COMMENTS = 20
@@ -525,8 +526,8 @@ def _sla_breakdown(responses) -> list[BreakdownRow]:
         .annotate(**_headline_aggregates())
     }
     return [
-        _row_or_empty(rows.get(True), True, "SLA met"),
-        _row_or_empty(rows.get(False), False, "SLA missed"),
+        _row_or_empty(rows.get(True), True, _("SLA met")),
+        _row_or_empty(rows.get(False), False, _("SLA missed")),
     ]
 
 

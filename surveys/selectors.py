@@ -120,6 +120,16 @@ def survey_versions(survey: Survey) -> list[SurveyVersion]:
     return list(survey.versions.annotate(answered=Count("responses")).order_by("-number"))
 
 
+def versions_answered_for(department) -> QuerySet[SurveyVersion]:
+    """Survey versions with answers about the department, for the dashboard's filter."""
+    return (
+        SurveyVersion.objects.filter(responses__department=department)
+        .select_related("survey")
+        .distinct()
+        .order_by("survey__name", "-number")
+    )
+
+
 def survey_get(survey_id: int) -> Survey:
     survey = (
         Survey.objects.filter(pk=survey_id).prefetch_related("departments", "request_types").first()

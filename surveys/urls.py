@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import manage, respond
+from .views import dashboards, manage, respond
 
 app_name = "surveys"
 
@@ -28,5 +28,16 @@ urlpatterns = [
         "surveys/manage/invitations/<int:invitation_id>/retry/",
         manage.invitation_retry,
         name="invitation_retry",
+    ),
+    # Department leads and HR admins: a department's satisfaction dashboard.
+    path(
+        "surveys/dashboard/<slug:department_slug>/",
+        dashboards.department_dashboard,
+        name="department_dashboard",
+    ),
+    path(
+        "surveys/dashboard/<slug:department_slug>/export.csv",
+        dashboards.department_dashboard_csv,
+        name="department_dashboard_csv",
     ),
 ]
