@@ -70,6 +70,8 @@ class DashboardFilterForm(forms.Form):
     def __init__(self, data, *, request_types, versions):
         super().__init__(data)
         self.fields["request_type"].queryset = request_types
+        # One department's dashboard: its prefix before every type would only repeat it.
+        self.fields["request_type"].label_from_instance = lambda request_type: request_type.name
         self.fields["version"].queryset = versions
         self.fields["version"].label_from_instance = lambda v: (
             _("%(survey)s, version %(n)s")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import dashboards, manage, respond
+from .views import dashboards, manage, organisation, respond
 
 app_name = "surveys"
 
@@ -29,6 +29,7 @@ urlpatterns = [
         manage.invitation_retry,
         name="invitation_retry",
     ),
+    path("surveys/dashboard/", organisation.organisation_dashboard, name="organisation_dashboard"),
     # Department leads and HR admins: a department's satisfaction dashboard.
     path(
         "surveys/dashboard/<slug:department_slug>/",
