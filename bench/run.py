@@ -19,6 +19,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import tracemalloc
 from datetime import timedelta
 from pathlib import Path
 
@@ -29,17 +30,27 @@ RESULTS = BENCH_DIR / "RESULTS.md"
 DEFAULT_SIZES = "10k,100k,1m"
 WARMUP = 3
 
-# Every page the harness reports, in table order. Pages not built yet stay as
-# rows so the table shape does not change when they arrive.
+# Every page the harness reports, in table order.
 PAGES = [
     "agent queue (IT)",
     "my requests (busy requester)",
     "ticket page",
     "survey answer POST",
-    "department dashboard (not built yet)",
-    "organisation view (not built yet)",
+    "department dashboard (IT, 12 months)",
+    "organisation view (12 months)",
 ]
+DASHBOARD, ORGANISATION = PAGES[4], PAGES[5]
 FLOOR = "floor: department dashboard SQL (IT, 12 months)"
+DASHBOARD_RANGE = {"range": "12m"}
+MEMORY_REQUESTS = 3  # dashboard requests rendered under tracemalloc, outside the timings
+
+# Targets from issue 5 (median ms unless said otherwise).
+TARGET_DASHBOARD_MS = 150
+TARGET_DASHBOARD_FLOOR_RATIO = 2.0
+TARGET_ORGANISATION_MS = 300
+TARGET_LIST_MS = 50  # agent queue and my requests
+TARGET_SCALING = 3.0  # dashboard at 1M vs at 10k
+TARGET_MEMORY_MB = 100
 
 # The hand-written SQL a department dashboard's headline tiles need, over the
 # plain tables: the page will be reported as a ratio to this.
@@ -125,6 +136,7 @@ def _targets():
 
     it = Department.objects.get(prefix="IT")
     lead = User.objects.get(username="bench.it.lead")
+    hradmin = User.objects.get(username=seed.HR_ADMIN)
     busy = (
         Ticket.objects.values("requester_id")
         .annotate(n=Count("pk"))
@@ -139,6 +151,7 @@ def _targets():
     return {
         "department": it,
         "lead": lead,
+        "hradmin": hradmin,
         "requester": requester,
         "requester_tickets": busy["n"],
         "ticket": ticket,
@@ -263,6 +276,50 @@ def _explain(sql: str) -> str:
     return plan
 
 
+def _rss_kb() -> int:
+    """Current resident set size of this process, in kB (Linux /proc; 0 elsewhere)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def _dashboard_memory(do, check, log) -> dict:
+    """Peak Python allocations (tracemalloc) while rendering the dashboard, and RSS growth.
+
+    Runs after the timings so tracemalloc's overhead stays out of them. The peak is above
+    what was allocated before the first request (tracemalloc counts Python allocations,
+    not libpq's C buffers); RSS is the process's VmRSS before and after those requests.
+    """
+    rss_before = _rss_kb()
+    tracemalloc.start()
+    try:
+        baseline, _ = tracemalloc.get_traced_memory()
+        tracemalloc.reset_peak()
+        for _ in range(MEMORY_REQUESTS):
+            check(do())
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    rss_after = _rss_kb()
+    result = {
+        "tracemalloc_peak_mb": (peak - baseline) / 1024 / 1024,
+        "rss_before_mb": rss_before / 1024,
+        "rss_after_mb": rss_after / 1024,
+        "rss_growth_mb": (rss_after - rss_before) / 1024,
+        "requests": MEMORY_REQUESTS,
+    }
+    log(
+        f"  {'department dashboard memory':<40} tracemalloc peak "
+        f"{result['tracemalloc_peak_mb']:6.1f} MB  RSS {result['rss_before_mb']:.0f} → "
+        f"{result['rss_after_mb']:.0f} MB"
+    )
+    return result
+
+
 def measure(n_requests: int = 15, *, log=print) -> dict:
     """Time every page against the database Django points at (seeded by bench.seed)."""
     from django.db import connection
@@ -282,12 +339,23 @@ def measure(n_requests: int = 15, *, log=print) -> dict:
 
     agent = Client()
     agent.force_login(targets["lead"])
+    hradmin = Client()
+    hradmin.force_login(targets["hradmin"])
     requester = Client()
     requester.force_login(targets["requester"])
     anonymous = Client()
     queue_url = reverse("requests_app:department_queue", kwargs={"department_slug": dept.slug})
     mine_url = reverse("requests_app:my_requests")
     ticket_url = targets["ticket"].get_absolute_url()
+    dashboard_url = reverse("surveys:department_dashboard", kwargs={"department_slug": dept.slug})
+    organisation_url = reverse("surveys:organisation_dashboard")
+
+    def dashboard():
+        return agent.get(dashboard_url, DASHBOARD_RANGE)
+
+    def organisation():
+        return hradmin.get(organisation_url, DASHBOARD_RANGE)
+
     invitations = iter(_fresh_invitations(WARMUP + n_requests + 1))
 
     def answer():
@@ -299,13 +367,13 @@ def measure(n_requests: int = 15, *, log=print) -> dict:
         PAGES[1]: _time_page(PAGES[1], lambda: requester.get(mine_url), ok(200), n_requests, log),
         PAGES[2]: _time_page(PAGES[2], lambda: agent.get(ticket_url), ok(200), n_requests, log),
         PAGES[3]: _time_page(PAGES[3], answer, ok(302), n_requests, log),
-        # TODO(issue 5, dashboards): time the department dashboard (12-month range, as the IT
-        # lead) and the organisation view with its matrix (as bench.hradmin) here, with
-        # _time_page like the rows above; report the dashboard as a ratio to the floor.
-        PAGES[4]: None,
-        PAGES[5]: None,
+        DASHBOARD: _time_page(DASHBOARD, dashboard, ok(200), n_requests, log),
+        ORGANISATION: _time_page(ORGANISATION, organisation, ok(200), n_requests, log),
     }
+    dashboard_memory = _dashboard_memory(dashboard, ok(200), log)
     floor = _time_floor(dept.pk, n_requests, log)
+    ratio = pages[DASHBOARD]["median_ms"] / floor["median_ms"] if floor["median_ms"] else None
+    log(f"  {'dashboard ÷ floor (medians)':<40} {ratio:8.1f}×" if ratio else "")
     timed = {k: v for k, v in pages.items() if v}
     slowest_page = max(timed, key=lambda k: timed[k]["median_ms"])
     slowest_query = timed[slowest_page]["slowest_query"]
@@ -327,6 +395,8 @@ def measure(n_requests: int = 15, *, log=print) -> dict:
     return {
         "pages": pages,
         "floor": floor,
+        "dashboard_floor_ratio": ratio,
+        "dashboard_memory": dashboard_memory,
         "slowest": {
             "page": slowest_page,
             "ms": slowest_query["ms"] if slowest_query else None,
@@ -339,6 +409,8 @@ def measure(n_requests: int = 15, *, log=print) -> dict:
             "queue": queue_url,
             "requester_tickets": targets["requester_tickets"],
             "ticket": ticket_url,
+            "dashboard": f"{dashboard_url}?range=12m",
+            "organisation": f"{organisation_url}?range=12m",
         },
         "memory": {"rss_before_kb": rss_before, "rss_peak_kb": rss_peak},
     }
@@ -421,6 +493,75 @@ def _ms(value) -> str:
     return f"{value:.1f}" if value is not None else "–"
 
 
+def _verdict(value, limit, unit: str) -> str:
+    """ "met", or "missed by X" (how far over the limit), for a value that must be ≤ limit."""
+    if value is None:
+        return "–"
+    if value <= limit:
+        return "met"
+    return f"missed by {value - limit:.1f}{unit}"
+
+
+def _targets_rows(results: list[dict]) -> list[tuple[str, list[str]]]:
+    """Each target of issue 5 with, per size, the measured number and met / missed by X."""
+
+    def median(r, page):
+        p = r["pages"].get(page)
+        return p["median_ms"] if p else None
+
+    def cell(value, limit, unit, fmt="{:.1f}"):
+        if value is None:
+            return "–"
+        return f"{fmt.format(value)}{unit}: {_verdict(value, limit, unit)}"
+
+    rows = [
+        (
+            f"department dashboard median ≤ {TARGET_DASHBOARD_MS} ms (at 1M)",
+            [cell(median(r, DASHBOARD), TARGET_DASHBOARD_MS, " ms") for r in results],
+        ),
+        (
+            f"department dashboard ≤ {TARGET_DASHBOARD_FLOOR_RATIO:g}× floor (at 1M)",
+            [
+                cell(r.get("dashboard_floor_ratio"), TARGET_DASHBOARD_FLOOR_RATIO, "×")
+                for r in results
+            ],
+        ),
+        (
+            f"organisation view median ≤ {TARGET_ORGANISATION_MS} ms",
+            [cell(median(r, ORGANISATION), TARGET_ORGANISATION_MS, " ms") for r in results],
+        ),
+        (
+            f"agent queue median ≤ {TARGET_LIST_MS} ms",
+            [cell(median(r, PAGES[0]), TARGET_LIST_MS, " ms") for r in results],
+        ),
+        (
+            f"my requests median ≤ {TARGET_LIST_MS} ms",
+            [cell(median(r, PAGES[1]), TARGET_LIST_MS, " ms") for r in results],
+        ),
+        (
+            f"memory growth rendering the dashboard ≤ {TARGET_MEMORY_MB} MB (tracemalloc peak)",
+            [
+                cell(
+                    r.get("dashboard_memory", {}).get("tracemalloc_peak_mb"),
+                    TARGET_MEMORY_MB,
+                    " MB",
+                )
+                for r in results
+            ],
+        ),
+    ]
+    by_size = {r["size"]: r for r in results}
+    small, big = by_size.get(10_000), by_size.get(1_000_000)
+    scaling = None
+    if small and big and median(small, DASHBOARD) and median(big, DASHBOARD):
+        scaling = median(big, DASHBOARD) / median(small, DASHBOARD)
+    scaling_cells = ["–"] * len(results)
+    if scaling is not None:
+        scaling_cells[results.index(big)] = cell(scaling, TARGET_SCALING, "×")
+    rows.append((f"department dashboard at 1M ≤ {TARGET_SCALING:g}× its 10k median", scaling_cells))
+    return rows
+
+
 def render_results(results: list[dict], machine: dict) -> str:
     sizes = [_label(r["size"]) for r in results]
     n_timed = results[0]["pages"][PAGES[0]]["n"]
@@ -482,8 +623,45 @@ def render_results(results: list[dict], machine: dict) -> str:
     out.append(f"| {FLOOR} | " + " | ".join(floor_cells) + " |")
     out += [
         "",
-        "Ratio to floor: the department dashboard's median ÷ the floor's median, "
-        "once the dashboard exists (not built yet).",
+        "## Department dashboard: ratio to the floor and memory",
+        "",
+        "Ratio: the department dashboard's median ÷ the floor's median. Memory: after the "
+        f"timings, {MEMORY_REQUESTS} more dashboard requests are rendered with `tracemalloc` "
+        "on; *peak* is the highest Python allocation above what was allocated before them "
+        "(Python objects only, not libpq's C buffers); RSS is the process's VmRSS "
+        "(/proc/self/status) just before and after those requests.",
+        "",
+        "| | " + " | ".join(sizes) + " |",
+        "|---|" + "---:|" * len(sizes),
+        "| dashboard ÷ floor | "
+        + " | ".join(
+            f"{r['dashboard_floor_ratio']:.1f}×" if r.get("dashboard_floor_ratio") else "–"
+            for r in results
+        )
+        + " |",
+        "| tracemalloc peak (MB) | "
+        + " | ".join(_ms(r.get("dashboard_memory", {}).get("tracemalloc_peak_mb")) for r in results)
+        + " |",
+        "| RSS before → after (MB) | "
+        + " | ".join(
+            f"{r['dashboard_memory']['rss_before_mb']:.0f} → "
+            f"{r['dashboard_memory']['rss_after_mb']:.0f}"
+            if r.get("dashboard_memory")
+            else "–"
+            for r in results
+        )
+        + " |",
+        "",
+        "## Targets (issue 5)",
+        "",
+        "Each number with its verdict: met, or missed by how much. The dashboard targets are "
+        "stated at 1M; the smaller sizes are shown for the trend.",
+        "",
+        "| target | " + " | ".join(sizes) + " |",
+        "|---|" + "---|" * len(sizes),
+    ]
+    out += [f"| {name} | " + " | ".join(cells) + " |" for name, cells in _targets_rows(results)]
+    out += [
         "",
         "## The floor, query by query (median ms)",
         "",
@@ -504,6 +682,8 @@ def render_results(results: list[dict], machine: dict) -> str:
         out.append(
             f"- {_label(r['size'])}: queue {c['queue']} as bench.it.lead; my requests of a "
             f"requester with {c['requester_tickets']:,} tickets; ticket {c['ticket']}; "
+            f"dashboard {c.get('dashboard', '–')} as bench.it.lead; organisation view "
+            f"{c.get('organisation', '–')} as bench.hradmin; "
             f"process peak RSS {mem['rss_peak_kb'] / 1024:.0f} MB "
             f"({mem['rss_before_kb'] / 1024:.0f} MB before timing)"
         )

@@ -103,7 +103,10 @@ def test_run_writes_every_row(seeded):
     text = run.render_results([result], {**run.machine_info(), "django": "x", "postgresql": "x"})
     for page in [*run.PAGES, run.FLOOR]:
         assert f"| {page} |" in text
-    for page in run.PAGES[:4]:
+    for page in run.PAGES:
         assert result["pages"][page]["queries"] > 0
+    assert result["dashboard_floor_ratio"] > 0
+    assert result["dashboard_memory"]["tracemalloc_peak_mb"] > 0
+    assert "## Targets (issue 5)" in text and "not built yet" not in text
     assert "EXPLAIN ANALYZE" in text and "| requests_app_ticket | ticket_queue_idx |" in text
     assert time.perf_counter() - started + seed_seconds < 60
