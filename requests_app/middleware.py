@@ -9,9 +9,10 @@ class EmployeeLanguageMiddleware:
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
-            employee = getattr(user, "employee", None)
-            if employee is not None and employee.language:
-                translation.activate(employee.language)
-                request.LANGUAGE_CODE = employee.language
-        return self.get_response(request)
+        employee = getattr(user, "employee", None) if user and user.is_authenticated else None
+        if employee is None or not employee.language:
+            return self.get_response(request)
+        request.LANGUAGE_CODE = employee.language
+        # override, not activate: the language must not outlive the request in this thread.
+        with translation.override(employee.language):
+            return self.get_response(request)

@@ -9,7 +9,9 @@ resolves.
 import random
 from datetime import datetime
 
+from django.conf import settings
 from django.db import transaction
+from django.utils import translation
 
 from icsat.demo import data as demo
 from icsat.demo.clock import Calendar
@@ -33,7 +35,13 @@ def demo_seed(*, now: datetime) -> None:
     calendar = Calendar(now=now, rng=rng)
     # The survey history is written after the tickets, so their replay runs without
     # the hooks that would invite (or explain why not) on every historical resolve.
-    with hooks.suspended(), transaction.atomic():
+    # Texts written into the history (audit lines, notifications) are in the
+    # site's language, whatever language the calling thread happens to have active.
+    with (
+        hooks.suspended(),
+        translation.override(settings.LANGUAGE_CODE),
+        transaction.atomic(),
+    ):
         company = company_create()
         plans = Stories(company=company, calendar=calendar, rng=rng).plans()
         statuses_ensure(plans, now=now)

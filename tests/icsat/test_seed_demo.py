@@ -552,3 +552,15 @@ def test_print_logins_shows_the_password_only_with_debug(settings, debug):
         assert username in out.getvalue()
     assert (demo_data.DEMO_PASSWORD in out.getvalue()) is debug
     assert not Ticket.objects.exists()
+
+
+def test_seed_demo_writes_history_in_the_site_language_whatever_is_active():
+    from django.utils import translation
+
+    from surveys.models import Notification
+
+    with translation.override("es"):
+        call_command("seed_demo", stdout=StringIO())
+    texts = list(Notification.objects.values_list("text", flat=True))
+    assert texts
+    assert all("low satisfaction score" in text for text in texts)
