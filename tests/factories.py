@@ -1,5 +1,6 @@
 """factory_boy factories for the domain; each builds a valid object with the least input."""
 
+import itertools
 from datetime import timedelta
 
 import factory
@@ -183,3 +184,68 @@ def survey(*, questions=None, **fields):
         questions=questions or DEFAULT_QUESTIONS,
         **{**defaults, **fields},
     )
+
+
+_answered_numbers = itertools.count(1)
+
+
+def answered_csat(
+    *,
+    score,
+    at,
+    version,
+    department,
+    request_type,
+    requester,
+    agent,
+    customer_department=None,
+    comment="",
+    anonymous=False,
+):
+    """A resolved ticket whose CSAT survey was answered with ``score`` at ``at``.
+
+    Written straight to the tables (not through the services) so dashboard tests
+    control every timestamp exactly and build hundreds of answers quickly.
+    """
+    from surveys.models import Answer, Invitation, Question, Response
+
+    ticket = Ticket.objects.create(
+        reference=f"{department.prefix}-{next(_answered_numbers):06d}",
+        requester=requester,
+        customer_department=customer_department,
+        department=department,
+        request_type=request_type,
+        title="Need help",
+    )
+    Ticket.objects.filter(pk=ticket.pk).update(
+        created_at=at - timedelta(hours=6), resolved_at=at - timedelta(hours=1)
+    )
+    invitation = Invitation.objects.create(
+        ticket=ticket,
+        survey=version.survey,
+        version=version,
+        recipient=requester,
+        department=department,
+        agent=agent,
+        status=Invitation.Status.ANSWERED,
+        send_after=at - timedelta(hours=1),
+        sent_at=at - timedelta(hours=1),
+    )
+    response = Response.objects.create(
+        invitation=invitation,
+        version=version,
+        headline_kind=Question.Kind.CSAT,
+        headline_score=score,
+        comment=comment,
+        anonymous=anonymous,
+        department=department,
+        request_type=request_type,
+        agent=agent,
+        customer_department=customer_department,
+        resolution_seconds=5 * 3600,
+        sla_met=True,
+    )
+    Response.objects.filter(pk=response.pk).update(submitted_at=at)
+    question = version.questions.get(kind=Question.Kind.CSAT)
+    Answer.objects.create(response=response, question=question, number=score)
+    return ticket

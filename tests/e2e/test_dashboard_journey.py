@@ -6,15 +6,12 @@ and the CSV is the file Chromium downloads.
 """
 
 import csv
-import itertools
 import re
 from datetime import timedelta
 
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from requests_app.models import Ticket
-from surveys.models import Answer, Invitation, Question, Response
 from tests import factories
 
 from .browser import BROWSER_TEST, PHONE, login
@@ -31,47 +28,18 @@ PREVIOUS_30D = "not enough answers yet (n = 2)"
 ACCESS_90D = "75 % (41–93 %)"
 PREVIOUS_90D = "not enough answers yet (n = 0)"
 
-_refs = itertools.count(1)
-
 
 def answered(department, request_type, version, requester, agent, score, days_ago):
     """A resolved ticket of ``request_type`` whose survey was answered with ``score``."""
-    at = timezone.now() - timedelta(days=days_ago)
-    ticket = Ticket.objects.create(
-        reference=f"IT-{next(_refs)}",
+    factories.answered_csat(
+        score=score,
+        at=timezone.now() - timedelta(days=days_ago),
+        version=version,
+        department=department,
+        request_type=request_type,
         requester=requester,
-        department=department,
-        request_type=request_type,
-        title="Need help",
-    )
-    Ticket.objects.filter(pk=ticket.pk).update(
-        created_at=at - timedelta(hours=6), resolved_at=at - timedelta(hours=1)
-    )
-    invitation = Invitation.objects.create(
-        ticket=ticket,
-        survey=version.survey,
-        version=version,
-        recipient=requester,
-        department=department,
         agent=agent,
-        status=Invitation.Status.ANSWERED,
-        send_after=at - timedelta(hours=1),
-        sent_at=at - timedelta(hours=1),
     )
-    response = Response.objects.create(
-        invitation=invitation,
-        version=version,
-        headline_kind=Question.Kind.CSAT,
-        headline_score=score,
-        department=department,
-        request_type=request_type,
-        agent=agent,
-        resolution_seconds=5 * 3600,
-        sla_met=True,
-    )
-    Response.objects.filter(pk=response.pk).update(submitted_at=at)
-    question = version.questions.get(kind=Question.Kind.CSAT)
-    Answer.objects.create(response=response, question=question, number=score)
 
 
 def csat_tile(page):

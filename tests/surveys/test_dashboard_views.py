@@ -2,7 +2,6 @@
 
 import csv
 import io
-import itertools
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -11,9 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from requests_app.models import Ticket
 from surveys import charts
-from surveys.models import Answer, Invitation, Question, Response
 from surveys.stats import Figure
 from surveys.views.dashboards import duration_text
 from tests import factories
@@ -23,7 +20,6 @@ pytestmark = pytest.mark.django_db
 OSLO = ZoneInfo("Europe/Oslo")
 START = datetime(2026, 2, 1, tzinfo=OSLO)
 FEBRUARY = {"range": "custom", "start": "2026-02-01", "end": "2026-02-28"}
-_refs = itertools.count(1)
 
 
 class Data:
@@ -41,47 +37,18 @@ class Data:
         self.version = factories.survey(name="CSAT", departments=[department]).versions.get()
 
     def answer(self, score, *, at, request_type=None, comment="", anonymous=False):
-        request_type = request_type or self.access
-        ticket = Ticket.objects.create(
-            reference=f"IT-{next(_refs)}",
+        return factories.answered_csat(
+            score=score,
+            at=at,
+            version=self.version,
+            department=self.it,
+            request_type=request_type or self.access,
             requester=self.requester,
-            customer_department=self.hr,
-            department=self.it,
-            request_type=request_type,
-            title="Need help",
-        )
-        Ticket.objects.filter(pk=ticket.pk).update(
-            created_at=at - timedelta(hours=6), resolved_at=at - timedelta(hours=1)
-        )
-        invitation = Invitation.objects.create(
-            ticket=ticket,
-            survey=self.version.survey,
-            version=self.version,
-            recipient=self.requester,
-            department=self.it,
             agent=self.agent,
-            status=Invitation.Status.ANSWERED,
-            send_after=at - timedelta(hours=1),
-            sent_at=at - timedelta(hours=1),
-        )
-        response = Response.objects.create(
-            invitation=invitation,
-            version=self.version,
-            headline_kind=Question.Kind.CSAT,
-            headline_score=score,
+            customer_department=self.hr,
             comment=comment,
             anonymous=anonymous,
-            department=self.it,
-            request_type=request_type,
-            agent=self.agent,
-            customer_department=self.hr,
-            resolution_seconds=5 * 3600,
-            sla_met=True,
         )
-        Response.objects.filter(pk=response.pk).update(submitted_at=at)
-        question = self.version.questions.get(kind=Question.Kind.CSAT)
-        Answer.objects.create(response=response, question=question, number=score)
-        return ticket
 
     def seed(self, scores, **fields):
         for index, score in enumerate(scores):

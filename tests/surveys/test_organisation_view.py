@@ -1,6 +1,5 @@
 """The organisation view for HR admins: access, hand-computed figures, suppression, sorting."""
 
-import itertools
 import re
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -10,8 +9,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from requests_app.models import Ticket
-from surveys.models import Answer, Invitation, Question, Response
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -20,7 +17,6 @@ OSLO = ZoneInfo("Europe/Oslo")
 START = datetime(2026, 2, 1, tzinfo=OSLO)
 FEBRUARY = {"range": "custom", "start": "2026-02-01", "end": "2026-02-28"}
 URL = "surveys:organisation_dashboard"
-_refs = itertools.count(1)
 
 
 class Data:
@@ -49,44 +45,16 @@ class Data:
 
     def answer(self, score, *, provider, customer, at):
         request_type, agent, version = self.setup[provider.pk]
-        requester = self.requesters[customer.pk]
-        ticket = Ticket.objects.create(
-            reference=f"{provider.prefix}-{next(_refs)}",
-            requester=requester,
-            customer_department=customer,
+        factories.answered_csat(
+            score=score,
+            at=at,
+            version=version,
             department=provider,
             request_type=request_type,
-            title="Need help",
-        )
-        Ticket.objects.filter(pk=ticket.pk).update(
-            created_at=at - timedelta(hours=6), resolved_at=at - timedelta(hours=1)
-        )
-        invitation = Invitation.objects.create(
-            ticket=ticket,
-            survey=version.survey,
-            version=version,
-            recipient=requester,
-            department=provider,
-            agent=agent,
-            status=Invitation.Status.ANSWERED,
-            send_after=at - timedelta(hours=1),
-            sent_at=at - timedelta(hours=1),
-        )
-        response = Response.objects.create(
-            invitation=invitation,
-            version=version,
-            headline_kind=Question.Kind.CSAT,
-            headline_score=score,
-            department=provider,
-            request_type=request_type,
+            requester=self.requesters[customer.pk],
             agent=agent,
             customer_department=customer,
-            resolution_seconds=5 * 3600,
-            sla_met=True,
         )
-        Response.objects.filter(pk=response.pk).update(submitted_at=at)
-        question = version.questions.get(kind=Question.Kind.CSAT)
-        Answer.objects.create(response=response, question=question, number=score)
 
     def seed(self, scores, *, provider, customer):
         for index, score in enumerate(scores):
