@@ -50,6 +50,7 @@ run: $(STAMP_APP)
 	@mkdir -p var/broker/queue var/broker/control var/mail
 	$(PY) manage.py migrate --noinput -v0
 	@$(PY) manage.py seed_demo --if-empty
+	@$(PY) manage.py rebuild_rollups --if-missing
 	@echo ""
 	@echo "  icsat is starting at http://$(HOST):$(PORT)/"
 	@$(PY) manage.py seed_demo --print-logins

@@ -67,6 +67,7 @@ if [[ ${ICSAT_MIGRATE:-0} == 1 ]]; then
     wait_for_db
     log "applying migrations"
     python manage.py migrate --noinput
+    python manage.py rebuild_rollups --if-missing
 elif [[ ${ICSAT_WAIT_FOR_DB:-0} == 1 ]]; then
     wait_for_db
 fi

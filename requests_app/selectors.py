@@ -3,11 +3,14 @@
 Each selector runs a fixed number of queries whatever the data size.
 """
 
+import functools
+import operator
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.db.models import (
     Case,
+    CharField,
     Count,
     Exists,
     F,
@@ -17,15 +20,26 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Sum,
     Value,
     When,
+    Window,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, RowNumber
 from django.http import Http404
 from django.utils import timezone
 
 from . import permissions
-from .models import Attachment, Department, Membership, RequestType, Ticket, TicketEvent
+from .models import (
+    Attachment,
+    Department,
+    Membership,
+    RequestType,
+    ResolutionDay,
+    Ticket,
+    TicketEvent,
+    bucket_bounds,
+)
 
 User = get_user_model()
 
@@ -311,3 +325,107 @@ def departments_overview() -> QuerySet[Department]:
     return Department.objects.annotate(
         member_count=count_of(members), type_count=count_of(types), active_count=count_of(active)
     ).order_by("name")
+
+
+def _local_days(start, end) -> Q:
+    """The rollup days of ``[start, end)``, two local midnights."""
+    tz = timezone.get_default_timezone()
+    return Q(day__gte=timezone.localdate(start, tz), day__lt=timezone.localdate(end, tz))
+
+
+def _median_span(buckets: list[tuple[int, int]], total: int) -> tuple[int, int | None, int, int]:
+    """Where a median sits: ``(low, high, offset, needed)``.
+
+    The middle duration(s) are the ``needed`` (1 or 2) durations after ``offset`` others
+    among those in ``[low, high)`` seconds: the bucket holding the lower middle rank, and
+    the next non-empty bucket too when the upper middle rank falls there.
+    """
+    rank = (total - 1) // 2  # 0-based rank of the lower middle
+    needed = 1 if total % 2 else 2
+    below = 0
+    for index, (bucket, n) in enumerate(buckets):
+        if rank < below + n:
+            last = bucket
+            if rank + needed > below + n:
+                last = buckets[index + 1][0]
+            return bucket_bounds(bucket)[0], bucket_bounds(last)[1], rank - below, needed
+        below += n
+    raise ValueError(f"rank {rank} beyond {below} durations")
+
+
+def resolution_medians(
+    *, periods: dict, department_id: int | None = None, request_type_id: int | None = None
+) -> dict[tuple[int, str], float]:
+    """Exact median time to resolve, in seconds, per department and period.
+
+    ``periods`` maps a name to ``[start, end)`` (local midnights, not overlapping). Two
+    queries whatever the data: the per-day histogram summed per bucket tells in which
+    bucket each median's rank lies; then one windowed query numbers, in duration order,
+    only the tickets of those buckets (an index range each) and keeps the middle ones.
+    """
+    days = [_local_days(start, end) for start, end in periods.values()]
+    histogram = ResolutionDay.objects.filter(functools.reduce(operator.or_, days))
+    if department_id is not None:
+        histogram = histogram.filter(department_id=department_id)
+    if request_type_id is not None:
+        histogram = histogram.filter(request_type_id=request_type_id)
+    rows = (
+        histogram.order_by()
+        .values_list("department_id", "bucket")
+        .annotate(
+            **{f"n{i}": Sum("tickets", filter=when, default=0) for i, when in enumerate(days)}
+        )
+        .order_by("department_id", "bucket")
+    )
+    counts: dict[tuple[int, str], list[tuple[int, int]]] = {}
+    for department, bucket, *per_period in rows:
+        for name, n in zip(periods, per_period, strict=True):
+            if n > 0:
+                counts.setdefault((department, name), []).append((bucket, n))
+    if not counts:
+        return {}
+
+    spans, offsets = [], []
+    for (department, name), buckets in counts.items():
+        low, high, offset, needed = _median_span(buckets, sum(n for _b, n in buckets))
+        start, end = periods[name]
+        span = Q(
+            department_id=department,
+            resolved_at__gte=start,
+            resolved_at__lt=end,
+            resolution_seconds__gte=low,
+        )
+        spans.append(span if high is None else span & Q(resolution_seconds__lt=high))
+        offsets.append(
+            When(Q(department_id=department, period=name), then=Value(offset * 4 + needed))
+        )
+    in_period = [
+        When(resolved_at__gte=start, resolved_at__lt=end, then=Value(name))
+        for name, (start, end) in periods.items()
+    ]
+    tickets = Ticket.objects.filter(
+        functools.reduce(operator.or_, spans),
+        kind=Ticket.Kind.REQUEST,
+        resolution_seconds__isnull=False,
+    )
+    if request_type_id is not None:
+        tickets = tickets.filter(request_type_id=request_type_id)
+    middles = (
+        tickets.annotate(period=Case(*in_period, output_field=CharField()))
+        # offset and how many are needed, packed in one number: offset * 4 + needed
+        .annotate(target=Case(*offsets, output_field=IntegerField()))
+        .annotate(
+            position=Window(
+                RowNumber(),
+                partition_by=[F("department_id"), F("period")],
+                order_by=F("resolution_seconds").asc(),
+            )
+        )
+        .filter(position__gt=F("target") / 4, position__lte=F("target") / 4 + F("target") % 4)
+        .values_list("department_id", "period", "resolution_seconds")
+    )
+    found: dict[tuple[int, str], list[int]] = {}
+    for department, name, seconds in middles:
+        found.setdefault((department, name), []).append(seconds)
+    # A key missing here means tickets changed without their rollup: no figure, not a wrong one.
+    return {key: sum(values) / len(values) for key, values in found.items()}

@@ -248,3 +248,113 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.text
+
+
+# ---------------------------------------------------------------- rollups
+
+HOUR = 3600
+DAY = 24 * HOUR
+# The dashboard's resolution-time buckets: (key, label, lower bound in seconds
+# inclusive, upper bound exclusive); ResponseDay rows hold their index.
+RESOLUTION_BUCKETS = (
+    ("lt_4h", _("< 4 h"), 0, 4 * HOUR),
+    ("4h_24h", _("4–24 h"), 4 * HOUR, DAY),
+    ("1d_3d", _("1–3 days"), DAY, 3 * DAY),
+    ("gt_3d", _("> 3 days"), 3 * DAY, None),
+)
+# Question kinds whose answers are counted per value.
+DISTRIBUTION_KINDS = (
+    Question.Kind.CSAT,
+    Question.Kind.NPS,
+    Question.Kind.YES_NO,
+    Question.Kind.CHOICE,
+)
+# Per-day sums kept current by the survey services (surveys/services/rollups.py) so the
+# dashboards add up a few thousand rows instead of scanning every answer. Days are local
+# dates; dashboards only ask for whole local days.
+
+
+class ResponseDay(models.Model):
+    """Headline sums of one day's responses, per breakdown value.
+
+    Each response counts once in every dimension: ``all`` (value 0), ``customer`` (the
+    customer department's id, 0 for none), ``agent`` (user id, 0 for none),
+    ``resolution`` (the dashboard's resolution-time bucket) and ``sla`` (1 met, 0 missed;
+    responses without a due date are not counted there).
+    """
+
+    class Dimension(models.TextChoices):
+        ALL = "all"
+        CUSTOMER = "customer"
+        AGENT = "agent"
+        RESOLUTION = "resolution"
+        SLA = "sla"
+
+    department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="+")
+    request_type = models.ForeignKey(RequestType, on_delete=models.CASCADE, related_name="+")
+    version = models.ForeignKey(SurveyVersion, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    dimension = models.CharField(max_length=10, choices=Dimension.choices)
+    value = models.IntegerField(default=0)
+    responses = models.IntegerField(default=0)
+    csat_n = models.IntegerField(default=0)
+    csat_good = models.IntegerField(default=0)
+    csat_sum = models.IntegerField(default=0)
+    nps_n = models.IntegerField(default=0)
+    nps_promoters = models.IntegerField(default=0)
+    nps_detractors = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["department", "dimension", "day", "request_type", "version", "value"],
+                name="responseday_unique",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.department_id} {self.day} {self.dimension}={self.value}"
+
+
+class AnswerDay(models.Model):
+    """How often each value of a CSAT, NPS, yes/no or choice question was given on a day."""
+
+    department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="+")
+    request_type = models.ForeignKey(RequestType, on_delete=models.CASCADE, related_name="+")
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    value = models.CharField(max_length=300)
+    answers = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["department", "day", "request_type", "question", "value"],
+                name="answerday_unique",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.question_id} {self.day} {self.value}"
+
+
+class InvitationDay(models.Model):
+    """Invitations sent on a day, and how many of those have been answered since."""
+
+    department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="+")
+    request_type = models.ForeignKey(RequestType, on_delete=models.CASCADE, related_name="+")
+    version = models.ForeignKey(SurveyVersion, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    sent = models.IntegerField(default=0)
+    answered = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["department", "day", "request_type", "version"],
+                name="invitationday_unique",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.department_id} {self.day}: {self.answered}/{self.sent}"

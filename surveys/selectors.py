@@ -4,7 +4,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from requests_app.models import Ticket
+from requests_app.models import Ticket, TicketDay
 
 from .models import Invitation, Notification, Question, Survey, SurveyVersion
 from .tokens import hash_token, looks_like_token
@@ -163,4 +163,11 @@ def recent_notifications(user, *, limit: int = 50) -> list[Notification]:
         Notification.objects.filter(user=user)
         .select_related("ticket")
         .order_by("-created_at")[:limit]
+    )
+
+
+def rollups_missing() -> bool:
+    """Whether there are requests but no per-day rollups yet (a database from before them)."""
+    return (
+        Ticket.objects.filter(kind=Ticket.Kind.REQUEST).exists() and not TicketDay.objects.exists()
     )

@@ -207,7 +207,13 @@ def answered_csat(
     Written straight to the tables (not through the services) so dashboard tests
     control every timestamp exactly and build hundreds of answers quickly.
     """
+    from requests_app.services.rollups import rollup_ticket_created, rollup_ticket_resolution
     from surveys.models import Answer, Invitation, Question, Response
+    from surveys.services.rollups import (
+        rollup_invitation_answered,
+        rollup_invitation_sent,
+        rollup_response,
+    )
 
     ticket = Ticket.objects.create(
         reference=f"{department.prefix}-{next(_answered_numbers):06d}",
@@ -248,4 +254,15 @@ def answered_csat(
     Response.objects.filter(pk=response.pk).update(submitted_at=at)
     question = version.questions.get(kind=Question.Kind.CSAT)
     Answer.objects.create(response=response, question=question, number=score)
+    # Counted the way the services count, with the timestamps written above.
+    ticket.refresh_from_db()
+    ticket.resolution_seconds = 5 * 3600
+    ticket.save(update_fields=["resolution_seconds"])
+    rollup_ticket_created(ticket)
+    rollup_ticket_resolution(ticket)
+    invitation.refresh_from_db()
+    rollup_invitation_sent(invitation)
+    rollup_invitation_answered(invitation)
+    response.refresh_from_db()
+    rollup_response(response)
     return ticket

@@ -21,6 +21,7 @@ from icsat.demo.stories import Stories
 from icsat.demo.surveys import SurveyHistory
 from icsat.demo.tickets import resolved_close, tickets_replay
 from requests_app import hooks
+from surveys.services.rollups import rollups_rebuild
 
 
 def demo_seed(*, now: datetime) -> None:
@@ -49,3 +50,5 @@ def demo_seed(*, now: datetime) -> None:
         resolved_close(company, now=now)
         statuses_check()
         SurveyHistory(company=company, calendar=calendar, rng=rng, now=now).run()
+        # The history wrote its timestamps directly: count it all once at the end.
+        rollups_rebuild(recompute_durations=True)

@@ -21,6 +21,7 @@ from ..exceptions import InvalidTransition, NotAllowed, StaleTicket, TicketError
 from ..models import Department, Membership, ReferenceCounter, RequestType, Ticket, TicketEvent
 from . import notifications
 from .files import UploadPair, attachments_add
+from .rollups import resolution_seconds, rollup_ticket_created, rollup_ticket_resolution
 
 Status = Ticket.Status
 
@@ -108,6 +109,7 @@ def _create(
                 **fields,
             )
             event = _event(ticket, requester, TicketEvent.Kind.CREATED, body=event_body)
+            rollup_ticket_created(ticket)
             attachments_add(ticket=ticket, event=event, uploader=requester, files=files)
             if field_files:
                 # A file answer of the request form is kept like any attachment and
@@ -360,7 +362,8 @@ def ticket_resolve(
     ticket.resolved_at = now
     ticket.resolved_by = actor
     ticket.resolution_note = note
-    fields = ["status", "resolved_at", "resolved_by", "resolution_note"]
+    ticket.resolution_seconds = resolution_seconds(ticket)
+    fields = ["status", "resolved_at", "resolved_by", "resolution_note", "resolution_seconds"]
     if ticket.first_response_at is None:
         ticket.first_response_at = now
         fields.append("first_response_at")
@@ -374,6 +377,7 @@ def ticket_resolve(
         to_status=Status.RESOLVED,
     )
     hooks.ticket_resolved(ticket=ticket, actor=actor)
+    rollup_ticket_resolution(ticket)
     transaction.on_commit(partial(notifications.status_changed, event_id=event.pk))
     return ticket
 
@@ -411,11 +415,13 @@ def ticket_reopen(*, ticket_id: int, actor, reason: str) -> Ticket:
         )
     if not reason.strip():
         raise TicketError(_("Say why the request needs more work."))
+    rollup_ticket_resolution(ticket, -1)
     ticket.status = Status.OPEN
     ticket.resolved_at = None
     ticket.resolved_by = None
+    ticket.resolution_seconds = None
     ticket.reopen_count += 1
-    _save(ticket, ["status", "resolved_at", "resolved_by", "reopen_count"])
+    _save(ticket, ["status", "resolved_at", "resolved_by", "resolution_seconds", "reopen_count"])
     event = _event(
         ticket,
         actor,

@@ -27,6 +27,7 @@ from requests_app.services.tickets import ticket_log_event
 from ..models import Invitation, Survey
 from ..selectors import current_version, survey_for_ticket
 from ..tokens import new_token
+from .rollups import rollup_invitation_sent
 
 logger = logging.getLogger(__name__)
 Status = Invitation.Status
@@ -201,8 +202,14 @@ def _deliver(invitation_id: int, token: str, claimed_at) -> bool:
         )
         return False
     expires_at = claimed_at + timedelta(days=invitation.survey.expires_days)
-    claim.update(status=Status.SENT, sent_at=claimed_at, expires_at=expires_at, last_error="")
-    return True
+    with transaction.atomic():
+        sent = claim.update(
+            status=Status.SENT, sent_at=claimed_at, expires_at=expires_at, last_error=""
+        )
+        if sent:
+            invitation.sent_at = claimed_at
+            rollup_invitation_sent(invitation)
+    return bool(sent)
 
 
 def invitation_send(*, invitation_id: int) -> bool:

@@ -18,6 +18,7 @@ from requests_app.services.tickets import can_still_reopen, ticket_log_event, ti
 from ..exceptions import AlreadyAnswered, InvalidAnswer, SurveyChanged, SurveyClosed, SurveyError
 from ..models import Answer, Invitation, Notification, Question, Response
 from ..selectors import invitation_is_answerable
+from .rollups import rollup_invitation_answered, rollup_response
 
 logger = logging.getLogger(__name__)
 Kind = Question.Kind
@@ -120,6 +121,8 @@ def response_submit(
     Invitation.objects.filter(pk=invitation.pk).update(
         status=Invitation.Status.ANSWERED, answered_at=now
     )
+    rollup_invitation_answered(invitation)
+    rollup_response(response)
     if not version.survey.anonymous:
         ticket_log_event(
             ticket_id=ticket.pk,

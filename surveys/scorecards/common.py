@@ -1,0 +1,80 @@
+"""Building blocks shared by the department and organisation scorecards.
+
+Every figure is a ``Sum`` over the per-day rollups (surveys.models.ResponseDay and
+friends, requests_app.models.TicketDay), filtered to whole local days; the services keep
+those rows current, so the sums equal counting the rows beneath them.
+"""
+
+from datetime import date, datetime, timedelta
+
+from django.db.models import Q, Sum
+from django.utils import timezone
+
+from ..stats import Figure
+
+HEADLINE_FIELDS = (
+    "responses",
+    "csat_n",
+    "csat_good",
+    "csat_sum",
+    "nps_n",
+    "nps_promoters",
+    "nps_detractors",
+)
+EMPTY_HEADLINE = dict.fromkeys(HEADLINE_FIELDS, 0)
+
+
+def days(start: datetime, end: datetime) -> Q:
+    """The rollup rows of ``[start, end)``; both ends are local midnights."""
+    tz = timezone.get_default_timezone()
+    return Q(day__gte=timezone.localdate(start, tz), day__lt=timezone.localdate(end, tz))
+
+
+def headline_sums(prefix: str = "", when: Q | None = None) -> dict:
+    """Sums of the ResponseDay counters, optionally of the rows matching ``when``."""
+    return {f"{prefix}{name}": Sum(name, filter=when, default=0) for name in HEADLINE_FIELDS}
+
+
+def csat(row: dict, prefix: str = "") -> Figure:
+    return Figure.share(row[f"{prefix}csat_good"], row[f"{prefix}csat_n"])
+
+
+def csat_mean(row: dict, prefix: str = "") -> Figure:
+    n = row[f"{prefix}csat_n"]
+    return Figure.mean(row[f"{prefix}csat_sum"] / n if n else None, n)
+
+
+def nps(row: dict, prefix: str = "") -> Figure:
+    return Figure.net_promoter(
+        row[f"{prefix}nps_promoters"], row[f"{prefix}nps_detractors"], row[f"{prefix}nps_n"]
+    )
+
+
+def count(n: int | None) -> Figure:
+    """A plain count: shown whatever its size."""
+    return Figure(value=n or 0, n=n or 0)
+
+
+def person(first: str | None, last: str | None, username: str | None) -> str | None:
+    name = f"{first or ''} {last or ''}".strip()
+    return name or username
+
+
+def trend_buckets(start: datetime, end: datetime, unit: str) -> list[date]:
+    """Every week (Mondays) or month start from ``start`` up to ``end``, local time."""
+    first = timezone.localtime(start).date()
+    last = timezone.localtime(end - timedelta(microseconds=1)).date()
+    if unit == "week":
+        day = first - timedelta(days=first.weekday())
+        step = timedelta(days=7)
+        out = []
+        while day <= last:
+            out.append(day)
+            day += step
+        return out
+    day = first.replace(day=1)
+    out = []
+    while day <= last:
+        out.append(day)
+        day = (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return out

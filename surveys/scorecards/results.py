@@ -1,0 +1,142 @@
+"""What the dashboards show: plain, frozen results built by the scorecard selectors."""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from requests_app.models import Department
+
+from ..stats import Change, Figure, change
+
+
+@dataclass(frozen=True)
+class Tile:
+    """A headline figure for the period and the previous period of the same length."""
+
+    current: Figure
+    previous: Figure
+
+    @property
+    def change(self) -> Change | None:
+        return change(self.current, self.previous)
+
+
+@dataclass(frozen=True)
+class Tiles:
+    """The headline tiles. Shares are 0..1, NPS −100..100, the median in seconds.
+
+    ``responses``, ``sent`` and ``volume`` are plain counts (never suppressed); the others
+    are suppressed below the minimum number of observations behind them: answers for
+    CSAT/mean/NPS, sent invitations for the response rate, resolved tickets for the
+    median, SLA and reopen rate.
+    """
+
+    csat: Tile
+    csat_mean: Tile
+    nps: Tile
+    responses: Tile
+    sent: Tile
+    response_rate: Tile
+    volume: Tile
+    resolved: Tile
+    median_resolve_seconds: Tile
+    sla_met: Tile
+    reopen_rate: Tile
+
+
+@dataclass(frozen=True)
+class BreakdownRow:
+    """CSAT (and NPS) of one group of the period's responses."""
+
+    key: object
+    label: str
+    responses: int
+    csat: Figure
+    nps: Figure
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    bucket: date
+    responses: int
+    csat: Figure
+    nps: Figure
+
+
+@dataclass(frozen=True)
+class CommentRow:
+    """A comment; on anonymous surveys reference, requester and agent are always None."""
+
+    text: str
+    submitted_at: datetime
+    headline_kind: str
+    score: int | None
+    request_type: str | None
+    anonymous: bool
+    ticket_reference: str | None
+    requester_name: str | None
+    agent_name: str | None
+
+
+@dataclass(frozen=True)
+class QuestionResult:
+    """How often each value was chosen; ``counts`` is empty when suppressed."""
+
+    question_id: int
+    version_number: int
+    position: int
+    kind: str
+    text: str
+    n: int
+    counts: list[tuple[str, int]]
+    suppressed: bool
+
+
+@dataclass(frozen=True)
+class DepartmentScorecard:
+    department: Department
+    start: datetime
+    end: datetime
+    previous_start: datetime
+    request_type_id: int | None
+    version_id: int | None
+    tiles: Tiles
+    by_request_type: list[BreakdownRow]
+    by_customer_department: list[BreakdownRow]
+    by_agent: list[BreakdownRow] | None
+    by_resolution_time: list[BreakdownRow]
+    by_sla: list[BreakdownRow]
+    questions: list[QuestionResult]
+    trend: list[TrendPoint]
+    comments: list[CommentRow]
+    comments_suppressed: bool
+    median_is_exact: bool = True
+
+
+@dataclass(frozen=True)
+class OverviewRow:
+    department: Department
+    csat: Figure
+    csat_previous: Figure
+    responses: int
+    sent: int
+    response_rate: Figure
+    volume: int
+    median_resolve_seconds: Figure
+    sla_met: Figure
+    median_is_exact: bool = True
+
+    @property
+    def trend(self) -> Change | None:
+        return change(self.csat, self.csat_previous)
+
+
+@dataclass(frozen=True)
+class Matrix:
+    """Customer department (rows) × provider department (columns); cells keyed (row, col)."""
+
+    rows: list[tuple[int | None, str]]
+    columns: list[tuple[int, str]]
+    cells: dict[tuple[int | None, int], Figure] = field(default_factory=dict)
+
+    def cell(self, row_id, column_id) -> Figure:
+        return self.cells.get((row_id, column_id), Figure.of(None, 0))

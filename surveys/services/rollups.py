@@ -1,0 +1,260 @@
+"""Per-day rollups of invitations, responses and answers, and the rebuild of all rollups.
+
+The survey services call the ``rollup_*`` functions inside the same transaction as the
+change they count, with ``F() + n`` increments, so the dashboards' sums are always those
+of the rows beneath them. ``rollups_rebuild`` recomputes every rollup (requests' too)
+from the rows: after a bulk load such as the demo seed or the benchmark, or to repair.
+"""
+
+import logging
+
+from django.db import transaction
+from django.db.models import Case, Count, IntegerField, Q, Sum, Value, When
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from requests_app.services.rollups import bump, local_day, rollups_rebuild_tickets
+
+from ..models import (
+    DISTRIBUTION_KINDS,
+    RESOLUTION_BUCKETS,
+    Answer,
+    AnswerDay,
+    Invitation,
+    InvitationDay,
+    Question,
+    Response,
+    ResponseDay,
+)
+
+logger = logging.getLogger(__name__)
+Dimension = ResponseDay.Dimension
+Kind = Question.Kind
+
+
+def resolution_bucket_index(seconds: int) -> int:
+    for index, (_key, _label, _low, high) in enumerate(RESOLUTION_BUCKETS):
+        if high is None or seconds < high:
+            return index
+    raise AssertionError("the last bucket has no upper bound")
+
+
+def _headline_deltas(kind: str, score: int | None) -> dict:
+    csat = kind == Kind.CSAT and score is not None
+    nps = kind == Kind.NPS and score is not None
+    return {
+        "responses": 1,
+        "csat_n": int(csat),
+        "csat_good": int(csat and score >= 4),
+        "csat_sum": score if csat else 0,
+        "nps_n": int(nps),
+        "nps_promoters": int(nps and score >= 9),
+        "nps_detractors": int(nps and score <= 6),
+    }
+
+
+def _dimension_values(response: Response) -> list[tuple[str, int]]:
+    values = [
+        (Dimension.ALL, 0),
+        (Dimension.CUSTOMER, response.customer_department_id or 0),
+        (Dimension.AGENT, response.agent_id or 0),
+    ]
+    if response.resolution_seconds is not None:
+        values.append((Dimension.RESOLUTION, resolution_bucket_index(response.resolution_seconds)))
+    if response.sla_met is not None:
+        values.append((Dimension.SLA, int(response.sla_met)))
+    return values
+
+
+def rollup_response(response: Response) -> None:
+    """Count a new response and its answers (call after its answers are stored)."""
+    if response.request_type_id is None:
+        logger.warning("Response %s has no request type; not in the dashboards", response.pk)
+        return
+    day = local_day(response.submitted_at)
+    keys = {
+        "department_id": response.department_id,
+        "request_type_id": response.request_type_id,
+        "day": day,
+    }
+    deltas = _headline_deltas(response.headline_kind, response.headline_score)
+    for dimension, value in _dimension_values(response):
+        bump(
+            ResponseDay,
+            {**keys, "version_id": response.version_id, "dimension": dimension, "value": value},
+            **deltas,
+        )
+    answers = Answer.objects.filter(
+        response=response, question__kind__in=DISTRIBUTION_KINDS
+    ).values_list("question_id", "number", "text")
+    for question_id, number, text in answers:
+        value = text if number is None else str(number)
+        bump(AnswerDay, {**keys, "question_id": question_id, "value": value}, answers=1)
+
+
+def _invitation_keys(invitation: Invitation) -> dict | None:
+    request_type_id = invitation.ticket.request_type_id
+    if request_type_id is None or invitation.sent_at is None:
+        return None
+    return {
+        "department_id": invitation.department_id,
+        "request_type_id": request_type_id,
+        "version_id": invitation.version_id,
+        "day": local_day(invitation.sent_at),
+    }
+
+
+def rollup_invitation_sent(invitation: Invitation) -> None:
+    """Count an invitation whose e-mail just went out (``sent_at`` set)."""
+    keys = _invitation_keys(invitation)
+    if keys:
+        bump(InvitationDay, keys, sent=1)
+
+
+def rollup_invitation_answered(invitation: Invitation) -> None:
+    """Count an answer against the day its invitation was sent."""
+    keys = _invitation_keys(invitation)
+    if keys:
+        bump(InvitationDay, keys, answered=1)
+
+
+# ---------------------------------------------------------------- rebuild
+
+
+def _sums(prefix: str = "") -> dict:
+    csat = Q(headline_kind=Kind.CSAT, headline_score__isnull=False)
+    nps = Q(headline_kind=Kind.NPS, headline_score__isnull=False)
+    return {
+        "responses": Count("pk"),
+        "csat_n": Count("pk", filter=csat),
+        "csat_good": Count("pk", filter=csat & Q(headline_score__gte=4)),
+        "csat_sum": Sum("headline_score", filter=csat, default=0),
+        "nps_n": Count("pk", filter=nps),
+        "nps_promoters": Count("pk", filter=nps & Q(headline_score__gte=9)),
+        "nps_detractors": Count("pk", filter=nps & Q(headline_score__lte=6)),
+    }
+
+
+def _resolution_case():
+    whens = [
+        When(resolution_seconds__lt=high, then=Value(index))
+        for index, (_key, _label, _low, high) in enumerate(RESOLUTION_BUCKETS)
+        if high is not None
+    ]
+    return Case(*whens, default=Value(len(RESOLUTION_BUCKETS) - 1), output_field=IntegerField())
+
+
+def _response_days() -> list[ResponseDay]:
+    tz = timezone.get_default_timezone()
+    responses = Response.objects.filter(request_type__isnull=False).annotate(
+        day=TruncDate("submitted_at", tzinfo=tz)
+    )
+    sources = {
+        Dimension.ALL: (responses.annotate(value=Value(0)), "value"),
+        Dimension.CUSTOMER: (responses, "customer_department_id"),
+        Dimension.AGENT: (responses, "agent_id"),
+        Dimension.RESOLUTION: (
+            responses.filter(resolution_seconds__isnull=False).annotate(bucket=_resolution_case()),
+            "bucket",
+        ),
+        Dimension.SLA: (responses.filter(sla_met__isnull=False), "sla_met"),
+    }
+    rows = []
+    for dimension, (queryset, value_field) in sources.items():
+        grouped = (
+            queryset.order_by()
+            .values("department_id", "request_type_id", "version_id", "day", value_field)
+            .annotate(**_sums())
+        )
+        for row in grouped:
+            value = row.pop(value_field)
+            rows.append(ResponseDay(dimension=dimension, value=int(value or 0), **row))
+    return rows
+
+
+def _answer_days() -> list[AnswerDay]:
+    tz = timezone.get_default_timezone()
+    grouped = (
+        Answer.objects.filter(
+            question__kind__in=DISTRIBUTION_KINDS, response__request_type__isnull=False
+        )
+        .annotate(day=TruncDate("response__submitted_at", tzinfo=tz))
+        .order_by()
+        .values_list(
+            "response__department_id",
+            "response__request_type_id",
+            "question_id",
+            "day",
+            "number",
+            "text",
+        )
+        .annotate(n=Count("pk"))
+    )
+    rows: dict[tuple, AnswerDay] = {}
+    for department_id, request_type_id, question_id, day, number, text, n in grouped:
+        value = text if number is None else str(number)
+        key = (department_id, request_type_id, question_id, day, value)
+        if key in rows:  # a choice stored both ways would be one value
+            rows[key].answers += n
+            continue
+        rows[key] = AnswerDay(
+            department_id=department_id,
+            request_type_id=request_type_id,
+            question_id=question_id,
+            day=day,
+            value=value,
+            answers=n,
+        )
+    return list(rows.values())
+
+
+def _invitation_days() -> list[InvitationDay]:
+    tz = timezone.get_default_timezone()
+    grouped = (
+        Invitation.objects.filter(sent_at__isnull=False, ticket__request_type__isnull=False)
+        .annotate(day=TruncDate("sent_at", tzinfo=tz))
+        .order_by()
+        .values_list("department_id", "ticket__request_type_id", "version_id", "day")
+        .annotate(
+            sent=Count("pk"),
+            answered=Count("pk", filter=Q(status=Invitation.Status.ANSWERED)),
+        )
+    )
+    return [
+        InvitationDay(
+            department_id=department_id,
+            request_type_id=request_type_id,
+            version_id=version_id,
+            day=day,
+            sent=sent,
+            answered=answered,
+        )
+        for department_id, request_type_id, version_id, day, sent, answered in grouped
+    ]
+
+
+@transaction.atomic
+def rollups_rebuild(*, recompute_durations: bool = False) -> dict[str, int]:
+    """Recompute every rollup from the rows beneath it; returns rows written per table.
+
+    ``recompute_durations`` first recomputes each resolved ticket's stored time to
+    resolve, for data whose timestamps were written directly (the demo's history).
+    """
+    written = {"requests": rollups_rebuild_tickets(recompute_durations=recompute_durations)}
+    response_days, answer_days, invitation_days = (
+        _response_days(),
+        _answer_days(),
+        _invitation_days(),
+    )
+    ResponseDay.objects.all().delete()
+    AnswerDay.objects.all().delete()
+    InvitationDay.objects.all().delete()
+    ResponseDay.objects.bulk_create(response_days, batch_size=5000)
+    AnswerDay.objects.bulk_create(answer_days, batch_size=5000)
+    InvitationDay.objects.bulk_create(invitation_days, batch_size=5000)
+    written |= {
+        "responses": len(response_days),
+        "answers": len(answer_days),
+        "invitations": len(invitation_days),
+    }
+    return written
