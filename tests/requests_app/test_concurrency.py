@@ -102,3 +102,29 @@ def test_claim_race_leaves_one_assignee_and_consistent_events(request_type, requ
     ticket.refresh_from_db()
     assert ticket.assignee_id == winners[0]
     assert ticket.events.filter(kind=TicketEvent.Kind.ASSIGNED).count() == 1
+
+
+def test_concurrent_creates_and_resolves_lose_no_rollup_count(request_type):
+    """Every resolve of one department on one day bumps the same rollup row at once."""
+    from requests_app.models import ResolutionDay, TicketDay
+
+    agents = [factories.agent(request_type.department) for _ in range(12)]
+    requesters = [factories.employee() for _ in range(12)]
+    created, errors = run_together(
+        12,
+        lambda i: (
+            svc.ticket_create(
+                requester=requesters[i], request_type=request_type, title=f"Ticket {i}"
+            ).pk
+        ),
+    )
+    assert errors == []
+    results, errors = run_together(
+        12,
+        lambda i: svc.ticket_resolve(ticket_id=created[i], actor=agents[i], note="Done").status,
+    )
+    assert errors == []
+    assert results == ["resolved"] * 12
+    day = TicketDay.objects.get(department=request_type.department, request_type=request_type)
+    assert (day.created, day.resolved) == (12, 12)
+    assert sum(ResolutionDay.objects.values_list("tickets", flat=True)) == 12
