@@ -27,6 +27,8 @@ from bench import seed
 
 BENCH_DIR = Path(__file__).resolve().parent
 RESULTS = BENCH_DIR / "RESULTS.md"
+# Hand-written: how the dashboards get their figures and what the numbers mean; appended.
+ANALYSIS = BENCH_DIR / "analysis.md"
 DEFAULT_SIZES = "10k,100k,1m"
 WARMUP = 3
 
@@ -779,7 +781,7 @@ def render_results(results: list[dict], machine: dict) -> str:
         last["floor"]["explain"]["plan"],
         "```",
         "",
-        "## Indexes on tickets, responses and invitations",
+        "## Indexes on the tables the measured pages read",
         "",
         "| table | index | definition | why |",
         "|---|---|---|---|",
@@ -787,6 +789,8 @@ def render_results(results: list[dict], machine: dict) -> str:
     for ix in last["indexes"]:
         definition = ix["def"].split(" USING ", 1)[-1]
         out.append(f"| {ix['table']} | {ix['name']} | `{definition}` | {ix['why']} |")
+    if ANALYSIS.exists():
+        out += ["", ANALYSIS.read_text().strip()]
     out.append("")
     return "\n".join(out)
 

@@ -8,6 +8,7 @@ import operator
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
+from django.db import connection
 from django.db.models import (
     Case,
     CharField,
@@ -385,7 +386,7 @@ def resolution_medians(
     if not counts:
         return {}
 
-    spans, offsets = [], []
+    targets = []
     for (department, name), buckets in counts.items():
         low, high, offset, needed = _median_span(buckets, sum(n for _b, n in buckets))
         start, end = periods[name]
@@ -395,25 +396,58 @@ def resolution_medians(
             resolved_at__lt=end,
             resolution_seconds__gte=low,
         )
-        spans.append(span if high is None else span & Q(resolution_seconds__lt=high))
-        offsets.append(
-            When(Q(department_id=department, period=name), then=Value(offset * 4 + needed))
-        )
+        span = span if high is None else span & Q(resolution_seconds__lt=high)
+        targets.append((department, name, span, offset, needed))
+    tickets = Ticket.objects.filter(kind=Ticket.Kind.REQUEST, resolution_seconds__isnull=False)
+    if request_type_id is not None:
+        tickets = tickets.filter(request_type_id=request_type_id)
+    if connection.features.supports_slicing_ordering_in_compound:
+        middles = _middles_by_offset(tickets, targets)
+    else:
+        middles = _middles_by_window(tickets, periods, targets)
+    found: dict[tuple[int, str], list[int]] = {}
+    for department, name, seconds in middles:
+        found.setdefault((department, name), []).append(seconds)
+    # A key missing here means tickets changed without their rollup: no figure, not a wrong one.
+    return {key: sum(values) / len(values) for key, values in found.items()}
+
+
+def _middles_by_offset(tickets, targets):
+    """PostgreSQL: per target, an index-only walk in duration order that skips ``offset``
+    entries and reads the middle one or two; all targets in one UNION ALL."""
+    parts = [
+        tickets.filter(span)
+        .annotate(period=Value(name, output_field=CharField()))
+        .order_by("resolution_seconds")
+        .values_list("department_id", "period", "resolution_seconds")[offset : offset + needed]
+        for _department, name, span, offset, needed in targets
+    ]
+    if len(parts) == 1:
+        return parts[0]
+    return parts[0].union(*parts[1:], all=True).order_by()
+
+
+def _middles_by_window(tickets, periods, targets):
+    """Backends without LIMIT inside UNION (SQLite): number the spans' durations per
+    department and period with ROW_NUMBER() and keep the middle ones."""
+    spans, skips, takes = [], [], []
+    for department, name, span, offset, needed in targets:
+        spans.append(span)
+        here = Q(department_id=department, period=name)
+        skips.append(When(here, then=Value(offset)))
+        takes.append(When(here, then=Value(offset + needed)))
     in_period = [
         When(resolved_at__gte=start, resolved_at__lt=end, then=Value(name))
         for name, (start, end) in periods.items()
     ]
-    tickets = Ticket.objects.filter(
-        functools.reduce(operator.or_, spans),
-        kind=Ticket.Kind.REQUEST,
-        resolution_seconds__isnull=False,
-    )
-    if request_type_id is not None:
-        tickets = tickets.filter(request_type_id=request_type_id)
-    middles = (
-        tickets.annotate(period=Case(*in_period, output_field=CharField()))
-        # offset and how many are needed, packed in one number: offset * 4 + needed
-        .annotate(target=Case(*offsets, output_field=IntegerField()))
+    return (
+        tickets.filter(functools.reduce(operator.or_, spans))
+        .order_by()
+        .annotate(period=Case(*in_period, output_field=CharField()))
+        .annotate(
+            skip=Case(*skips, output_field=IntegerField()),
+            take=Case(*takes, output_field=IntegerField()),
+        )
         .annotate(
             position=Window(
                 RowNumber(),
@@ -421,11 +455,6 @@ def resolution_medians(
                 order_by=F("resolution_seconds").asc(),
             )
         )
-        .filter(position__gt=F("target") / 4, position__lte=F("target") / 4 + F("target") % 4)
+        .filter(position__gt=F("skip"), position__lte=F("take"))
         .values_list("department_id", "period", "resolution_seconds")
     )
-    found: dict[tuple[int, str], list[int]] = {}
-    for department, name, seconds in middles:
-        found.setdefault((department, name), []).append(seconds)
-    # A key missing here means tickets changed without their rollup: no figure, not a wrong one.
-    return {key: sum(values) / len(values) for key, values in found.items()}
