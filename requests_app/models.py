@@ -253,7 +253,13 @@ class Ticket(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["department", "status", "-created_at"], name="ticket_queue_idx"),
+            # kind and due_at ride along so the queue's counts (overdue included) are
+            # index-only scans on PostgreSQL.
+            models.Index(
+                fields=["department", "status", "-created_at"],
+                include=["kind", "due_at"],
+                name="ticket_queue_idx",
+            ),
             models.Index(fields=["requester", "-created_at"], name="ticket_requester_idx"),
             models.Index(fields=["assignee", "status"], name="ticket_assignee_idx"),
             # Exact medians: a department's resolved requests in duration order

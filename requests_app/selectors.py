@@ -226,8 +226,12 @@ def queue_status_counts(department: Department) -> dict[str, int]:
     # out lets the (department, status) index answer (bench: 1M tickets).
     shown = [*Ticket.ACTIVE_STATUSES, Ticket.Status.RESOLVED]
     base = Ticket.objects.filter(department=department, kind=Ticket.Kind.REQUEST, status__in=shown)
-    aggregates = {s: Count("pk", filter=Q(status=s)) for s in shown}
-    aggregates["overdue"] = Count("pk", filter=Q(status__in=Ticket.ACTIVE_STATUSES, due_at__lt=now))
+    # Counting the (never null) status, not the id: the id is not in the queue index,
+    # so COUNT(id) would read every row from the table.
+    aggregates = {s: Count("status", filter=Q(status=s)) for s in shown}
+    aggregates["overdue"] = Count(
+        "status", filter=Q(status__in=Ticket.ACTIVE_STATUSES, due_at__lt=now)
+    )
     counts = base.aggregate(**aggregates)
     counts["active"] = sum(counts[s] for s in Ticket.ACTIVE_STATUSES)
     return counts

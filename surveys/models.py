@@ -176,6 +176,13 @@ class Invitation(models.Model):
         indexes = [
             models.Index(fields=["status", "send_after"], name="invitation_due_idx"),
             models.Index(fields=["recipient", "created_at"], name="invitation_recipient_idx"),
+            # "Surveys waiting for you" on every page: a person's few answerable ones,
+            # not all they were ever sent.
+            models.Index(
+                fields=["recipient", "expires_at"],
+                condition=Q(status__in=["sent", "reminded"]),
+                name="invitation_waiting_idx",
+            ),
             models.Index(fields=["department", "status"], name="invitation_dept_idx"),
         ]
 
