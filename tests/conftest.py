@@ -1,7 +1,9 @@
 import os
 
 import pytest
+from django.conf import settings
 from django.db import connection
+from django.utils import translation
 
 from tests import factories
 
@@ -11,6 +13,15 @@ def _isolated_files(settings, tmp_path):
     """Uploads and e-mail files of a test go to its own folder."""
     settings.MEDIA_ROOT = tmp_path / "uploads"
     settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+
+
+@pytest.fixture(autouse=True)
+def _site_language():
+    """Each test starts in the site's language: a request in Norwegian through the test
+    client leaves LocaleMiddleware's choice active in the thread afterwards."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture
