@@ -26,67 +26,20 @@ from ..permissions import can_view_department_dashboard
 from ..scorecards import department_scorecard
 from ..selectors import versions_answered_for
 from ..stats import Figure
+from .figures import (
+    count_text,
+    duration_figure_text,
+    duration_text,
+    mean_text,
+    not_enough,
+    nps_text,
+    number,
+    request_share_text,
+    sent_share_text,
+    share_text,
+)
 
 Kind = Question.Kind
-
-
-# ---------------------------------------------------------------- formatting
-
-
-def _not_enough(figure: Figure) -> str:
-    return _("not enough answers yet (n = %(n)s)") % {"n": figure.n}
-
-
-def _number(value: float, digits: int = 0) -> str:
-    return formats.number_format(round(value, digits), digits)
-
-
-def _percent(share: float) -> str:
-    return _("%(value)s %%") % {"value": _number(share * 100)}
-
-
-def _share_text(figure: Figure) -> str:
-    """'72 % (61–81 %)': a share with its 95 % interval."""
-    if not figure.shown:
-        return _not_enough(figure)
-    if figure.low is None:
-        return _percent(figure.value)
-    return _("%(value)s %% (%(low)s–%(high)s %%)") % {
-        "value": _number(figure.value * 100),
-        "low": _number(figure.low * 100),
-        "high": _number(figure.high * 100),
-    }
-
-
-def _mean_text(figure: Figure) -> str:
-    return _number(figure.value, 1) if figure.shown else _not_enough(figure)
-
-
-def _nps_text(figure: Figure) -> str:
-    if not figure.shown:
-        return _not_enough(figure)
-    return f"{'+' if figure.value > 0 else ''}{_number(figure.value)}"
-
-
-def _count_text(figure: Figure) -> str:
-    return _number(figure.value or 0)
-
-
-def duration_text(seconds: float) -> str:
-    """A duration as people say it: '40 min', '5 h', '2.3 days'."""
-    seconds = abs(seconds)
-    if seconds < 3600:
-        return _("%(n)s min") % {"n": _number(seconds / 60)}
-    hours = seconds / 3600
-    if hours < 48:
-        rounded = round(hours, 1)
-        digits = 0 if hours >= 10 or rounded == int(rounded) else 1
-        return _("%(n)s h") % {"n": _number(hours, digits)}
-    return _("%(n)s days") % {"n": _number(hours / 24, 1)}
-
-
-def _duration_figure_text(figure: Figure) -> str:
-    return duration_text(figure.value) if figure.shown else _not_enough(figure)
 
 
 @dataclass(frozen=True)
@@ -97,11 +50,13 @@ class Kinds:
     delta: object
 
 
-SHARE = Kinds(_share_text, lambda d: _("%(n)s points") % {"n": _number(abs(d) * 100)})
-MEAN = Kinds(_mean_text, lambda d: _number(abs(d), 1))
-NPS = Kinds(_nps_text, lambda d: _("%(n)s points") % {"n": _number(abs(d))})
-COUNT = Kinds(_count_text, lambda d: _number(abs(d)))
-DURATION = Kinds(_duration_figure_text, duration_text)
+SHARE = Kinds(share_text, lambda d: _("%(n)s points") % {"n": number(abs(d) * 100)})
+REQUEST_SHARE = Kinds(request_share_text, SHARE.delta)
+SENT_SHARE = Kinds(sent_share_text, SHARE.delta)
+MEAN = Kinds(mean_text, lambda d: number(abs(d), 1))
+NPS = Kinds(nps_text, lambda d: _("%(n)s points") % {"n": number(abs(d))})
+COUNT = Kinds(count_text, lambda d: number(abs(d)))
+DURATION = Kinds(duration_figure_text, duration_text)
 
 
 def _change_text(tile, kind: Kinds) -> tuple[str, str]:
@@ -133,10 +88,10 @@ def _tile(key: str, label: str, tile, kind: Kinds, note: str = "") -> dict:
 
 
 def _tiles(tiles) -> list[dict]:
-    rate = _share_text(tiles.response_rate.current)
+    rate = share_text(tiles.response_rate.current)
     responses_note = _("%(responses)s of %(sent)s surveys answered; response rate %(rate)s") % {
-        "responses": _count_text(tiles.responses.current),
-        "sent": _count_text(tiles.sent.current),
+        "responses": count_text(tiles.responses.current),
+        "sent": count_text(tiles.sent.current),
         "rate": rate,
     }
     has_nps = bool(tiles.nps.current.n or tiles.nps.previous.n)
@@ -151,13 +106,13 @@ def _tiles(tiles) -> list[dict]:
     rows[0]["note"] = responses_note
     rows[1:1] = [
         _tile("responses", _("Responses"), tiles.responses, COUNT),
-        _tile("response_rate", _("Response rate"), tiles.response_rate, SHARE),
+        _tile("response_rate", _("Response rate"), tiles.response_rate, SENT_SHARE),
     ]
     rows += [
         _tile("volume", _("Requests received"), tiles.volume, COUNT),
         _tile("median", _("Median time to resolve"), tiles.median_resolve_seconds, DURATION),
-        _tile("sla", _("SLA met"), tiles.sla_met, SHARE),
-        _tile("reopen", _("Reopen rate"), tiles.reopen_rate, SHARE),
+        _tile("sla", _("SLA met"), tiles.sla_met, REQUEST_SHARE),
+        _tile("reopen", _("Reopen rate"), tiles.reopen_rate, REQUEST_SHARE),
     ]
     return rows
 
@@ -177,8 +132,8 @@ def _breakdown(title: str, rows, show_csat: bool, show_nps: bool) -> dict:
             {
                 "label": _(row.label) if isinstance(row.key, bool | str) else row.label,
                 "responses": row.responses,
-                "csat": _share_text(row.csat),
-                "nps": _nps_text(row.nps),
+                "csat": share_text(row.csat),
+                "nps": nps_text(row.nps),
                 "nps_suppressed": not row.nps.shown,
                 "suppressed": not row.csat.shown,
             }
@@ -196,10 +151,10 @@ def _value_label(kind: str, value: str) -> str:
 def _question(result) -> dict:
     return {
         "title": _("Version %(version)s, question %(position)s: %(text)s")
-        % {"version": result.version_number, "position": result.position, "text": result.text},
+        % {"version": result.version_number, "position": result.position + 1, "text": result.text},
         "n": result.n,
         "suppressed": result.suppressed,
-        "summary": _not_enough(Figure.of(None, result.n)) if result.suppressed else "",
+        "summary": not_enough(Figure.of(None, result.n)) if result.suppressed else "",
         "counts": [
             {"value": _value_label(result.kind, value), "count": count}
             for value, count in result.counts
@@ -239,9 +194,9 @@ def _present(card, unit: str) -> dict:
         {
             "label": _period_label(point.bucket, unit),
             "responses": point.responses,
-            "csat": _share_text(point.csat),
+            "csat": share_text(point.csat),
             "csat_figure": point.csat,
-            "nps": _nps_text(point.nps),
+            "nps": nps_text(point.nps),
             "nps_figure": point.nps,
         }
         for point in card.trend
@@ -367,7 +322,7 @@ def department_dashboard_csv(request, department_slug):
         [_("Comment"), _("Date"), _("Score"), _("Request type"), _("From"), _("Ticket")]
     )
     if shown["comments_suppressed"]:
-        writer.writerow([_not_enough(Figure.of(None, shown["comments_n"]))])
+        writer.writerow([not_enough(Figure.of(None, shown["comments_n"]))])
     for comment in shown["comments"]:
         writer.writerow(
             [

@@ -21,7 +21,14 @@ from requests_app.views.common import require
 from ..dashboard_forms import DashboardFilterForm
 from ..scorecards import organisation_overview, satisfaction_matrix
 from ..stats import Figure
-from .dashboards import _not_enough, _number, _percent, _share_text, duration_text
+from .figures import (
+    duration_figure_text,
+    number,
+    percent,
+    request_share_text,
+    sent_share_text,
+    share_text,
+)
 
 # key: (column label, the row's figure for sorting, higher first?)
 SORTS = {
@@ -84,7 +91,7 @@ def _sort_key(key: str, row):
 def _table_row(row) -> dict:
     arrow, trend = _trend_text(row)
     median = row.median_resolve_seconds
-    csat = _share_text(row.csat)
+    csat = share_text(row.csat)
     if row.csat.n == 0 and row.responses:  # answered, but its surveys ask NPS, not CSAT
         csat = _("no CSAT answers (n = 0); see its dashboard")
     return {
@@ -93,12 +100,12 @@ def _table_row(row) -> dict:
         "csat_suppressed": not row.csat.shown,
         "responses": row.responses,
         "sent": row.sent,
-        "response_rate": _share_text(row.response_rate),
+        "response_rate": sent_share_text(row.response_rate),
         "response_rate_suppressed": not row.response_rate.shown,
-        "volume": _number(row.volume),
-        "median": duration_text(median.value) if median.shown else _not_enough(median),
+        "volume": number(row.volume),
+        "median": duration_figure_text(median),
         "median_suppressed": not median.shown,
-        "sla": _share_text(row.sla_met),
+        "sla": request_share_text(row.sla_met),
         "sla_suppressed": not row.sla_met.shown,
         "arrow": arrow,
         "trend": trend,
@@ -120,7 +127,7 @@ def _matrix(matrix, slugs: dict) -> dict:
                 {
                     "shown": figure.shown,
                     "n": figure.n,
-                    "text": _("%(csat)s · %(n)s") % {"csat": _percent(figure.value), "n": figure.n}
+                    "text": _("%(csat)s · %(n)s") % {"csat": percent(figure.value), "n": figure.n}
                     if figure.shown
                     else "",
                     "band": _band(figure) if figure.shown else "",

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from surveys import charts
 from surveys.stats import Figure
-from surveys.views.dashboards import duration_text
+from surveys.views.figures import duration_text
 from tests import factories
 
 pytestmark = pytest.mark.django_db

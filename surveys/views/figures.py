@@ -1,0 +1,81 @@
+"""How the dashboards write figures: shares with intervals, counts, durations, and the
+"not enough … yet (n = …)" text that replaces every suppressed figure (page and CSV)."""
+
+from django.utils import formats
+from django.utils.translation import gettext as _
+
+from ..stats import Figure
+
+
+def not_enough(figure: Figure) -> str:
+    return _("not enough answers yet (n = %(n)s)") % {"n": figure.n}
+
+
+def not_enough_requests(figure: Figure) -> str:
+    """For figures about resolved requests (median, SLA, reopen rate): n counts requests."""
+    return _("not enough resolved requests yet (n = %(n)s)") % {"n": figure.n}
+
+
+def not_enough_sent(figure: Figure) -> str:
+    """For the response rate: n counts the surveys sent."""
+    return _("not enough surveys sent yet (n = %(n)s)") % {"n": figure.n}
+
+
+def number(value: float, digits: int = 0) -> str:
+    return formats.number_format(round(value, digits), digits)
+
+
+def percent(share: float) -> str:
+    return _("%(value)s %%") % {"value": number(share * 100)}
+
+
+def share_text(figure: Figure) -> str:
+    """'72 % (61–81 %)': a share with its 95 % interval."""
+    if not figure.shown:
+        return not_enough(figure)
+    if figure.low is None:
+        return percent(figure.value)
+    return _("%(value)s %% (%(low)s–%(high)s %%)") % {
+        "value": number(figure.value * 100),
+        "low": number(figure.low * 100),
+        "high": number(figure.high * 100),
+    }
+
+
+def mean_text(figure: Figure) -> str:
+    return number(figure.value, 1) if figure.shown else not_enough(figure)
+
+
+def nps_text(figure: Figure) -> str:
+    if not figure.shown:
+        return not_enough(figure)
+    return f"{'+' if figure.value > 0 else ''}{number(figure.value)}"
+
+
+def count_text(figure: Figure) -> str:
+    return number(figure.value or 0)
+
+
+def duration_text(seconds: float) -> str:
+    """A duration as people say it: '40 min', '5 h', '2.3 days'."""
+    seconds = abs(seconds)
+    if seconds < 3600:
+        return _("%(n)s min") % {"n": number(seconds / 60)}
+    hours = seconds / 3600
+    if hours < 48:
+        rounded = round(hours, 1)
+        digits = 0 if hours >= 10 or rounded == int(rounded) else 1
+        return _("%(n)s h") % {"n": number(hours, digits)}
+    return _("%(n)s days") % {"n": number(hours / 24, 1)}
+
+
+def duration_figure_text(figure: Figure) -> str:
+    return duration_text(figure.value) if figure.shown else not_enough_requests(figure)
+
+
+def request_share_text(figure: Figure) -> str:
+    return share_text(figure) if figure.shown else not_enough_requests(figure)
+
+
+def sent_share_text(figure: Figure) -> str:
+    return share_text(figure) if figure.shown else not_enough_sent(figure)
