@@ -13,7 +13,7 @@ from django.db.models import Case, Count, IntegerField, Q, Sum, Value, When
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from requests_app.services.rollups import bump, local_day, rollups_rebuild_tickets
+from requests_app.services.rollups import bump, bump_many, local_day, rollups_rebuild_tickets
 
 from ..models import (
     DISTRIBUTION_KINDS,
@@ -78,18 +78,33 @@ def rollup_response(response: Response) -> None:
         "day": day,
     }
     deltas = _headline_deltas(response.headline_kind, response.headline_score)
-    for dimension, value in _dimension_values(response):
-        bump(
-            ResponseDay,
-            {**keys, "version_id": response.version_id, "dimension": dimension, "value": value},
-            **deltas,
-        )
+    bump_many(
+        ResponseDay,
+        [
+            (
+                {**keys, "version_id": response.version_id, "dimension": dimension, "value": value},
+                deltas,
+            )
+            for dimension, value in _dimension_values(response)
+        ],
+    )
     answers = Answer.objects.filter(
         response=response, question__kind__in=DISTRIBUTION_KINDS
     ).values_list("question_id", "number", "text")
-    for question_id, number, text in answers:
-        value = text if number is None else str(number)
-        bump(AnswerDay, {**keys, "question_id": question_id, "value": value}, answers=1)
+    bump_many(
+        AnswerDay,
+        [
+            (
+                {
+                    **keys,
+                    "question_id": question_id,
+                    "value": text if number is None else str(number),
+                },
+                {"answers": 1},
+            )
+            for question_id, number, text in answers
+        ],
+    )
 
 
 def _invitation_keys(invitation: Invitation) -> dict | None:

@@ -614,7 +614,7 @@ def test_query_counts_do_not_grow_with_data(world):
     rollups_rebuild(recompute_durations=True)
     large = {name: count_queries(call) for name, call in calls.items()}
     assert small == large
-    # The scorecard: 13 sums over rollups and the names they need, 2 for the exact
+    # The scorecard: 10 sums over rollups and the names they need, 2 for the exact
     # medians, the latest comments; the overview: departments, 3 sums, 2 for the medians;
     # the matrix: cells and names.
-    assert small == {"scorecard": 16, "overview": 6, "matrix": 2}
+    assert small == {"scorecard": 13, "overview": 6, "matrix": 2}
