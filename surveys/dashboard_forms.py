@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 MAX_CUSTOM_DAYS = 2 * 366  # "two years", leap days included
 DEFAULT_RANGE = "30d"
 RANGE_DAYS = {"30d": 30, "90d": 90, "12m": 365}
+WEEKLY_UP_TO_DAYS = 92
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,11 @@ def period_for(range_key: str, today: date, first=None, last=None) -> Period:
         return Period(first=first, last=last)
     days = RANGE_DAYS.get(range_key, RANGE_DAYS[DEFAULT_RANGE])
     return Period(first=today - timedelta(days=days - 1), last=today)
+
+
+def automatic_unit(period: Period) -> str:
+    """Weeks up to about three months (at most 14 points), months beyond."""
+    return "week" if (period.last - period.first).days < WEEKLY_UP_TO_DAYS else "month"
 
 
 class DashboardFilterForm(forms.Form):
@@ -64,7 +70,8 @@ class DashboardFilterForm(forms.Form):
     unit = forms.ChoiceField(
         label=_("Trend by"),
         required=False,
-        choices=[("week", _("Week")), ("month", _("Month"))],
+        choices=[("", _("Automatic")), ("week", _("Week")), ("month", _("Month"))],
+        help_text=_("Automatic: by week up to three months, by month for longer periods."),
     )
 
     def __init__(self, data, *, request_types, versions):
@@ -101,10 +108,11 @@ class DashboardFilterForm(forms.Form):
         """The filters to apply: the submitted ones when valid, else the defaults."""
         data = self.cleaned_data if self.is_bound and self.is_valid() else {}
         range_key = data.get("range") or DEFAULT_RANGE
+        period = period_for(range_key, today, data.get("start"), data.get("end"))
         return {
             "range": range_key,
-            "period": period_for(range_key, today, data.get("start"), data.get("end")),
+            "period": period,
             "request_type": data.get("request_type"),
             "version": data.get("version"),
-            "unit": data.get("unit") or "week",
+            "unit": data.get("unit") or automatic_unit(period),
         }

@@ -215,6 +215,23 @@ def test_dashboard_month_trend_lists_months(client, data, it_lead):
     assert "February 2026" in html
 
 
+@pytest.mark.parametrize(
+    ("filters", "heading"),
+    [
+        ({}, "Trend by week"),  # last 30 days
+        ({"range": "90d"}, "Trend by week"),
+        ({"range": "12m"}, "Trend by month"),
+        ({"range": "12m", "unit": "week"}, "Trend by week"),  # asked for: kept
+        ({"range": "custom", "start": "2025-01-01", "end": "2025-12-31"}, "Trend by month"),
+    ],
+)
+def test_dashboard_trend_is_weekly_up_to_three_months_then_monthly(
+    client, data, it_lead, filters, heading
+):
+    html = get_page(client, it_lead, data.it, **filters).content.decode()
+    assert heading in html
+
+
 def test_dashboard_hr_admin_sees_agent_breakdown(client, data):
     data.seed([5, 5, 5, 5, 5])
     html = get_page(client, factories.hr_admin(), data.it, **FEBRUARY).content.decode()
