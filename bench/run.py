@@ -106,8 +106,9 @@ FLOOR_QUERIES = {
         FROM surveys_responseday
         WHERE department_id = %(dept)s AND day >= %(first)s AND day < %(stop)s
         GROUP BY GROUPING SETS ((dimension, value), (dimension, request_type_id))""",
-    "trend by week": """
-        SELECT date_trunc('week', day) AS week, """
+    # 12 months: the page's automatic unit is the month
+    "trend by month": """
+        SELECT date_trunc('month', day) AS month, """
     + _HEADLINE_SUMS
     + """
         FROM surveys_responseday
