@@ -7,7 +7,7 @@ those rows current, so the sums equal counting the rows beneath them.
 
 from datetime import date, datetime, timedelta
 
-from django.db.models import Q, Sum
+from django.db.models import BooleanField, ExpressionWrapper, Q, Sum
 from django.utils import timezone
 
 from ..stats import Figure
@@ -28,6 +28,24 @@ def days(start: datetime, end: datetime) -> Q:
     """The rollup rows of ``[start, end)``; both ends are local midnights."""
     tz = timezone.get_default_timezone()
     return Q(day__gte=timezone.localdate(start, tz), day__lt=timezone.localdate(end, tz))
+
+
+def sums_by_period(rows, start: datetime, fields) -> dict:
+    """Sums of ``fields`` over rollup ``rows`` of two adjacent periods split at ``start``,
+    keyed ``cur_<field>`` and ``prev_<field>``: one GROUP BY on a boolean (cheaper to
+    build and run than a filtered sum per field and period)."""
+    first = timezone.localdate(start, timezone.get_default_timezone())
+    grouped = (
+        rows.annotate(current=ExpressionWrapper(Q(day__gte=first), output_field=BooleanField()))
+        .order_by()
+        .values("current")
+        .annotate(**{name: Sum(name) for name in fields})
+    )
+    out = {f"{prefix}{name}": 0 for prefix in ("cur_", "prev_") for name in fields}
+    for row in grouped:
+        prefix = "cur_" if row["current"] else "prev_"
+        out |= {f"{prefix}{name}": row[name] or 0 for name in fields}
+    return out
 
 
 def headline_sums(prefix: str = "", when: Q | None = None) -> dict:

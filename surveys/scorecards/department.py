@@ -20,6 +20,7 @@ from ..models import (
 )
 from ..stats import Figure, min_responses
 from .common import (
+    HEADLINE_FIELDS,
     count,
     csat,
     csat_mean,
@@ -27,6 +28,7 @@ from .common import (
     headline_sums,
     nps,
     person,
+    sums_by_period,
     trend_buckets,
 )
 from .results import (
@@ -68,11 +70,7 @@ def department_scorecard(
     request_type_id = getattr(request_type, "pk", request_type)
     version_id = getattr(version, "pk", version)
     previous_start = start - (end - start)
-    current, previous, both = (
-        days(start, end),
-        days(previous_start, start),
-        days(previous_start, end),
-    )
+    current, both = days(start, end), days(previous_start, end)
 
     sums = ResponseDay.objects.filter(department=department)
     if request_type_id is not None:
@@ -82,9 +80,7 @@ def department_scorecard(
     in_period = sums.filter(current)
 
     # 1. headline figures of both periods
-    headline = sums.filter(both, dimension=Dimension.ALL).aggregate(
-        **headline_sums("cur_", current), **headline_sums("prev_", previous)
-    )
+    headline = sums_by_period(sums.filter(both, dimension=Dimension.ALL), start, HEADLINE_FIELDS)
 
     # 2. response rate: of the invitations sent in the period, the share answered by now
     invitations = InvitationDay.objects.filter(department=department)
@@ -92,23 +88,16 @@ def department_scorecard(
         invitations = invitations.filter(request_type_id=request_type_id)
     if version_id is not None:
         invitations = invitations.filter(version_id=version_id)
-    sent = invitations.filter(both).aggregate(
-        cur_sent=Sum("sent", filter=current, default=0),
-        cur_answered=Sum("answered", filter=current, default=0),
-        prev_sent=Sum("sent", filter=previous, default=0),
-        prev_answered=Sum("answered", filter=previous, default=0),
-    )
+    sent = sums_by_period(invitations.filter(both), start, ("sent", "answered"))
 
     # 3. tickets: volume by creation day, resolution figures by resolution day
     ticket_days = TicketDay.objects.filter(department=department)
     if request_type_id is not None:
         ticket_days = ticket_days.filter(request_type_id=request_type_id)
-    ticket_row = ticket_days.filter(both).aggregate(
-        **{
-            f"{prefix}{name}": Sum(name, filter=when, default=0)
-            for prefix, when in (("cur_", current), ("prev_", previous))
-            for name in ("created", "resolved", "with_due", "sla_met", "reopened")
-        }
+    ticket_row = sums_by_period(
+        ticket_days.filter(both),
+        start,
+        ("created", "resolved", "with_due", "sla_met", "reopened"),
     )
     # 4–6. exact medians: one histogram query, one indexed lookup per period with tickets
     medians = resolution_medians(
