@@ -346,6 +346,28 @@ def _explain(sql: str) -> str:
     return plan
 
 
+def _calibrate() -> dict:
+    """Two fixed tasks timed before each size, so runs on a busier host can be told apart:
+    a pure-Python loop, and 200 round trips of ``SELECT 1`` to PostgreSQL (medians of 7)."""
+    from django.db import connection
+
+    loops, trips = [], []
+    with connection.cursor() as cursor:
+        for _ in range(7):
+            t0 = time.perf_counter()
+            sum(i * i for i in range(300_000))
+            loops.append(time.perf_counter() - t0)
+            t0 = time.perf_counter()
+            for _ in range(200):
+                cursor.execute("SELECT 1")
+                cursor.fetchone()
+            trips.append(time.perf_counter() - t0)
+    return {
+        "python_ms": statistics.median(loops) * 1000,
+        "select1_ms": statistics.median(trips) * 1000,
+    }
+
+
 def _rss_kb() -> int:
     """Current resident set size of this process, in kB (Linux /proc; 0 elsewhere)."""
     try:
@@ -397,6 +419,11 @@ def measure(n_requests: int = 15, *, log=print) -> dict:
     from django.urls import reverse
 
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    calibration = _calibrate()
+    log(
+        f"  {'machine speed check':<40} python loop {calibration['python_ms']:.1f} ms, "
+        f"200 × SELECT 1 {calibration['select1_ms']:.1f} ms"
+    )
     targets = _targets()
     dept = targets["department"]
 
@@ -485,6 +512,7 @@ def measure(n_requests: int = 15, *, log=print) -> dict:
             "organisation": f"{organisation_url}?range=12m",
         },
         "memory": {"rss_before_kb": rss_before, "rss_peak_kb": rss_peak},
+        "calibration": calibration,
     }
 
 
@@ -693,6 +721,21 @@ def render_results(results: list[dict], machine: dict) -> str:
         f = r["floor"]
         floor_cells += [_ms(f["median_ms"]), _ms(f["p95_ms"]), str(len(FLOOR_QUERIES))]
     out.append(f"| {FLOOR} | " + " | ".join(floor_cells) + " |")
+    out += [
+        "",
+        "Machine speed check, timed just before each size's pages (medians of 7): a pure-Python "
+        "loop and 200 round trips of `SELECT 1`. This host's speed varies between runs (a "
+        "shared virtual machine); compare these when comparing runs.",
+        "",
+        "| check | " + " | ".join(sizes) + " |",
+        "|---|" + "---:|" * len(sizes),
+        "| Python loop (ms) | "
+        + " | ".join(_ms(r.get("calibration", {}).get("python_ms")) for r in results)
+        + " |",
+        "| 200 × SELECT 1 (ms) | "
+        + " | ".join(_ms(r.get("calibration", {}).get("select1_ms")) for r in results)
+        + " |",
+    ]
     out += [
         "",
         "## Department dashboard: ratio to the floor and memory",
