@@ -99,13 +99,25 @@ FLOOR_QUERIES = {
               AND resolution_seconds >= (%(bounds)s::int[])[m.bucket + 1]
               AND resolved_at >= %(start)s AND resolved_at < %(end)s
             ORDER BY resolution_seconds OFFSET m.skip LIMIT 2) t""",
-    "breakdowns: type, customer, agent, resolution time, SLA": """
-        SELECT dimension, value, request_type_id, """
+    "breakdown by request type": """
+        SELECT request_type_id, """
     + _HEADLINE_SUMS
     + """
         FROM surveys_responseday
-        WHERE department_id = %(dept)s AND day >= %(first)s AND day < %(stop)s
-        GROUP BY GROUPING SETS ((dimension, value), (dimension, request_type_id))""",
+        WHERE department_id = %(dept)s AND dimension = 'all'
+          AND day >= %(first)s AND day < %(stop)s
+        GROUP BY 1""",
+    # whole weeks from week rows, the ragged ends from day rows (as the page reads them)
+    "breakdowns: customer, agent, resolution time, SLA": """
+        SELECT dimension, value, """
+    + _HEADLINE_SUMS
+    + """
+        FROM surveys_responseday
+        WHERE department_id = %(dept)s AND dimension <> 'all'
+          AND ((grain = 'week' AND day >= %(weeks_from)s AND day < %(weeks_to)s)
+            OR (grain = 'day' AND day >= %(first)s AND day < %(weeks_from)s)
+            OR (grain = 'day' AND day >= %(weeks_to)s AND day < %(stop)s))
+        GROUP BY 1, 2""",
     # 12 months: the page's automatic unit is the month
     "trend by month": """
         SELECT date_trunc('month', day) AS month, """
@@ -310,6 +322,9 @@ def _time_floor(department_id: int, n_requests: int, log) -> dict:
         "end": period.end,
         "bounds": list(RESOLUTION_BOUNDS),
     }
+    stop = params["stop"]
+    params["weeks_from"] = period.first + timedelta(days=(7 - period.first.weekday()) % 7)
+    params["weeks_to"] = stop - timedelta(days=stop.weekday())
     per_query = {name: [] for name in FLOOR_QUERIES}
     totals = []
     with connection.cursor() as cursor:

@@ -288,7 +288,17 @@ class ResponseDay(models.Model):
     customer department's id, 0 for none), ``agent`` (user id, 0 for none),
     ``resolution`` (the dashboard's resolution-time bucket) and ``sla`` (1 met, 0 missed;
     responses without a due date are not counted there).
+
+    The breakdown dimensions (all but ``all``) are also kept per week (``grain`` week,
+    ``day`` its Monday): a year's breakdown reads whole weeks plus the days at its ragged
+    ends, exactly, instead of 365 day rows per group.
     """
+
+    class Grain(models.TextChoices):
+        DAY = "day"
+        WEEK = "week"
+
+    WEEKLY_DIMENSIONS = ("customer", "agent", "resolution", "sla")
 
     class Dimension(models.TextChoices):
         ALL = "all"
@@ -302,6 +312,7 @@ class ResponseDay(models.Model):
     version = models.ForeignKey(SurveyVersion, on_delete=models.CASCADE, related_name="+")
     day = models.DateField()
     dimension = models.CharField(max_length=10, choices=Dimension.choices)
+    grain = models.CharField(max_length=4, choices=Grain.choices, default=Grain.DAY)
     value = models.IntegerField(default=0)
     responses = models.IntegerField(default=0)
     csat_n = models.IntegerField(default=0)
@@ -314,7 +325,15 @@ class ResponseDay(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["department", "dimension", "day", "request_type", "version", "value"],
+                fields=[
+                    "department",
+                    "dimension",
+                    "grain",
+                    "day",
+                    "request_type",
+                    "version",
+                    "value",
+                ],
                 name="responseday_unique",
             )
         ]

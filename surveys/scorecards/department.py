@@ -30,6 +30,7 @@ from .common import (
     person,
     sums_by_period,
     trend_buckets,
+    weeks_and_days,
 )
 from .results import (
     BreakdownRow,
@@ -132,7 +133,7 @@ def department_scorecard(
     dimensions = [Dimension.CUSTOMER, Dimension.RESOLUTION, Dimension.SLA]
     if include_agents:
         dimensions.append(Dimension.AGENT)
-    by_value = _by_dimension(in_period, dimensions)
+    by_value = _by_dimension(sums.filter(weeks_and_days(start, end)), dimensions)
     by_customer = _by_customer(by_value[Dimension.CUSTOMER])
     by_agent = _by_agent(by_value[Dimension.AGENT]) if include_agents else None
     by_resolution = _fixed_rows(
@@ -196,7 +197,8 @@ def _by_request_type(in_period) -> list[BreakdownRow]:
 
 
 def _by_dimension(in_period, dimensions: list[str]) -> dict[str, dict[int, dict]]:
-    """The period's sums per value of each breakdown dimension, in one grouped query."""
+    """The period's sums per value of each breakdown dimension, in one grouped query
+    (``in_period`` holds the period's week and day rows, see ``weeks_and_days``)."""
     grouped: dict[str, dict[int, dict]] = {dimension: {} for dimension in dimensions}
     rows = (
         in_period.filter(dimension__in=dimensions)

@@ -9,7 +9,7 @@ from requests_app.selectors import resolution_medians
 
 from ..models import InvitationDay, ResponseDay
 from ..stats import Figure
-from .common import EMPTY_HEADLINE, csat, days, headline_sums
+from .common import EMPTY_HEADLINE, csat, days, headline_sums, weeks_and_days
 from .results import Matrix, OverviewRow
 
 Dimension = ResponseDay.Dimension
@@ -91,7 +91,7 @@ def satisfaction_matrix(*, start: datetime, end: datetime) -> Matrix:
     responses whose requester had no home department.
     """
     cells = (
-        ResponseDay.objects.filter(days(start, end), dimension=Dimension.CUSTOMER)
+        ResponseDay.objects.filter(weeks_and_days(start, end), dimension=Dimension.CUSTOMER)
         .order_by()
         .values("value", "department")
         .annotate(csat_n=Sum("csat_n"), csat_good=Sum("csat_good"))

@@ -7,6 +7,7 @@ from the rows: after a bulk load such as the demo seed or the benchmark, or to r
 """
 
 import logging
+from datetime import timedelta
 
 from django.db import transaction
 from django.db.models import Case, Count, IntegerField, Q, Sum, Value, When
@@ -29,6 +30,7 @@ from ..models import (
 
 logger = logging.getLogger(__name__)
 Dimension = ResponseDay.Dimension
+Grain = ResponseDay.Grain
 Kind = Question.Kind
 
 
@@ -78,16 +80,14 @@ def rollup_response(response: Response) -> None:
         "day": day,
     }
     deltas = _headline_deltas(response.headline_kind, response.headline_score)
-    bump_many(
-        ResponseDay,
-        [
-            (
-                {**keys, "version_id": response.version_id, "dimension": dimension, "value": value},
-                deltas,
-            )
-            for dimension, value in _dimension_values(response)
-        ],
-    )
+    monday = day - timedelta(days=day.weekday())
+    rows = []
+    for dimension, value in _dimension_values(response):
+        row = {**keys, "version_id": response.version_id, "dimension": dimension, "value": value}
+        rows.append(({**row, "grain": Grain.DAY}, deltas))
+        if dimension in ResponseDay.WEEKLY_DIMENSIONS:
+            rows.append(({**row, "grain": Grain.WEEK, "day": monday}, deltas))
+    bump_many(ResponseDay, rows)
     answers = Answer.objects.filter(
         response=response, question__kind__in=DISTRIBUTION_KINDS
     ).values_list("question_id", "number", "text")
@@ -134,6 +134,17 @@ def rollup_invitation_answered(invitation: Invitation) -> None:
 
 
 # ---------------------------------------------------------------- rebuild
+
+
+HEADLINE_COUNTERS = (
+    "responses",
+    "csat_n",
+    "csat_good",
+    "csat_sum",
+    "nps_n",
+    "nps_promoters",
+    "nps_detractors",
+)
 
 
 def _sums(prefix: str = "") -> dict:
@@ -184,7 +195,38 @@ def _response_days() -> list[ResponseDay]:
         for row in grouped:
             value = row.pop(value_field)
             rows.append(ResponseDay(dimension=dimension, value=int(value or 0), **row))
-    return rows
+    return rows + _weeks_of(rows)
+
+
+def _weeks_of(day_rows: list[ResponseDay]) -> list[ResponseDay]:
+    """The week rows of the breakdown dimensions: their day rows summed per Monday."""
+    weeks: dict[tuple, ResponseDay] = {}
+    for row in day_rows:
+        if row.dimension not in ResponseDay.WEEKLY_DIMENSIONS:
+            continue
+        monday = row.day - timedelta(days=row.day.weekday())
+        key = (
+            row.department_id,
+            row.request_type_id,
+            row.version_id,
+            row.dimension,
+            row.value,
+            monday,
+        )
+        week = weeks.get(key)
+        if week is None:
+            week = weeks[key] = ResponseDay(
+                department_id=row.department_id,
+                request_type_id=row.request_type_id,
+                version_id=row.version_id,
+                dimension=row.dimension,
+                value=row.value,
+                day=monday,
+                grain=Grain.WEEK,
+            )
+        for name in HEADLINE_COUNTERS:
+            setattr(week, name, getattr(week, name) + getattr(row, name))
+    return list(weeks.values())
 
 
 def _answer_days() -> list[AnswerDay]:

@@ -10,11 +10,13 @@ import pytest
 import time_machine
 from django.core import mail
 from django.core.management import call_command
+from django.db.models import Q, Sum
 
 from requests_app.models import ResolutionDay, Ticket, TicketDay
 from requests_app.selectors import resolution_medians
 from requests_app.services import tickets as ticket_svc
 from surveys.models import AnswerDay, Invitation, InvitationDay, Question, ResponseDay
+from surveys.scorecards.common import days, weeks_and_days
 from surveys.selectors import rollups_missing
 from surveys.services import invitations as invitation_svc
 from surveys.services.responses import response_submit
@@ -46,7 +48,15 @@ def snapshot() -> dict:
         ),
         "response": rows(
             ResponseDay,
-            ["department_id", "request_type_id", "version_id", "day", "dimension", "value"],
+            [
+                "department_id",
+                "request_type_id",
+                "version_id",
+                "day",
+                "grain",
+                "dimension",
+                "value",
+            ],
             [
                 "responses",
                 "csat_n",
@@ -121,14 +131,34 @@ def test_the_services_keep_the_rollups_equal_to_a_rebuild(
     sent = list(Invitation.objects.filter(status=Invitation.Status.SENT).order_by("pk"))
     assert len(sent) >= 10
     assert len(mail.outbox) >= len(sent)
-    with time_machine.travel(start + timedelta(days=8), tick=False):
-        for index, invitation in enumerate(sent[:-2]):
+    for index, invitation in enumerate(sent[:-2]):
+        # answers spread over 9 days, across a week boundary
+        with time_machine.travel(start + timedelta(days=8 + index % 9), tick=False):
             answer_through_services(invitation, score=1 + index % 5, comment=f"c{index}")
 
     kept = snapshot()
     assert kept["ticket"] and kept["resolution"] and kept["response"] and kept["invitation"]
     rollups_rebuild()
     assert snapshot() == kept
+    assert {row[4] for row in kept["response"]} == {"day", "week"}
+
+    # any whole-day period reads the same sums from week and day rows as from day rows only
+    for first in range(0, 20):
+        for length in (1, 6, 7, 8, 13, 15, 20):
+            period_start = start.replace(hour=0) + timedelta(days=first - 3)
+            period_end = period_start + timedelta(days=length)
+            assert breakdown_sums(weeks_and_days(period_start, period_end)) == breakdown_sums(
+                days(period_start, period_end) & Q(grain="day")
+            ), (first, length)
+
+
+def breakdown_sums(where) -> dict:
+    rows = (
+        ResponseDay.objects.filter(where, dimension__in=ResponseDay.WEEKLY_DIMENSIONS)
+        .values_list("dimension", "value")
+        .annotate(n=Sum("responses"), good=Sum("csat_good"))
+    )
+    return {(dimension, value): (n, good) for dimension, value, n, good in rows if n}
 
 
 def test_rebuild_command_and_if_missing(request_type):
