@@ -113,7 +113,8 @@ FLOOR_QUERIES = {
     + _HEADLINE_SUMS
     + """
         FROM surveys_responseday
-        WHERE department_id = %(dept)s AND dimension <> 'all'
+        WHERE department_id = %(dept)s
+          AND dimension IN ('customer', 'agent', 'resolution', 'sla')
           AND ((grain = 'week' AND day >= %(weeks_from)s AND day < %(weeks_to)s)
             OR (grain = 'day' AND day >= %(first)s AND day < %(weeks_from)s)
             OR (grain = 'day' AND day >= %(weeks_to)s AND day < %(stop)s))

@@ -337,6 +337,14 @@ class ResponseDay(models.Model):
                 name="responseday_unique",
             )
         ]
+        indexes = [
+            # The organisation's matrix: one dimension of every department over a period.
+            models.Index(
+                fields=["dimension", "grain", "day"],
+                include=["department", "value", "csat_n", "csat_good"],
+                name="responseday_matrix_idx",
+            )
+        ]
 
     def __str__(self):
         return f"{self.department_id} {self.day} {self.dimension}={self.value}"
