@@ -299,6 +299,16 @@ class ResponseDay(models.Model):
         WEEK = "week"
 
     WEEKLY_DIMENSIONS = ("customer", "agent", "resolution", "sla")
+    # The counters every row carries (the dashboards' headline sums).
+    COUNTERS = (
+        "responses",
+        "csat_n",
+        "csat_good",
+        "csat_sum",
+        "nps_n",
+        "nps_promoters",
+        "nps_detractors",
+    )
 
     class Dimension(models.TextChoices):
         ALL = "all"

@@ -10,17 +10,10 @@ from datetime import date, datetime, timedelta
 from django.db.models import BooleanField, ExpressionWrapper, Q, Sum
 from django.utils import timezone
 
+from ..models import ResponseDay
 from ..stats import Figure
 
-HEADLINE_FIELDS = (
-    "responses",
-    "csat_n",
-    "csat_good",
-    "csat_sum",
-    "nps_n",
-    "nps_promoters",
-    "nps_detractors",
-)
+HEADLINE_FIELDS = ResponseDay.COUNTERS
 EMPTY_HEADLINE = dict.fromkeys(HEADLINE_FIELDS, 0)
 
 

@@ -136,17 +136,6 @@ def rollup_invitation_answered(invitation: Invitation) -> None:
 # ---------------------------------------------------------------- rebuild
 
 
-HEADLINE_COUNTERS = (
-    "responses",
-    "csat_n",
-    "csat_good",
-    "csat_sum",
-    "nps_n",
-    "nps_promoters",
-    "nps_detractors",
-)
-
-
 def _sums(prefix: str = "") -> dict:
     csat = Q(headline_kind=Kind.CSAT, headline_score__isnull=False)
     nps = Q(headline_kind=Kind.NPS, headline_score__isnull=False)
@@ -224,7 +213,7 @@ def _weeks_of(day_rows: list[ResponseDay]) -> list[ResponseDay]:
                 day=monday,
                 grain=Grain.WEEK,
             )
-        for name in HEADLINE_COUNTERS:
+        for name in ResponseDay.COUNTERS:
             setattr(week, name, getattr(week, name) + getattr(row, name))
     return list(weeks.values())
 
