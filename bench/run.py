@@ -312,6 +312,7 @@ def _time_floor(department_id: int, n_requests: int, log) -> dict:
 
     from requests_app.models import RESOLUTION_BOUNDS
     from surveys.dashboard_forms import period_for
+    from surveys.scorecards.common import whole_weeks
 
     period = period_for(DASHBOARD_RANGE["range"], timezone.localdate())
     params = {
@@ -323,9 +324,7 @@ def _time_floor(department_id: int, n_requests: int, log) -> dict:
         "end": period.end,
         "bounds": list(RESOLUTION_BOUNDS),
     }
-    stop = params["stop"]
-    params["weeks_from"] = period.first + timedelta(days=(7 - period.first.weekday()) % 7)
-    params["weeks_to"] = stop - timedelta(days=stop.weekday())
+    params["weeks_from"], params["weeks_to"] = whole_weeks(period.first, params["stop"])
     per_query = {name: [] for name in FLOOR_QUERIES}
     totals = []
     with connection.cursor() as cursor:

@@ -332,8 +332,8 @@ def departments_overview() -> QuerySet[Department]:
     ).order_by("name")
 
 
-def _local_days(start, end) -> Q:
-    """The rollup days of ``[start, end)``, two local midnights."""
+def rollup_days(start, end) -> Q:
+    """The per-day rollup rows of ``[start, end)``; both ends are local midnights."""
     tz = timezone.get_default_timezone()
     return Q(day__gte=timezone.localdate(start, tz), day__lt=timezone.localdate(end, tz))
 
@@ -368,7 +368,7 @@ def resolution_medians(
     bucket each median's rank lies; then one windowed query numbers, in duration order,
     only the tickets of those buckets (an index range each) and keeps the middle ones.
     """
-    days = [_local_days(start, end) for start, end in periods.values()]
+    days = [rollup_days(start, end) for start, end in periods.values()]
     histogram = ResolutionDay.objects.filter(functools.reduce(operator.or_, days))
     if department_id is not None:
         histogram = histogram.filter(department_id=department_id)

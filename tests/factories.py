@@ -253,7 +253,7 @@ def answered_csat(
     )
     Response.objects.filter(pk=response.pk).update(submitted_at=at)
     question = version.questions.get(kind=Question.Kind.CSAT)
-    Answer.objects.create(response=response, question=question, number=score)
+    answer = Answer.objects.create(response=response, question=question, number=score)
     # Counted the way the services count, with the timestamps written above.
     ticket.refresh_from_db()
     ticket.resolution_seconds = 5 * 3600
@@ -264,5 +264,5 @@ def answered_csat(
     rollup_invitation_sent(invitation)
     rollup_invitation_answered(invitation)
     response.refresh_from_db()
-    rollup_response(response)
+    rollup_response(response, [answer])
     return ticket

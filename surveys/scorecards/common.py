@@ -17,10 +17,13 @@ HEADLINE_FIELDS = ResponseDay.COUNTERS
 EMPTY_HEADLINE = dict.fromkeys(HEADLINE_FIELDS, 0)
 
 
-def days(start: datetime, end: datetime) -> Q:
-    """The rollup rows of ``[start, end)``; both ends are local midnights."""
-    tz = timezone.get_default_timezone()
-    return Q(day__gte=timezone.localdate(start, tz), day__lt=timezone.localdate(end, tz))
+def whole_weeks(first: date, stop: date) -> tuple[date, date]:
+    """``[weeks_from, weeks_to)``: the Mondays that start and end the whole weeks inside
+    the days ``[first, stop)`` (empty when ``weeks_from >= weeks_to``)."""
+    return (
+        first + timedelta(days=(7 - first.weekday()) % 7),
+        stop - timedelta(days=stop.weekday()),
+    )
 
 
 def weeks_and_days(start: datetime, end: datetime) -> Q:
@@ -29,8 +32,7 @@ def weeks_and_days(start: datetime, end: datetime) -> Q:
     whole week; the same sums as all its day rows, from about a sixth of the rows."""
     tz = timezone.get_default_timezone()
     first, stop = timezone.localdate(start, tz), timezone.localdate(end, tz)
-    weeks_from = first + timedelta(days=(7 - first.weekday()) % 7)
-    weeks_to = stop - timedelta(days=stop.weekday())
+    weeks_from, weeks_to = whole_weeks(first, stop)
     if weeks_from >= weeks_to:
         return Q(grain="day", day__gte=first, day__lt=stop)
     return (

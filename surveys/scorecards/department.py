@@ -8,7 +8,7 @@ from django.db.models.functions import Trunc
 from django.utils.translation import gettext_lazy as _
 
 from requests_app.models import Department, TicketDay
-from requests_app.selectors import resolution_medians
+from requests_app.selectors import resolution_medians, rollup_days
 
 from ..models import (
     RESOLUTION_BUCKETS,
@@ -20,11 +20,11 @@ from ..models import (
 )
 from ..stats import Figure, min_responses
 from .common import (
+    EMPTY_HEADLINE,
     HEADLINE_FIELDS,
     count,
     csat,
     csat_mean,
-    days,
     headline_sums,
     nps,
     person,
@@ -71,7 +71,7 @@ def department_scorecard(
     request_type_id = getattr(request_type, "pk", request_type)
     version_id = getattr(version, "pk", version)
     previous_start = start - (end - start)
-    current, both = days(start, end), days(previous_start, end)
+    current, both = rollup_days(start, end), rollup_days(previous_start, end)
 
     sums = ResponseDay.objects.filter(department=department)
     if request_type_id is not None:
@@ -238,14 +238,7 @@ def _by_agent(rows: dict[int, dict]) -> list[BreakdownRow]:
 
 def _fixed_rows(rows: dict[int, dict], entries: list[tuple]) -> list[BreakdownRow]:
     """One row per known value, in the given order, listed even when empty."""
-    return [
-        _row(key, label, rows.get(value, {"responses": 0, **_no_answers()}))
-        for value, key, label in entries
-    ]
-
-
-def _no_answers() -> dict:
-    return {name: 0 for name in ("csat_n", "csat_good", "nps_n", "nps_promoters", "nps_detractors")}
+    return [_row(key, label, rows.get(value, EMPTY_HEADLINE)) for value, key, label in entries]
 
 
 def _question_results(department, current, request_type_id, version_id) -> list[QuestionResult]:

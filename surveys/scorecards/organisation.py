@@ -5,11 +5,11 @@ from datetime import datetime
 from django.db.models import Sum
 
 from requests_app.models import Department, TicketDay
-from requests_app.selectors import resolution_medians
+from requests_app.selectors import resolution_medians, rollup_days
 
 from ..models import InvitationDay, ResponseDay
 from ..stats import Figure
-from .common import EMPTY_HEADLINE, csat, days, headline_sums, weeks_and_days
+from .common import EMPTY_HEADLINE, csat, headline_sums, weeks_and_days
 from .results import Matrix, OverviewRow
 
 Dimension = ResponseDay.Dimension
@@ -23,12 +23,14 @@ def organisation_overview(*, start: datetime, end: datetime) -> list[OverviewRow
     requests for its exact median.
     """
     previous_start = start - (end - start)
-    current, previous = days(start, end), days(previous_start, start)
+    current, previous = rollup_days(start, end), rollup_days(previous_start, start)
     departments = list(Department.objects.order_by("name"))
 
     responses = {
         row["department"]: row
-        for row in ResponseDay.objects.filter(days(previous_start, end), dimension=Dimension.ALL)
+        for row in ResponseDay.objects.filter(
+            rollup_days(previous_start, end), dimension=Dimension.ALL
+        )
         .order_by()
         .values("department")
         .annotate(**headline_sums("cur_", current), **headline_sums("prev_", previous))

@@ -113,8 +113,9 @@ def response_submit(
             )
     except IntegrityError:
         raise AlreadyAnswered() from None
-    Answer.objects.bulk_create(
-        Answer(response=response, question_id=pk, number=number, text=text)
+    by_pk = {question.pk: question for question in questions}
+    answers = Answer.objects.bulk_create(
+        Answer(response=response, question=by_pk[pk], number=number, text=text)
         for pk, (number, text) in cleaned.items()
     )
     now = timezone.now()
@@ -122,7 +123,7 @@ def response_submit(
         status=Invitation.Status.ANSWERED, answered_at=now
     )
     rollup_invitation_answered(invitation)
-    rollup_response(response)
+    rollup_response(response, answers)
     if not version.survey.anonymous:
         ticket_log_event(
             ticket_id=ticket.pk,

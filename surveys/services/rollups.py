@@ -68,8 +68,8 @@ def _dimension_values(response: Response) -> list[tuple[str, int]]:
     return values
 
 
-def rollup_response(response: Response) -> None:
-    """Count a new response and its answers (call after its answers are stored)."""
+def rollup_response(response: Response, answers: list[Answer]) -> None:
+    """Count a new response and its answers (``Answer`` objects, ``question`` loaded)."""
     if response.request_type_id is None:
         logger.warning("Response %s has no request type; not in the dashboards", response.pk)
         return
@@ -88,21 +88,19 @@ def rollup_response(response: Response) -> None:
         if dimension in ResponseDay.WEEKLY_DIMENSIONS:
             rows.append(({**row, "grain": Grain.WEEK, "day": monday}, deltas))
     bump_many(ResponseDay, rows)
-    answers = Answer.objects.filter(
-        response=response, question__kind__in=DISTRIBUTION_KINDS
-    ).values_list("question_id", "number", "text")
     bump_many(
         AnswerDay,
         [
             (
                 {
                     **keys,
-                    "question_id": question_id,
-                    "value": text if number is None else str(number),
+                    "question_id": answer.question_id,
+                    "value": answer.text if answer.number is None else str(answer.number),
                 },
                 {"answers": 1},
             )
-            for question_id, number, text in answers
+            for answer in answers
+            if answer.question.kind in DISTRIBUTION_KINDS
         ],
     )
 

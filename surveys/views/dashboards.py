@@ -230,7 +230,7 @@ def _chart(shown: dict):
 
 
 def _dashboard(request, department_slug: str):
-    """Check access, bind the filters and build the scorecard (a fixed number of queries)."""
+    """Check access, bind the filters, build the scorecard and what is shown of it."""
     department = department_get(department_slug, active_only=False)
     require(can_view_department_dashboard(request.user, department))
     versions = versions_answered_for(department)
@@ -250,14 +250,13 @@ def _dashboard(request, department_slug: str):
         trend_unit=filters["unit"],
         include_agents=True,  # only its lead and HR admins get this far
     )
-    return department, form, filters, card
+    return department, form, filters, _present(card, filters["unit"])
 
 
 @login_required
 @require_GET
 def department_dashboard(request, department_slug):
-    department, form, filters, card = _dashboard(request, department_slug)
-    shown = _present(card, filters["unit"])
+    department, form, filters, shown = _dashboard(request, department_slug)
     period = filters["period"]
     query = request.GET.urlencode()
     return render(
@@ -279,8 +278,7 @@ def department_dashboard(request, department_slug):
 @login_required
 @require_GET
 def department_dashboard_csv(request, department_slug):
-    department, _form, filters, card = _dashboard(request, department_slug)
-    shown = _present(card, filters["unit"])
+    department, _form, filters, shown = _dashboard(request, department_slug)
     period = filters["period"]
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     filename = f"icsat-{department.slug}-{period.first.isoformat()}-{period.last.isoformat()}.csv"

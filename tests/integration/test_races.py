@@ -1,13 +1,11 @@
 """Races on PostgreSQL without a worker: threads in this process, each with its own connection."""
 
-import threading
 from collections import Counter
 from datetime import timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
-from django.db import connection
 from django.utils import timezone
 
 from requests_app.models import Ticket, TicketEvent
@@ -17,6 +15,7 @@ from surveys.selectors import current_version
 from surveys.services import invitations as svc
 from tests import factories
 from tests.integration.conftest import requires_services
+from tests.threads import run_together
 
 # broker: the one resolve that wins publishes its message to the tests' Redis db, not db 0.
 pytestmark = [
@@ -25,33 +24,6 @@ pytestmark = [
     pytest.mark.usefixtures("broker"),
 ]
 Status = Invitation.Status
-
-
-def run_together(count, work):
-    """Start ``count`` threads at the same instant; return their results and errors."""
-    barrier = threading.Barrier(count)
-    lock = threading.Lock()
-    results, errors = [], []
-
-    def target(i):
-        try:
-            barrier.wait()
-            result = work(i)
-            with lock:
-                results.append(result)
-        except Exception as error:
-            with lock:
-                errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=target, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads), "a thread is still running"
-    return results, errors
 
 
 def test_twenty_threads_resolving_one_ticket_make_one_event_and_one_invitation():

@@ -1,39 +1,15 @@
 """Races that only a real PostgreSQL shows: row locks and unique references."""
 
-import threading
-
 import pytest
-from django.db import connection
 
 from requests_app.exceptions import TicketError
 from requests_app.models import Ticket, TicketEvent
 from requests_app.services import tickets as svc
 from tests import factories
 from tests.conftest import requires_postgres
+from tests.threads import run_together
 
 pytestmark = [requires_postgres, pytest.mark.django_db(transaction=True)]
-
-
-def run_together(count, work):
-    """Start ``count`` threads at the same instant; return their results and errors."""
-    barrier = threading.Barrier(count)
-    results, errors = [], []
-
-    def target(i):
-        try:
-            barrier.wait()
-            results.append(work(i))
-        except Exception as error:
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=target, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results, errors
 
 
 def test_sixteen_concurrent_creates_get_sixteen_distinct_references(request_type):

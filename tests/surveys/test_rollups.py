@@ -13,10 +13,10 @@ from django.core.management import call_command
 from django.db.models import Q, Sum
 
 from requests_app.models import ResolutionDay, Ticket, TicketDay
-from requests_app.selectors import resolution_medians
+from requests_app.selectors import resolution_medians, rollup_days
 from requests_app.services import tickets as ticket_svc
 from surveys.models import AnswerDay, Invitation, InvitationDay, Question, ResponseDay
-from surveys.scorecards.common import days, weeks_and_days
+from surveys.scorecards.common import weeks_and_days
 from surveys.selectors import rollups_missing
 from surveys.services import invitations as invitation_svc
 from surveys.services.responses import response_submit
@@ -148,7 +148,7 @@ def test_the_services_keep_the_rollups_equal_to_a_rebuild(
             period_start = start.replace(hour=0) + timedelta(days=first - 3)
             period_end = period_start + timedelta(days=length)
             assert breakdown_sums(weeks_and_days(period_start, period_end)) == breakdown_sums(
-                days(period_start, period_end) & Q(grain="day")
+                rollup_days(period_start, period_end) & Q(grain="day")
             ), (first, length)
 
 
