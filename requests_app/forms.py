@@ -190,7 +190,13 @@ class HandoffForm(SubmissionKeyMixin):
         return value
 
 
-class ReplyForm(forms.Form):
+class VersionedForm(forms.Form):
+    """Carries the ticket's version from when the page was loaded; older clients omit it."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class ReplyForm(VersionedForm):
     body = forms.CharField(
         label=_("Message"),
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -211,10 +217,6 @@ class ReplyForm(forms.Form):
         ):
             raise ValidationError(_("Write a message or attach a file."), code="empty")
         return cleaned
-
-
-class VersionedForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
 class StatusForm(BootstrapWidgetsMixin, VersionedForm):

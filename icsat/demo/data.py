@@ -1783,7 +1783,7 @@ SURVEYS: list[dict] = [
         "is_default": False,
         "anonymous": False,
         "departments": ["IT"],
-        "intro": "IT resolved your request. Two questions, and a comment if you like.",
+        "intro": "IT resolved your request. A few quick questions, and a comment if you like.",
         "questions": [
             {
                 "kind": NPS,

@@ -269,11 +269,20 @@ def ticket_claim(*, ticket_id: int, actor, expected_version: int | None = None) 
 
 @transaction.atomic
 def ticket_reply(
-    *, ticket_id: int, actor, body: str, internal: bool = False, files: Sequence[UploadPair] = ()
+    *,
+    ticket_id: int,
+    actor,
+    body: str,
+    internal: bool = False,
+    files: Sequence[UploadPair] = (),
+    expected_version: int | None = None,
 ) -> TicketEvent:
     """Add a public reply or an internal note, with files; notifies the other side.
 
     A requester replying to a ticket that waits on them moves it back to open.
+    With ``expected_version``, a ticket that changed since the writer's page was
+    loaded is refused with StaleTicket: they may be answering something already
+    answered or changed. Not idempotent: each call adds an event.
     """
     ticket = _lock(ticket_id, None)
     is_worker = permissions.can_work_ticket(actor, ticket)
@@ -286,6 +295,8 @@ def ticket_reply(
             _("This request is %(status)s; file a new request instead.")
             % {"status": ticket.get_status_display().lower()}
         )
+    if expected_version is not None and ticket.version != expected_version:
+        raise StaleTicket()
     if not body.strip() and not files:
         raise TicketError(_("Write a message or attach a file."))
     fields = []

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from .. import forms, permissions, selectors
-from ..exceptions import TicketError
+from ..exceptions import StaleTicket, TicketError
 from ..models import Ticket
 from ..services import tickets as ticket_services
 from ..uploads import sanitize_filename
@@ -186,7 +186,7 @@ def _detail_context(request, ticket: Ticket, **forms_override) -> dict:
         "is_overdue": ticket.is_active
         and ticket.due_at is not None
         and ticket.due_at < timezone.now(),
-        "reply_form": forms.ReplyForm(),
+        "reply_form": forms.ReplyForm(initial={"version": ticket.version}),
         "reopen_form": forms.ReopenForm(),
         "cancel_form": forms.CancelForm(initial={"version": ticket.version}),
         "field_rows": _field_rows(ticket),
@@ -249,15 +249,48 @@ def ticket_reply(request, reference):
             _detail_context(request, ticket, reply_form=form),
             status=400,
         )
-    event = ticket_services.ticket_reply(
-        ticket_id=ticket.pk,
-        actor=request.user,
-        body=form.cleaned_data["body"],
-        internal=form.cleaned_data["internal"],
-        files=form.cleaned_data["files"],
-    )
+    try:
+        event = ticket_services.ticket_reply(
+            ticket_id=ticket.pk,
+            actor=request.user,
+            body=form.cleaned_data["body"],
+            internal=form.cleaned_data["internal"],
+            files=form.cleaned_data["files"],
+            expected_version=form.cleaned_data["version"],
+        )
+    except StaleTicket:
+        return _reply_again(request, reference, form)
     messages.success(request, _("Internal note added.") if event.is_internal else _("Reply sent."))
     return redirect(ticket)
+
+
+def _reply_again(request, reference, form):
+    """The ticket page as it is now, with the refused reply's text back in the form.
+
+    A redirect would lose what the person wrote; the form carries the new
+    version so that sending again after reading is accepted.
+    """
+    ticket = selectors.ticket_get_for(request.user, reference)
+    text = _(
+        "This request changed while you were writing: read the new activity below, then send again."
+    )
+    if form.cleaned_data["files"]:
+        # A browser never refills a file input: say so rather than drop them silently.
+        text = f"{text} {_('Attach your files again too.')}"
+    messages.error(request, text)
+    kept = forms.ReplyForm(
+        initial={
+            "body": form.cleaned_data["body"],
+            "internal": form.cleaned_data["internal"],
+            "version": ticket.version,
+        }
+    )
+    return render(
+        request,
+        "requests_app/ticket_detail.html",
+        _detail_context(request, ticket, reply_form=kept),
+        status=409,
+    )
 
 
 def _versioned_action(request, reference, form_class, perform, success_message, **form_kwargs):

@@ -184,6 +184,26 @@ def test_ticket_reply_public_mails_requester_not_author(
     assert "Done soon" in mail.outbox[0].body
 
 
+def test_ticket_reply_with_stale_version_is_refused_and_stores_nothing(
+    request_type, requester, it_agent, django_capture_on_commit_callbacks
+):
+    ticket = svc.ticket_create(requester=requester, request_type=request_type, title="x")
+    seen_version = ticket.version
+    svc.ticket_claim(ticket_id=ticket.pk, actor=it_agent)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(StaleTicket):
+        svc.ticket_reply(
+            ticket_id=ticket.pk, actor=requester, body="Any news?", expected_version=seen_version
+        )
+    assert not ticket.events.filter(kind=TicketEvent.Kind.REPLY).exists()
+    assert mail.outbox == []
+    current = Ticket.objects.get(pk=ticket.pk).version
+    event = svc.ticket_reply(
+        ticket_id=ticket.pk, actor=requester, body="Any news?", expected_version=current
+    )
+    assert event.kind == TicketEvent.Kind.REPLY
+
+
 def test_ticket_reply_internal_refused_for_requester(request_type, requester):
     ticket = svc.ticket_create(requester=requester, request_type=request_type, title="x")
     with pytest.raises(NotAllowed):

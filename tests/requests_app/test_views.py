@@ -1,3 +1,4 @@
+import re
 import uuid
 
 import pytest
@@ -247,6 +248,105 @@ def test_stale_status_form_shows_message_not_500(client, requester, request_type
     assert "changed this request while you were looking" in page_text(response)
     ticket.refresh_from_db()
     assert ticket.status == Ticket.Status.OPEN
+
+
+def reply_url(ticket):
+    return reverse("requests_app:ticket_reply", kwargs={"reference": ticket.reference})
+
+
+def reply_form_html(response, ticket) -> str:
+    """The reply form of a ticket page, from its opening tag to its end."""
+    text = page_text(response)
+    start = text.rindex("<form", 0, text.index(f'action="{reply_url(ticket)}"'))
+    return text[start : text.index("</form>", start)]
+
+
+def test_ticket_detail_reply_form_carries_the_version(client, requester, request_type, it_agent):
+    ticket = factories.make_ticket(requester=requester, request_type=request_type)
+    svc.ticket_claim(ticket_id=ticket.pk, actor=it_agent)
+    ticket.refresh_from_db()
+    client.force_login(requester)
+    form = reply_form_html(client.get(detail_url(ticket)), ticket)
+    assert f'name="version" value="{ticket.version}"' in form
+
+
+def test_ticket_reply_from_stale_page_refused_keeping_the_text(
+    client, requester, request_type, it_agent, django_capture_on_commit_callbacks
+):
+    ticket = factories.make_ticket(requester=requester, request_type=request_type)
+    client.force_login(requester)
+    seen = client.get(detail_url(ticket)).context["reply_form"].initial["version"]
+    svc.ticket_claim(ticket_id=ticket.pk, actor=it_agent)
+    svc.ticket_reply(ticket_id=ticket.pk, actor=it_agent, body="Is it the left or right screen?")
+    mail.outbox.clear()
+    typed = "The screen flickers & goes dark\nafter lunch"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reply_url(ticket), {"body": typed, "version": seen})
+    assert response.status_code == 409
+    text = page_text(response)
+    assert "This request changed while you were writing" in text
+    assert "Is it the left or right screen?" in text
+    ticket.refresh_from_db()
+    form = reply_form_html(response, ticket)
+    assert "The screen flickers &amp; goes dark\nafter lunch</textarea>" in form
+    assert f'name="version" value="{ticket.version}"' in form
+    assert not ticket.events.filter(actor=requester, kind=TicketEvent.Kind.REPLY).exists()
+    assert mail.outbox == []
+    again = client.post(reply_url(ticket), {"body": typed, "version": ticket.version})
+    assert again.status_code == 302
+    assert ticket.events.get(actor=requester, kind=TicketEvent.Kind.REPLY).body == typed
+
+
+def test_ticket_reply_internal_note_from_stale_page_keeps_text_and_tick(
+    client, requester, request_type, it_agent
+):
+    ticket = factories.make_ticket(requester=requester, request_type=request_type)
+    seen = ticket.version
+    svc.ticket_claim(ticket_id=ticket.pk, actor=factories.agent(request_type.department))
+    client.force_login(it_agent)
+    response = client.post(
+        reply_url(ticket), {"body": "Needs a new cable", "internal": "on", "version": seen}
+    )
+    assert response.status_code == 409
+    assert "This request changed while you were writing" in page_text(response)
+    form = reply_form_html(response, ticket)
+    assert "Needs a new cable</textarea>" in form
+    assert re.search(r'<input[^>]*name="internal"[^>]*checked', form)
+    assert not ticket.events.filter(kind=TicketEvent.Kind.NOTE).exists()
+
+
+def test_ticket_reply_from_stale_page_with_files_asks_to_attach_them_again(
+    client, requester, request_type, it_agent
+):
+    ticket = factories.make_ticket(requester=requester, request_type=request_type)
+    seen = ticket.version
+    svc.ticket_claim(ticket_id=ticket.pk, actor=it_agent)
+    client.force_login(requester)
+    response = client.post(
+        reply_url(ticket), {"body": "scan", "files": [factories.upload()], "version": seen}
+    )
+    assert response.status_code == 409
+    assert "Attach your files again too." in page_text(response)
+    assert not Attachment.objects.filter(ticket=ticket).exclude(event__kind="created").exists()
+
+
+def test_ticket_reply_with_current_version_is_sent(client, requester, request_type, it_agent):
+    ticket = factories.make_ticket(requester=requester, request_type=request_type)
+    svc.ticket_claim(ticket_id=ticket.pk, actor=it_agent)
+    ticket.refresh_from_db()
+    client.force_login(requester)
+    response = client.post(reply_url(ticket), {"body": "Thanks", "version": ticket.version})
+    assert response.status_code == 302
+    assert ticket.events.get(actor=requester, kind=TicketEvent.Kind.REPLY).body == "Thanks"
+
+
+def test_ticket_reply_without_version_is_sent_as_before(client, requester, request_type, it_agent):
+    ticket = factories.make_ticket(requester=requester, request_type=request_type)
+    svc.ticket_claim(ticket_id=ticket.pk, actor=it_agent)
+    client.force_login(requester)
+    response = client.post(reply_url(ticket), {"body": "From an old tab"})
+    assert response.status_code == 302
+    assert ticket.events.filter(actor=requester, kind=TicketEvent.Kind.REPLY).exists()
 
 
 def test_illegal_transition_shows_message(client, requester, request_type):

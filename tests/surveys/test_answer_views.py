@@ -174,6 +174,21 @@ def test_low_score_alerts_lead_and_reopens_with_one_click(
     assert ticket.status == Ticket.Status.OPEN
 
 
+def test_low_score_alert_plain_text_unescaped_html_escaped(
+    client, sent, department, it_lead, django_capture_on_commit_callbacks
+):
+    department.name = "R&D"
+    department.save(update_fields=["name"])
+    invitation, token = sent(anonymous=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("surveys:answer", args=[token]), answers(invitation, "1"))
+    [message] = mail.outbox
+    assert message.subject == "Low satisfaction score for R&D"
+    assert "An internal customer rated R&D 1/5 in an anonymous survey." in message.body
+    assert "&amp;" not in message.body
+    assert "R&amp;D" in message.alternatives[0][0]
+
+
 def test_good_score_offers_no_reopen_and_alerts_no_one(
     client, sent, it_lead, django_capture_on_commit_callbacks
 ):

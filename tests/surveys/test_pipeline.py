@@ -236,6 +236,30 @@ def test_invitation_in_recipient_language(resolve):
     assert expected in mail.outbox[0].body
 
 
+def test_invitation_send_plain_text_unescaped_html_escaped(requester):
+    factories.survey(reminder_hours=48)
+    department = factories.DepartmentFactory(name="R&D", slug="rnd", prefix="RD")
+    rnd_type = factories.RequestTypeFactory(department=department)
+    ticket = factories.make_ticket(
+        requester=requester, request_type=rnd_type, title="Partner's quota paperwork"
+    )
+    ticket_svc.ticket_resolve(ticket_id=ticket.pk, actor=factories.agent(department), note="Filed")
+    invitation = Invitation.objects.get(ticket=ticket)
+    svc.invitation_send(invitation_id=invitation.pk)
+    with time_machine.travel(timezone.now() + timedelta(hours=49)):
+        assert svc.invitations_send_reminders() == 1
+    invited, reminded = mail.outbox
+    assert invited.subject == "How did we do? A short survey about RD-000001"
+    assert reminded.subject == "Reminder: one minute for RD-000001?"
+    assert "R&D resolved your request RD-000001 · Partner's quota paperwork." in invited.body
+    assert "A few days ago R&D resolved RD-000001." in reminded.body
+    for message in (invited, reminded):
+        assert "&amp;" not in message.subject + message.body
+        assert "&#x27;" not in message.subject + message.body
+        assert "R&amp;D" in message.alternatives[0][0]
+    assert "Partner&#x27;s quota paperwork" in invited.alternatives[0][0]
+
+
 def test_handoffs_are_not_surveyed(requester):
     factories.survey()
     colleague = factories.employee()
