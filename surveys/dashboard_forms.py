@@ -10,7 +10,6 @@ from django.utils.translation import gettext_lazy as _
 MAX_CUSTOM_DAYS = 2 * 366  # "two years", leap days included
 DEFAULT_RANGE = "30d"
 RANGE_DAYS = {"30d": 30, "90d": 90, "12m": 365}
-WEEKLY_UP_TO_DAYS = 92
 
 
 @dataclass(frozen=True)
@@ -37,13 +36,13 @@ def period_for(range_key: str, today: date, first=None, last=None) -> Period:
     return Period(first=today - timedelta(days=days - 1), last=today)
 
 
-def automatic_unit(period: Period) -> str:
-    """Weeks up to about three months (at most 14 points), months beyond."""
-    return "week" if (period.last - period.first).days < WEEKLY_UP_TO_DAYS else "month"
-
-
 class DashboardFilterForm(forms.Form):
-    """Date range, request type, survey version and trend unit of a department dashboard."""
+    """Date range, request type and survey version of a department dashboard.
+
+    The trend's unit is not a choice: it is chosen from the data (see
+    ``surveys.scorecards.protection.choose_trend_unit``), the same for every view of a
+    period, so that weekly and monthly figures of one period cannot be subtracted.
+    """
 
     range = forms.ChoiceField(
         label=_("Period"),
@@ -66,12 +65,6 @@ class DashboardFilterForm(forms.Form):
     )
     version = forms.ModelChoiceField(
         label=_("Survey version"), required=False, queryset=None, empty_label=_("All versions")
-    )
-    unit = forms.ChoiceField(
-        label=_("Trend by"),
-        required=False,
-        choices=[("", _("Automatic")), ("week", _("Week")), ("month", _("Month"))],
-        help_text=_("Automatic: by week up to three months, by month for longer periods."),
     )
 
     def __init__(self, data, *, request_types, versions):
@@ -114,5 +107,4 @@ class DashboardFilterForm(forms.Form):
             "period": period,
             "request_type": data.get("request_type"),
             "version": data.get("version"),
-            "unit": data.get("unit") or automatic_unit(period),
         }

@@ -88,23 +88,3 @@ def count(n: int | None) -> Figure:
 def person(first: str | None, last: str | None, username: str | None) -> str | None:
     name = f"{first or ''} {last or ''}".strip()
     return name or username
-
-
-def trend_buckets(start: datetime, end: datetime, unit: str) -> list[date]:
-    """Every week (Mondays) or month start from ``start`` up to ``end``, local time."""
-    first = timezone.localtime(start).date()
-    last = timezone.localtime(end - timedelta(microseconds=1)).date()
-    if unit == "week":
-        day = first - timedelta(days=first.weekday())
-        step = timedelta(days=7)
-        out = []
-        while day <= last:
-            out.append(day)
-            day += step
-        return out
-    day = first.replace(day=1)
-    out = []
-    while day <= last:
-        out.append(day)
-        day = (day.replace(day=28) + timedelta(days=4)).replace(day=1)
-    return out

@@ -1,19 +1,19 @@
 """One department's scorecard: tiles, trend, breakdowns, questions and comments."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
-from django.db.models import DateField, Sum
-from django.db.models.functions import Trunc
+from django.db.models import Sum
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from requests_app.models import Department, TicketDay
+from requests_app.models import Department, RequestType, TicketDay
 from requests_app.selectors import resolution_medians, rollup_days
 
+from ..disclosure import TOO_FEW, TOTAL
 from ..models import (
     RESOLUTION_BUCKETS,
     AnswerDay,
-    InvitationDay,
     Question,
     Response,
     ResponseDay,
@@ -21,16 +21,20 @@ from ..models import (
 from ..stats import Figure, min_responses
 from .common import (
     EMPTY_HEADLINE,
-    HEADLINE_FIELDS,
     count,
     csat,
     csat_mean,
-    headline_sums,
     nps,
     person,
     sums_by_period,
+)
+from .protection import (
+    BREAKDOWNS,
+    NOT_COVERED,
+    TREND_UNITS,
+    bucket_of,
+    department_protection,
     trend_buckets,
-    weeks_and_days,
 )
 from .results import (
     BreakdownRow,
@@ -54,44 +58,35 @@ def department_scorecard(
     end: datetime,
     request_type=None,
     version=None,
-    trend_unit: str = "week",
+    trend_unit: str | None = None,
     include_agents: bool = True,
 ) -> DepartmentScorecard:
     """Everything a department's dashboard shows for ``[start, end)`` and the period before.
 
     ``start`` and ``end`` are local midnights. ``request_type`` and ``version`` (objects or
     ids) narrow every figure they apply to; tickets have no survey version, so volume,
-    median, SLA and reopen rate ignore ``version``. ``include_agents=False`` skips the
-    per-agent breakdown for viewers who may not see it. At most 13 queries whatever the
-    data size, all over the per-day rollups except the median's indexed lookup and the
-    latest comments; reads only.
+    median, SLA and reopen rate ignore ``version``. Survey figures come out of the
+    department's disclosure tables (``protection.department_protection``), which decide
+    for every view at once which cells are hidden, so no view can be subtracted from
+    another. ``trend_unit`` None chooses the unit from the data (the page's only choice).
+    ``include_agents=False`` skips the per-agent breakdown for viewers who may not see it.
+    A fixed number of queries whatever the data size; reads only.
     """
-    if trend_unit not in ("week", "month"):
-        raise ValueError("trend_unit must be 'week' or 'month'")
+    if trend_unit not in (None, *TREND_UNITS):
+        raise ValueError("trend_unit must be None, 'week', 'month' or 'quarter'")
     request_type_id = getattr(request_type, "pk", request_type)
     version_id = getattr(version, "pk", version)
     previous_start = start - (end - start)
     current, both = rollup_days(start, end), rollup_days(previous_start, end)
+    protection = department_protection(
+        department=department, start=start, end=end, trend_unit=trend_unit
+    )
+    view = (
+        TOTAL if request_type_id is None else request_type_id,
+        TOTAL if version_id is None else version_id,
+    )
 
-    sums = ResponseDay.objects.filter(department=department)
-    if request_type_id is not None:
-        sums = sums.filter(request_type_id=request_type_id)
-    if version_id is not None:
-        sums = sums.filter(version_id=version_id)
-    in_period = sums.filter(current)
-
-    # 1. headline figures of both periods
-    headline = sums_by_period(sums.filter(both, dimension=Dimension.ALL), start, HEADLINE_FIELDS)
-
-    # 2. response rate: of the invitations sent in the period, the share answered by now
-    invitations = InvitationDay.objects.filter(department=department)
-    if request_type_id is not None:
-        invitations = invitations.filter(request_type_id=request_type_id)
-    if version_id is not None:
-        invitations = invitations.filter(version_id=version_id)
-    sent = sums_by_period(invitations.filter(both), start, ("sent", "answered"))
-
-    # 3. tickets: volume by creation day, resolution figures by resolution day
+    # tickets: volume by creation day, resolution figures by resolution day
     ticket_days = TicketDay.objects.filter(department=department)
     if request_type_id is not None:
         ticket_days = ticket_days.filter(request_type_id=request_type_id)
@@ -100,23 +95,45 @@ def department_scorecard(
         start,
         ("created", "resolved", "with_due", "sla_met", "reopened"),
     )
-    # 4–6. exact medians: one histogram query, one indexed lookup per period with tickets
+    # exact medians: one histogram query, one indexed lookup per period with tickets
     medians = resolution_medians(
         periods={"cur_": (start, end), "prev_": (previous_start, start)},
         department_id=department.pk,
         request_type_id=request_type_id,
     )
 
+    cells = {
+        "cur_": (protection.headline, protection.sums["cur"]),
+        "prev_": (protection.previous, protection.sums["prev"]),
+    }
+    invitation_cells = {
+        "cur_": (protection.invitations, protection.invitation_sums["cur"]),
+        "prev_": (protection.invitations_previous, protection.invitation_sums["prev"]),
+    }
+
+    def survey_figure(p, build, measure) -> Figure:
+        suppressions, sums = cells[p]
+        return guarded(build(sums.get(view, EMPTY_HEADLINE)), suppressions[measure].of(view))
+
+    def rate(p) -> Figure:
+        suppression, sums = invitation_cells[p]
+        sent, answered = sums.get(view, (0, 0))
+        return guarded(Figure.share(answered, sent), suppression.of(view))
+
     def tile(build) -> Tile:
         return Tile(current=build("cur_"), previous=build("prev_"))
 
+    def responses(p) -> Figure:
+        return count(cells[p][1].get(view, EMPTY_HEADLINE)["responses"])
+
     tiles = Tiles(
-        csat=tile(lambda p: csat(headline, p)),
-        csat_mean=tile(lambda p: csat_mean(headline, p)),
-        nps=tile(lambda p: nps(headline, p)),
-        responses=tile(lambda p: count(headline[f"{p}responses"])),
-        sent=tile(lambda p: count(sent[f"{p}sent"])),
-        response_rate=tile(lambda p: Figure.share(sent[f"{p}answered"], sent[f"{p}sent"])),
+        csat=tile(lambda p: survey_figure(p, csat, "csat")),
+        csat_mean=tile(lambda p: survey_figure(p, csat_mean, "csat")),
+        nps=tile(lambda p: survey_figure(p, nps, "nps")),
+        responses=tile(responses),
+        sent=tile(lambda p: count(invitation_cells[p][1].get(view, (0, 0))[0])),
+        answered=tile(lambda p: count(invitation_cells[p][1].get(view, (0, 0))[1])),
+        response_rate=tile(rate),
         volume=tile(lambda p: count(ticket_row[f"{p}created"])),
         resolved=tile(lambda p: count(ticket_row[f"{p}resolved"])),
         median_resolve_seconds=tile(
@@ -128,12 +145,10 @@ def department_scorecard(
         ),
     )
 
-    # 7–12. breakdowns of the period's responses (with the names they need)
-    by_request_type = _by_request_type(in_period)
-    dimensions = [Dimension.CUSTOMER, Dimension.RESOLUTION, Dimension.SLA]
-    if include_agents:
-        dimensions.append(Dimension.AGENT)
-    by_value = _by_dimension(sums.filter(weeks_and_days(start, end)), dimensions)
+    by_request_type = _by_request_type(protection, view)
+    by_value = {
+        dimension: _breakdown_cells(protection, dimension, view) for dimension in BREAKDOWNS
+    }
     by_customer = _by_customer(by_value[Dimension.CUSTOMER])
     by_agent = _by_agent(by_value[Dimension.AGENT]) if include_agents else None
     by_resolution = _fixed_rows(
@@ -144,14 +159,19 @@ def department_scorecard(
         by_value[Dimension.SLA], [(1, True, _("SLA met")), (0, False, _("SLA missed"))]
     )
 
-    # 13–14. per-question distributions, 15. trend, 16. latest comments
-    questions = _question_results(department, current, request_type_id, version_id)
-    trend = _trend(in_period, start, end, trend_unit)
-    comments_suppressed = headline["cur_responses"] < min_responses()
+    # per-question distributions: only for all request types together (see _question_results)
+    questions = (
+        _question_results(department, current, version_id, protection)
+        if request_type_id is None
+        else []
+    )
+    trend = _trend(protection, view, start, end)
+    view_hidden = _state(protection.headline, view)
+    comments_suppressed = bool(view_hidden) or not responses("cur_").value
     comments = (
         []
         if comments_suppressed
-        else _latest_comments(department, start, end, request_type_id, version_id)
+        else _latest_comments(department, start, end, request_type_id, version_id, protection)
     )
 
     return DepartmentScorecard(
@@ -168,15 +188,40 @@ def department_scorecard(
         by_resolution_time=by_resolution,
         by_sla=by_sla,
         questions=questions,
+        questions_by_type_withheld=request_type_id is not None,
         trend=trend,
+        trend_choice=protection.trend_choice,
         comments=comments,
         comments_suppressed=comments_suppressed,
+        comments_hidden=view_hidden,
+        anonymous=protection.anonymous,
     )
 
 
-def _row(key, label, row: dict) -> BreakdownRow:
+def _state(suppressions: dict, key) -> str:
+    """A cell's hidden state over both measures: hidden if either measure's is
+    ("few" before "protected"), "" when both are shown."""
+    states = [suppression.of(key) for suppression in suppressions.values()]
+    return min((state for state in states if state), default="")
+
+
+def guarded(figure: Figure, state: str) -> Figure:
+    """``figure`` unless its cell is hidden: then no value, only ``n`` and why."""
+    if not state:
+        return figure
+    return Figure(value=None, n=figure.n, suppressed=True, hidden=state)
+
+
+def _row(key, label, row: dict, states: dict | None = None) -> BreakdownRow:
+    """A breakdown row; ``states`` maps each measure to its hidden state."""
+    states = states or {}
     return BreakdownRow(
-        key=key, label=label, responses=row["responses"], csat=csat(row), nps=nps(row)
+        key=key,
+        label=label,
+        responses=row["responses"],
+        csat=guarded(csat(row), states.get("csat", "")),
+        nps=guarded(nps(row), states.get("nps", "")),
+        hidden=min((state for state in states.values() if state), default=""),
     )
 
 
@@ -184,68 +229,75 @@ def _most_answers_first(rows: list[BreakdownRow]) -> list[BreakdownRow]:
     return sorted(rows, key=lambda row: (-row.responses, row.label == "—", str(row.label)))
 
 
-def _by_request_type(in_period) -> list[BreakdownRow]:
-    rows = (
-        in_period.filter(dimension=Dimension.ALL)
-        .order_by()
-        .values("request_type", "request_type__name")
-        .annotate(**headline_sums())
-    )
-    return _most_answers_first(
-        [_row(row["request_type"], row["request_type__name"], row) for row in rows]
-    )
+def _by_request_type(protection, view) -> list[BreakdownRow]:
+    """One row per request type answered in the period (only the filtered one, if any)."""
+    sums = protection.sums["cur"]
+    request_types = [view[0]] if view[0] != TOTAL else protection.request_types
+    names = dict(RequestType.objects.filter(pk__in=request_types).values_list("pk", "name"))
+    rows = []
+    for request_type in request_types:
+        key = (request_type, view[1])
+        if not sums.get(key, EMPTY_HEADLINE)["responses"]:
+            continue
+        states = {m: suppression.of(key) for m, suppression in protection.headline.items()}
+        rows.append(_row(request_type, names.get(request_type, "—"), sums[key], states))
+    return _most_answers_first(rows)
 
 
-def _by_dimension(in_period, dimensions: list[str]) -> dict[str, dict[int, dict]]:
-    """The period's sums per value of each breakdown dimension, in one grouped query
-    (``in_period`` holds the period's week and day rows, see ``weeks_and_days``)."""
-    grouped: dict[str, dict[int, dict]] = {dimension: {} for dimension in dimensions}
-    rows = (
-        in_period.filter(dimension__in=dimensions)
-        .order_by()
-        .values("dimension", "value")
-        .annotate(**headline_sums())
-    )
-    for row in rows:
-        grouped[row["dimension"]][row["value"]] = row
-    return grouped
+def _breakdown_cells(protection, dimension, view) -> dict[int, tuple[dict, dict]]:
+    """The view's cells of one breakdown: {value: (sums, hidden state per measure)}."""
+    suppressions = protection.breakdowns[dimension]
+    out = {}
+    for (request_type, version, value), row in protection.breakdown_sums[dimension].items():
+        if (request_type, version) != view or value in (TOTAL, NOT_COVERED):
+            continue
+        if row["responses"]:
+            key = (request_type, version, value)
+            out[value] = (row, {m: s.of(key) for m, s in suppressions.items()})
+    return out
 
 
-def _by_customer(rows: dict[int, dict]) -> list[BreakdownRow]:
-    names = dict(Department.objects.filter(pk__in=rows).values_list("pk", "name"))
+def _by_customer(cells: dict[int, tuple[dict, dict]]) -> list[BreakdownRow]:
+    names = dict(Department.objects.filter(pk__in=cells).values_list("pk", "name"))
     return _most_answers_first(
         [
-            _row(value or None, names.get(value, "—") if value else "—", row)
-            for value, row in rows.items()
+            _row(value or None, names.get(value, "—") if value else "—", row, state)
+            for value, (row, state) in cells.items()
         ]
     )
 
 
-def _by_agent(rows: dict[int, dict]) -> list[BreakdownRow]:
+def _by_agent(cells: dict[int, tuple[dict, dict]]) -> list[BreakdownRow]:
     people = {
         pk: person(first, last, username)
         for pk, first, last, username in get_user_model()
-        .objects.filter(pk__in=rows)
+        .objects.filter(pk__in=cells)
         .values_list("pk", "first_name", "last_name", "username")
     }
     return _most_answers_first(
         [
-            _row(value or None, (people.get(value) if value else None) or "—", row)
-            for value, row in rows.items()
+            _row(value or None, (people.get(value) if value else None) or "—", row, state)
+            for value, (row, state) in cells.items()
         ]
     )
 
 
-def _fixed_rows(rows: dict[int, dict], entries: list[tuple]) -> list[BreakdownRow]:
+def _fixed_rows(cells: dict[int, tuple[dict, dict]], entries: list[tuple]) -> list[BreakdownRow]:
     """One row per known value, in the given order, listed even when empty."""
-    return [_row(key, label, rows.get(value, EMPTY_HEADLINE)) for value, key, label in entries]
+    return [
+        _row(key, label, *cells.get(value, (EMPTY_HEADLINE, {}))) for value, key, label in entries
+    ]
 
 
-def _question_results(department, current, request_type_id, version_id) -> list[QuestionResult]:
-    """Counts per value of each question answered in the period (two queries)."""
+def _question_results(department, current, version_id, protection) -> list[QuestionResult]:
+    """Counts per value of each question answered in the period (two queries).
+
+    Shown for all request types together only, and only where the question's version
+    has its headline shown: a question belongs to one version, so its counts are the same
+    group in every view that shows them and cannot be subtracted from one another, and
+    they never reveal a headline the tables hide.
+    """
     answers = AnswerDay.objects.filter(current, department=department)
-    if request_type_id is not None:
-        answers = answers.filter(request_type_id=request_type_id)
     if version_id is not None:
         answers = answers.filter(question__version_id=version_id)
     per_question: dict[int, dict[str, int]] = {}
@@ -267,7 +319,11 @@ def _question_results(department, current, request_type_id, version_id) -> list[
             values = ["1", "0"]
         else:
             values = [*question.choices, *(v for v in seen if v not in question.choices)]
-        suppressed = n < min_responses()
+        hidden = (
+            TOO_FEW
+            if n < min_responses()
+            else _state(protection.headline, (TOTAL, question.version_id))
+        )
         results.append(
             QuestionResult(
                 question_id=question.pk,
@@ -276,41 +332,45 @@ def _question_results(department, current, request_type_id, version_id) -> list[
                 kind=question.kind,
                 text=question.text,
                 n=n,
-                counts=[] if suppressed else [(v, seen.get(v, 0)) for v in values],
-                suppressed=suppressed,
+                counts=[] if hidden else [(v, seen.get(v, 0)) for v in values],
+                suppressed=bool(hidden),
+                hidden=hidden,
             )
         )
     return results
 
 
-def _trend(in_period, start: datetime, end: datetime, unit: str) -> list[TrendPoint]:
-    """CSAT, NPS and responses per week (starting Monday) or month, gaps filled."""
-    rows = (
-        in_period.filter(dimension=Dimension.ALL)
-        .annotate(bucket=Trunc("day", unit, output_field=DateField()))
-        .order_by()
-        .values("bucket")
-        .annotate(**headline_sums())
-    )
-    by_bucket = {row["bucket"]: row for row in rows}
+def _trend(protection, view, start: datetime, end: datetime) -> list[TrendPoint]:
+    """CSAT, NPS and responses per bucket of the chosen unit, gaps filled."""
+    tz = timezone.get_default_timezone()
+    first = timezone.localdate(start, tz)
+    last = timezone.localdate(end, tz) - timedelta(days=1)
     points = []
-    for bucket in trend_buckets(start, end, unit):
-        row = by_bucket.get(bucket)
-        if row is None:
-            points.append(
-                TrendPoint(
-                    bucket=bucket, responses=0, csat=Figure.of(None, 0), nps=Figure.of(None, 0)
-                )
+    for bucket in trend_buckets(first, last, protection.trend_choice.unit):
+        key = (*view, bucket)
+        row = protection.trend_sums.get(key, EMPTY_HEADLINE)
+        states = {m: s.of(key) for m, s in protection.trend.items()} if row["responses"] else {}
+        points.append(
+            TrendPoint(
+                bucket=bucket,
+                responses=row["responses"],
+                csat=guarded(csat(row), states.get("csat", "")),
+                nps=guarded(nps(row), states.get("nps", "")),
+                hidden=min((state for state in states.values() if state), default=""),
             )
-        else:
-            points.append(
-                TrendPoint(bucket=bucket, responses=row["responses"], csat=csat(row), nps=nps(row))
-            )
+        )
     return points
 
 
-def _latest_comments(department, start, end, request_type_id, version_id) -> list[CommentRow]:
-    """The newest comments; read from the responses (an index walk that stops at 20)."""
+def _latest_comments(
+    department, start, end, request_type_id, version_id, protection
+) -> list[CommentRow]:
+    """The newest comments; read from the responses (an index walk that stops at 20).
+
+    Anonymous comments carry only the week they were given in, and their request type
+    only where that type's group is shown in this view, so a comment cannot be matched
+    to a ticket by its time or narrowed to a small group.
+    """
     responses = Response.objects.filter(
         department=department, submitted_at__gte=start, submitted_at__lt=end
     )
@@ -327,6 +387,7 @@ def _latest_comments(department, start, end, request_type_id, version_id) -> lis
             "headline_kind",
             "headline_score",
             "anonymous",
+            "request_type",
             "request_type__name",
             "invitation__ticket__reference",
             "invitation__recipient__first_name",
@@ -337,16 +398,25 @@ def _latest_comments(department, start, end, request_type_id, version_id) -> lis
             "agent__username",
         )[:LATEST_COMMENTS]
     )
+    tz = timezone.get_default_timezone()
+    version = TOTAL if version_id is None else version_id
     comments = []
     for row in rows:
         anonymous = row["anonymous"]
+        submitted = row["submitted_at"]
+        request_type = row["request_type__name"]
+        if anonymous:
+            submitted_on = bucket_of(timezone.localdate(submitted, tz), "week")
+            if _state(protection.headline, (row["request_type"], version)):
+                request_type = None
         comments.append(
             CommentRow(
                 text=row["comment"],
-                submitted_at=row["submitted_at"],
+                submitted_at=None if anonymous else submitted,
+                week_of=submitted_on if anonymous else None,
                 headline_kind=row["headline_kind"],
                 score=row["headline_score"],
-                request_type=row["request_type__name"],
+                request_type=request_type,
                 anonymous=anonymous,
                 ticket_reference=None if anonymous else row["invitation__ticket__reference"],
                 requester_name=None
@@ -363,4 +433,13 @@ def _latest_comments(department, start, end, request_type_id, version_id) -> lis
                 ),
             )
         )
+    if any(comment.anonymous for comment in comments):
+        # Newest week first and, within a week, by text: the order says nothing of the
+        # time an anonymous comment was given.
+        def week(comment):
+            return comment.week_of or bucket_of(
+                timezone.localdate(comment.submitted_at, tz), "week"
+            )
+
+        comments.sort(key=lambda comment: (week(comment), comment.text), reverse=True)
     return comments

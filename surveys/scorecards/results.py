@@ -6,6 +6,7 @@ from datetime import date, datetime
 from requests_app.models import Department
 
 from ..stats import Change, Figure, change
+from .protection import TrendChoice
 
 
 @dataclass(frozen=True)
@@ -24,7 +25,8 @@ class Tile:
 class Tiles:
     """The headline tiles. Shares are 0..1, NPS −100..100, the median in seconds.
 
-    ``responses``, ``sent`` and ``volume`` are plain counts (never suppressed); the others
+    ``responses``, ``sent``, ``answered`` (of those sent in the period) and ``volume`` are
+    plain counts (never suppressed); the others
     are suppressed below the minimum number of observations behind them: answers for
     CSAT/mean/NPS, sent invitations for the response rate, resolved tickets for the
     median, SLA and reopen rate.
@@ -35,6 +37,7 @@ class Tiles:
     nps: Tile
     responses: Tile
     sent: Tile
+    answered: Tile
     response_rate: Tile
     volume: Tile
     resolved: Tile
@@ -45,13 +48,16 @@ class Tiles:
 
 @dataclass(frozen=True)
 class BreakdownRow:
-    """CSAT (and NPS) of one group of the period's responses."""
+    """CSAT (and NPS) of one group of the period's responses; ``hidden`` says why its
+    figures are not shown ("" shown, "few" under the minimum, "protected" so a smaller
+    group can't be worked out)."""
 
     key: object
     label: str
     responses: int
     csat: Figure
     nps: Figure
+    hidden: str = ""
 
 
 @dataclass(frozen=True)
@@ -60,14 +66,17 @@ class TrendPoint:
     responses: int
     csat: Figure
     nps: Figure
+    hidden: str = ""
 
 
 @dataclass(frozen=True)
 class CommentRow:
-    """A comment; on anonymous surveys reference, requester and agent are always None."""
+    """A comment; on anonymous surveys reference, requester and agent are always None,
+    and only the week it was given in is kept (``week_of``, a Monday)."""
 
     text: str
-    submitted_at: datetime
+    submitted_at: datetime | None
+    week_of: date | None
     headline_kind: str
     score: int | None
     request_type: str | None
@@ -89,6 +98,7 @@ class QuestionResult:
     n: int
     counts: list[tuple[str, int]]
     suppressed: bool
+    hidden: str = ""
 
 
 @dataclass(frozen=True)
@@ -106,9 +116,13 @@ class DepartmentScorecard:
     by_resolution_time: list[BreakdownRow]
     by_sla: list[BreakdownRow]
     questions: list[QuestionResult]
+    questions_by_type_withheld: bool
     trend: list[TrendPoint]
+    trend_choice: TrendChoice
     comments: list[CommentRow]
     comments_suppressed: bool
+    comments_hidden: str
+    anonymous: bool
     median_is_exact: bool = True
 
 

@@ -14,8 +14,10 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
+from requests_app.permissions import can_work_queue
 from requests_app.selectors import department_get
 from requests_app.views.common import require
 
@@ -25,7 +27,7 @@ from ..models import Question
 from ..permissions import can_view_department_dashboard
 from ..scorecards import department_scorecard
 from ..selectors import versions_answered_for
-from ..stats import Figure
+from ..stats import Figure, min_responses
 from .figures import (
     count_text,
     duration_figure_text,
@@ -64,6 +66,8 @@ def _change_text(tile, kind: Kinds) -> tuple[str, str]:
     change = tile.change
     if change is None:
         return "", _("no comparison")
+    if kind.text(tile.current) == kind.text(tile.previous):
+        return "→", _("no change")
     has_interval = tile.current.low is not None
     if change.direction == "flat" or (has_interval and not change.clear):
         return "→", _("no clear change")
@@ -73,39 +77,55 @@ def _change_text(tile, kind: Kinds) -> tuple[str, str]:
     return "↓", _("down %(amount)s") % {"amount": amount}
 
 
-def _tile(key: str, label: str, tile, kind: Kinds, note: str = "") -> dict:
+def _tile(key: str, label: str, tile, kind: Kinds, note: str = "", show_n: bool = True) -> dict:
     arrow, change = _change_text(tile, kind)
+    write = kind.text if kind is COUNT or show_n else (lambda f: kind.text(f, show_n))
     return {
         "key": key,
         "label": label,
-        "value": kind.text(tile.current),
+        "value": write(tile.current),
         "suppressed": not tile.current.shown and kind is not COUNT,
-        "previous": kind.text(tile.previous),
+        "previous": write(tile.previous),
         "arrow": arrow,
         "change": change,
         "note": note,
     }
 
 
-def _tiles(tiles) -> list[dict]:
-    rate = share_text(tiles.response_rate.current)
-    responses_note = _("%(responses)s of %(sent)s surveys answered; response rate %(rate)s") % {
-        "responses": count_text(tiles.responses.current),
+def headline_kind(tiles) -> str:
+    """ "nps" where the view's headline answers are mostly NPS, else "csat"."""
+    nps_n = tiles.nps.current.n + tiles.nps.previous.n
+    csat_n = tiles.csat.current.n + tiles.csat.previous.n
+    return "nps" if nps_n > csat_n else "csat"
+
+
+def _tiles(tiles, headline: str, anonymous: bool) -> list[dict]:
+    show_n = not anonymous
+    sent = tiles.sent.current.value
+    responses_note = _(
+        "%(answered)s of the %(sent)s surveys sent in this period answered; response rate %(rate)s"
+    ) % {
+        "answered": count_text(tiles.answered.current),
         "sent": count_text(tiles.sent.current),
-        "rate": rate,
+        "rate": sent_share_text(tiles.response_rate.current),
     }
     has_nps = bool(tiles.nps.current.n or tiles.nps.previous.n)
-    only_nps = has_nps and not (tiles.csat.current.n or tiles.csat.previous.n)
+    has_csat = bool(tiles.csat.current.n or tiles.csat.previous.n) or not has_nps
     csat = [
-        _tile("csat", _("CSAT (answers of 4–5)"), tiles.csat, SHARE),
-        _tile("mean", _("Mean score (1–5)"), tiles.csat_mean, MEAN),
+        _tile("csat", _("CSAT (answers of 4–5)"), tiles.csat, SHARE, show_n=show_n),
+        _tile("mean", _("Mean score (1–5)"), tiles.csat_mean, MEAN, show_n=show_n),
     ]
-    nps = [_tile("nps", _("NPS"), tiles.nps, NPS)] if has_nps else []
-    # The headline first (NPS where only NPS was asked), response figures beside it.
-    rows = [*nps, *csat] if only_nps else [*csat, *nps]
-    rows[0]["note"] = responses_note
+    nps = [_tile("nps", _("NPS (−100 to +100)"), tiles.nps, NPS, show_n=show_n)]
+    # The headline first, the other kind after it only where it was asked.
+    rows = [*nps, *(csat if has_csat else [])] if headline == "nps" else [*csat, *nps[:has_nps]]
+    rows[0]["headline"] = True
+    rows[0]["note"] = responses_note if sent else ""
+    responses = _tile("responses", _("Responses"), tiles.responses, COUNT)
+    if anonymous and rows[0]["suppressed"] and tiles.responses.current.value:
+        responses["value"] = responses["previous"] = _("hidden (anonymous survey)")
+        responses["change"], responses["arrow"] = _("no comparison"), ""
     rows[1:1] = [
-        _tile("responses", _("Responses"), tiles.responses, COUNT),
+        responses,
         _tile("response_rate", _("Response rate"), tiles.response_rate, SENT_SHARE),
     ]
     rows += [
@@ -120,10 +140,54 @@ def _tiles(tiles) -> list[dict]:
 def _period_label(bucket, unit: str) -> str:
     if unit == "month":
         return formats.date_format(bucket, "YEAR_MONTH_FORMAT")
+    if unit == "quarter":
+        return _("Q%(quarter)s %(year)s") % {
+            "quarter": (bucket.month - 1) // 3 + 1,
+            "year": bucket.year,
+        }
     return _("week of %(day)s") % {"day": formats.date_format(bucket, "DATE_FORMAT")}
 
 
-def _breakdown(title: str, rows, show_csat: bool, show_nps: bool) -> dict:
+UNIT_NAMES = {
+    "week": gettext_lazy("week"),
+    "month": gettext_lazy("month"),
+    "quarter": gettext_lazy("quarter"),
+}
+
+
+def _trend_reason(choice) -> str:
+    """Why the trend is by this unit, in the words the page uses."""
+    good, total = choice.readable[choice.unit]
+    text = _("By %(unit)s: %(good)s of %(total)s points have at least %(k)s answers.") % {
+        "unit": UNIT_NAMES[choice.unit],
+        "good": good,
+        "total": total,
+        "k": min_responses(),
+    }
+    finer = [u for u in ("week", "month", "quarter") if u != choice.unit]
+    finer = finer[: ("week", "month", "quarter").index(choice.unit)]
+    if finer:
+        unit = finer[-1]
+        text += " " + _(
+            "By %(unit)s only %(good)s of %(total)s would, so the trend uses the finest unit "
+            "in which most points can be shown."
+        ) % {
+            "unit": UNIT_NAMES[unit],
+            "good": choice.readable[unit][0],
+            "total": choice.readable[unit][1],
+        }
+    return text
+
+
+def _count_cell(responses: int, hidden: str, anonymous: bool) -> str:
+    """A group's number of answers; anonymous surveys hide it with the group's figures."""
+    if anonymous and hidden:
+        return "—"
+    return number(responses)
+
+
+def _breakdown(title: str, rows, show_csat: bool, show_nps: bool, anonymous: bool) -> dict:
+    show_n = not anonymous
     return {
         "title": title,
         "show_csat": show_csat,
@@ -131,9 +195,9 @@ def _breakdown(title: str, rows, show_csat: bool, show_nps: bool) -> dict:
         "rows": [
             {
                 "label": _(row.label) if isinstance(row.key, bool | str) else row.label,
-                "responses": row.responses,
-                "csat": share_text(row.csat),
-                "nps": nps_text(row.nps),
+                "responses": _count_cell(row.responses, row.hidden, anonymous),
+                "csat": share_text(row.csat, show_n),
+                "nps": nps_text(row.nps, show_n),
                 "nps_suppressed": not row.nps.shown,
                 "suppressed": not row.csat.shown,
             }
@@ -148,13 +212,14 @@ def _value_label(kind: str, value: str) -> str:
     return value
 
 
-def _question(result) -> dict:
+def _question(result, anonymous: bool) -> dict:
+    figure = Figure(value=None, n=result.n, suppressed=True, hidden=result.hidden)
     return {
         "title": _("Version %(version)s, question %(position)s: %(text)s")
         % {"version": result.version_number, "position": result.position + 1, "text": result.text},
-        "n": result.n,
+        "n": "—" if anonymous and result.suppressed else result.n,
         "suppressed": result.suppressed,
-        "summary": not_enough(Figure.of(None, result.n)) if result.suppressed else "",
+        "summary": not_enough(figure, not anonymous) if result.suppressed else "",
         "counts": [
             {"value": _value_label(result.kind, value), "count": count}
             for value, count in result.counts
@@ -162,24 +227,31 @@ def _question(result) -> dict:
     }
 
 
-def _comment(row) -> dict:
+def _comment(row, link_tickets: bool) -> dict:
+    if row.anonymous:
+        submitted = _("week of %(day)s") % {"day": formats.date_format(row.week_of, "DATE_FORMAT")}
+    else:
+        submitted = formats.date_format(timezone.localtime(row.submitted_at), "DATE_FORMAT")
     return {
-        "submitted": formats.date_format(timezone.localtime(row.submitted_at), "DATE_FORMAT"),
+        "submitted": submitted,
         "score": "" if row.score is None else str(row.score),
         "request_type": row.request_type or "",
         "text": row.text,
         "anonymous": row.anonymous,
         "who": _("Anonymous") if row.anonymous else (row.requester_name or ""),
         "reference": None if row.anonymous else row.ticket_reference,
+        "link": link_tickets and not row.anonymous and bool(row.ticket_reference),
     }
 
 
-def _present(card, unit: str) -> dict:
+def _present(card, link_tickets: bool) -> dict:
     """Everything shown, as text, in the order shown."""
-    # NPS columns only when NPS was asked; CSAT columns unless only NPS was asked.
-    show_nps = bool(card.tiles.nps.current.n)
-    show_csat = bool(card.tiles.csat.current.n) or not show_nps
-    columns = {"show_csat": show_csat, "show_nps": show_nps}
+    headline = headline_kind(card.tiles)
+    anonymous = card.anonymous
+    # Each kind's columns only where it was asked; the headline's always.
+    show_nps = bool(card.tiles.nps.current.n) or headline == "nps"
+    show_csat = bool(card.tiles.csat.current.n) or headline == "csat"
+    columns = {"show_csat": show_csat, "show_nps": show_nps, "anonymous": anonymous}
     breakdowns = [
         _breakdown(_("By request type"), card.by_request_type, **columns),
         _breakdown(_("By customer department"), card.by_customer_department, **columns),
@@ -190,33 +262,60 @@ def _present(card, unit: str) -> dict:
         _breakdown(_("By time to resolve"), card.by_resolution_time, **columns),
         _breakdown(_("By SLA"), card.by_sla, **columns),
     ]
+    unit = card.trend_choice.unit
+    show_n = not anonymous
     trend = [
         {
             "label": _period_label(point.bucket, unit),
-            "responses": point.responses,
-            "csat": share_text(point.csat),
+            "responses": _count_cell(point.responses, point.hidden, anonymous),
+            "csat": share_text(point.csat, show_n),
             "csat_figure": point.csat,
-            "nps": nps_text(point.nps),
+            "nps": nps_text(point.nps, show_n),
             "nps_figure": point.nps,
         }
         for point in card.trend
     ]
+    comments_n = card.tiles.responses.current.value
+    if card.comments_hidden:
+        comments_note = not_enough(
+            Figure(value=None, n=comments_n, suppressed=True, hidden=card.comments_hidden),
+            show_n,
+        )
+    else:
+        comments_note = not_enough(Figure.of(None, comments_n), show_n)
     return {
-        **columns,
-        "tiles": _tiles(card.tiles),
+        "show_csat": show_csat,
+        "show_nps": show_nps,
+        "headline": headline,
+        "anonymous": anonymous,
+        "tiles": _tiles(card.tiles, headline, anonymous),
         "trend": trend,
+        "trend_unit": unit,
+        "trend_reason": _trend_reason(card.trend_choice),
         "breakdowns": breakdowns,
-        "questions": [_question(result) for result in card.questions],
-        "comments": [_comment(row) for row in card.comments],
+        "questions": [_question(result, anonymous) for result in card.questions],
+        "questions_note": _(
+            "Answers per question are shown for all request types together, so a small "
+            "type's answers can't be worked out by difference."
+        )
+        if card.questions_by_type_withheld
+        else "",
+        "comments": [_comment(row, link_tickets) for row in card.comments],
         "comments_suppressed": card.comments_suppressed,
-        "comments_n": card.tiles.responses.current.value,
+        "comments_note": comments_note,
+        "anonymous_note": _(
+            "Anonymous survey: groups too small to show hide their number of answers too, "
+            "and comments show only the week they were given in."
+        )
+        if anonymous
+        else "",
     }
 
 
 def _chart(shown: dict):
-    """CSAT bars per period, or NPS bars when only NPS was asked."""
+    """Bars of the headline per period (CSAT, or NPS where that is the headline)."""
     key, measure, scale = "csat", _("CSAT"), charts.SHARE_SCALE
-    if not shown["show_csat"]:
+    if shown["headline"] == "nps":
         key, measure, scale = "nps", _("NPS"), charts.NPS_SCALE
     points = [
         {"label": p["label"], "text": p[key], "figure": p[f"{key}_figure"]} for p in shown["trend"]
@@ -247,10 +346,11 @@ def _dashboard(request, department_slug: str):
         end=period.end,
         request_type=filters["request_type"],
         version=filters["version"],
-        trend_unit=filters["unit"],
         include_agents=True,  # only its lead and HR admins get this far
     )
-    return department, form, filters, _present(card, filters["unit"])
+    # Link comments to tickets only for readers who may open them (not HR admins).
+    link_tickets = can_work_queue(request.user, department)
+    return department, form, filters, _present(card, link_tickets)
 
 
 @login_required
@@ -300,6 +400,7 @@ def department_dashboard_csv(request, department_slug):
     writer.writerow([])
     measures = [key for key in ("csat", "nps") if shown[f"show_{key}"]]
     names = {"csat": _("CSAT"), "nps": _("NPS")}
+    writer.writerow([shown["trend_reason"]])
     writer.writerow([_("Trend"), _("Responses"), *(names[key] for key in measures)])
     for point in shown["trend"]:
         writer.writerow([point["label"], point["responses"], *(point[key] for key in measures)])
@@ -308,6 +409,9 @@ def department_dashboard_csv(request, department_slug):
         writer.writerow([breakdown["title"], _("Responses"), *(names[key] for key in measures)])
         for row in breakdown["rows"]:
             writer.writerow([row["label"], row["responses"], *(row[key] for key in measures)])
+    if shown["questions_note"]:
+        writer.writerow([])
+        writer.writerow([shown["questions_note"]])
     for question in shown["questions"]:
         writer.writerow([])
         writer.writerow([question["title"], _("Answers"), question["n"]])
@@ -320,7 +424,7 @@ def department_dashboard_csv(request, department_slug):
         [_("Comment"), _("Date"), _("Score"), _("Request type"), _("From"), _("Ticket")]
     )
     if shown["comments_suppressed"]:
-        writer.writerow([not_enough(Figure.of(None, shown["comments_n"]))])
+        writer.writerow([shown["comments_note"]])
     for comment in shown["comments"]:
         writer.writerow(
             [

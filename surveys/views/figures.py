@@ -7,8 +7,18 @@ from django.utils.translation import gettext as _
 from ..stats import Figure
 
 
-def not_enough(figure: Figure) -> str:
+def not_enough(figure: Figure, show_n: bool = True) -> str:
+    """Why a survey figure is not shown; ``show_n`` False on anonymous surveys, whose
+    small counts are hidden too."""
+    if figure.hidden == "protected":
+        return hidden_text()
+    if not show_n:
+        return _("not enough answers yet")
     return _("not enough answers yet (n = %(n)s)") % {"n": figure.n}
+
+
+def hidden_text() -> str:
+    return _("hidden so a smaller group can't be worked out")
 
 
 def not_enough_requests(figure: Figure) -> str:
@@ -18,6 +28,8 @@ def not_enough_requests(figure: Figure) -> str:
 
 def not_enough_sent(figure: Figure) -> str:
     """For the response rate: n counts the surveys sent."""
+    if figure.hidden == "protected":
+        return hidden_text()
     return _("not enough surveys sent yet (n = %(n)s)") % {"n": figure.n}
 
 
@@ -29,10 +41,10 @@ def percent(share: float) -> str:
     return _("%(value)s %%") % {"value": number(share * 100)}
 
 
-def share_text(figure: Figure) -> str:
+def share_text(figure: Figure, show_n: bool = True) -> str:
     """'72 % (61–81 %)': a share with its 95 % interval."""
     if not figure.shown:
-        return not_enough(figure)
+        return not_enough(figure, show_n)
     if figure.low is None:
         return percent(figure.value)
     return _("%(value)s %% (%(low)s–%(high)s %%)") % {
@@ -42,13 +54,13 @@ def share_text(figure: Figure) -> str:
     }
 
 
-def mean_text(figure: Figure) -> str:
-    return number(figure.value, 1) if figure.shown else not_enough(figure)
+def mean_text(figure: Figure, show_n: bool = True) -> str:
+    return number(figure.value, 1) if figure.shown else not_enough(figure, show_n)
 
 
-def nps_text(figure: Figure) -> str:
+def nps_text(figure: Figure, show_n: bool = True) -> str:
     if not figure.shown:
-        return not_enough(figure)
+        return not_enough(figure, show_n)
     return f"{'+' if figure.value > 0 else ''}{number(figure.value)}"
 
 

@@ -58,7 +58,7 @@ class OrganisationFilterForm(DashboardFilterForm):
     def __init__(self, data):
         none = Department.objects.none()
         super().__init__(data, request_types=none, versions=none)
-        for name in ("request_type", "version", "unit"):
+        for name in ("request_type", "version"):
             del self.fields[name]
 
 

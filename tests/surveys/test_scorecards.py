@@ -367,11 +367,16 @@ def test_scorecard_breakdowns(world):
 def test_scorecard_breakdown_rows_suppressed_under_five(world):
     seed_csat(world, [5] * 5, request_type=world.access)
     seed_csat(world, [1] * 4, request_type=world.laptop)
-    rows = {row.label: row.csat for row in card(world).by_request_type}
+    result = card(world)
+    rows = {row.label: row.csat for row in result.by_request_type}
     assert rows["Laptop"].suppressed
     assert rows["Laptop"].value is None
     assert rows["Laptop"].n == 4
-    assert rows["Access request"].value == 1.0
+    assert rows["Laptop"].hidden == "few"
+    # The total is shown, so the only other type is hidden too: total − Access = Laptop.
+    assert result.tiles.csat.current.value == pytest.approx(5 / 9)
+    assert rows["Access request"].value is None
+    assert rows["Access request"].hidden == "protected"
 
 
 def test_scorecard_agents_left_out_when_not_allowed(world):
@@ -388,11 +393,17 @@ def test_scorecard_csat_by_resolution_bucket_and_sla(world):
     result = card(world)
     buckets = {row.key: row.csat for row in result.by_resolution_time}
     assert list(buckets) == ["lt_4h", "4h_24h", "1d_3d", "gt_3d"]
-    assert buckets["lt_4h"].value == 1.0
-    assert buckets["4h_24h"].value == pytest.approx(0.6)
-    assert buckets["1d_3d"].suppressed
+    assert buckets["1d_3d"].hidden == "few"
     assert buckets["1d_3d"].n == 1
-    assert buckets["gt_3d"].value == 0.0
+    # One more bucket is hidden so that total − shown buckets is not the 1–3 days one;
+    # not "> 3 days": all five answered 1, so hiding it would still give the answer away.
+    protected = [key for key, figure in buckets.items() if figure.hidden == "protected"]
+    assert len(protected) == 1
+    assert protected[0] in ("lt_4h", "4h_24h")
+    expected = {"lt_4h": 1.0, "4h_24h": 0.6, "gt_3d": 0.0}
+    for key, value in expected.items():
+        if key not in protected:
+            assert buckets[key].value == pytest.approx(value)
     sla = {row.label: row.csat for row in result.by_sla}
     assert sla["SLA met"].value == pytest.approx(0.8)  # 8 of 10
     assert sla["SLA met"].n == 10
@@ -403,7 +414,7 @@ def test_scorecard_csat_by_resolution_bucket_and_sla(world):
 def test_scorecard_weekly_trend_fills_gaps(world):
     seed_csat(world, [5, 5, 5, 4, 1], at=day(1))  # Mon 2 Feb
     seed_csat(world, [2, 2], at=day(16))  # Tue 17 Feb
-    trend = card(world).trend
+    trend = card(world, trend_unit="week").trend
     assert [p.bucket.isoformat() for p in trend] == [
         "2026-01-26",
         "2026-02-02",
@@ -412,8 +423,23 @@ def test_scorecard_weekly_trend_fills_gaps(world):
         "2026-02-23",
     ]
     assert [p.responses for p in trend] == [0, 5, 0, 2, 0]
-    assert trend[1].csat.value == pytest.approx(0.8)
-    assert trend[3].csat.suppressed
+    assert trend[3].hidden == "few"
+    # The period's CSAT (4 of 7) is shown, so the other week with answers is hidden too.
+    assert trend[1].hidden == "protected"
+    assert trend[1].csat.value is None
+
+
+def test_scorecard_trend_unit_is_the_finest_with_most_points_readable(world):
+    seed_csat(world, [5, 5, 5, 4, 1], at=day(1))
+    seed_csat(world, [2, 2], at=day(16))
+    result = card(world)
+    # by week 1 of 5 points would have five answers; by month 1 of 1 has
+    assert result.trend_choice.unit == "month"
+    assert result.trend_choice.readable["week"] == (1, 5)
+    assert result.trend_choice.readable["month"] == (1, 1)
+    for week in range(4):
+        seed_csat(world, [4] * 5, at=day(1 + 7 * week))
+    assert card(world).trend_choice.unit == "week"
 
 
 def test_scorecard_monthly_trend_uses_local_time(world):
@@ -618,4 +644,4 @@ def test_query_counts_do_not_grow_with_data(world):
     # The scorecard: 10 sums over rollups and the names they need, 2 for the exact
     # medians, the latest comments; the overview: departments, 3 sums, 2 for the medians;
     # the matrix: cells and names.
-    assert small == {"scorecard": 13, "overview": 6, "matrix": 2}
+    assert small == {"scorecard": 14, "overview": 6, "matrix": 2}

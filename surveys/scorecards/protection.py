@@ -1,0 +1,329 @@
+"""The disclosure tables of one department and period: every view a reader can reach.
+
+A lead can open the dashboard unfiltered, filtered by request type, by survey version or
+both, and download each as CSV; all of those are margins of the same tables of
+request type × version (× breakdown value). This module reads those tables from the
+rollups in a fixed number of queries and decides, once for all views, which cells are
+shown (``surveys.disclosure``). The department scorecard then reads the view it was
+asked for out of them, so every view hides the same cells.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.db.models import BooleanField, ExpressionWrapper, Q, Sum
+from django.utils import timezone
+
+from requests_app.selectors import rollup_days
+
+from ..disclosure import TOTAL, Suppression, Table, counters, protect, protect_linked
+from ..models import InvitationDay, ResponseDay, SurveyVersion
+from ..stats import min_responses
+from .common import HEADLINE_FIELDS, headline_sums, weeks_and_days
+
+Dimension = ResponseDay.Dimension
+BREAKDOWNS = (Dimension.CUSTOMER, Dimension.AGENT, Dimension.RESOLUTION, Dimension.SLA)
+# Breakdowns that do not cover every response: the rest is an unpublished value, so the
+# breakdown's total is the headline (responses without a due date are not "by SLA").
+NOT_COVERED = "none"
+TREND_UNITS = ("week", "month", "quarter")
+# "Most points readable": the automatic unit is the finest in which more than this share
+# of the points has at least the minimum number of answers.
+READABLE_SHARE = 0.5
+
+
+@dataclass(frozen=True)
+class TrendChoice:
+    """The trend's unit and why: how many points each candidate unit would make readable."""
+
+    unit: str
+    readable: dict[str, tuple[int, int]]  # unit → (points with ≥ k answers, points)
+
+
+MEASURES = ("csat", "nps")
+
+
+@dataclass
+class Protection:
+    """The suppression of every table a reader of one department's period can see.
+
+    Each measure (CSAT, NPS) has its own tables: a group's CSAT and NPS stand on
+    different answers, and may be hidden apart. Cells are keyed (request type id or
+    TOTAL, version id or TOTAL[, value]); ``sums`` hold the ResponseDay counters of the
+    headline cells, by period, for the figures.
+    """
+
+    headline: dict[str, Suppression]  # measure → suppression
+    previous: dict[str, Suppression]
+    invitations: Suppression
+    invitations_previous: Suppression
+    breakdowns: dict[str, dict[str, Suppression]]  # dimension → measure → suppression
+    trend: dict[str, Suppression]
+    trend_choice: TrendChoice
+    sums: dict[str, dict[tuple, dict]]  # "cur"/"prev" → cell → {counter: n}
+    breakdown_sums: dict[str, dict[tuple, dict]]  # dimension → (t, v, value) → counters
+    trend_sums: dict[tuple, dict]  # (t, v, bucket) → counters
+    invitation_sums: dict[str, dict[tuple, tuple[int, int]]]  # period → cell → (sent, answered)
+    request_types: list[int]
+    versions: list[int]
+    anonymous: bool
+
+
+def _measure_counters(row: dict, measure: str) -> tuple[int, ...]:
+    """The counters of one measure: its answers and what the page shows of them."""
+    if measure == "csat":
+        n = row.get("csat_n") or 0
+        return counters(
+            responses=n,
+            csat_n=n,
+            csat_good=row.get("csat_good") or 0,
+            csat_sum=row.get("csat_sum") or 0,
+        )
+    n = row.get("nps_n") or 0
+    return counters(
+        responses=n,
+        nps_n=n,
+        nps_promoters=row.get("nps_promoters") or 0,
+        nps_detractors=row.get("nps_detractors") or 0,
+    )
+
+
+def _margins(atoms: dict[tuple, dict]) -> dict[tuple, dict]:
+    """Every cell (each coordinate or TOTAL) of the atoms' table, with summed counters."""
+    cells: dict[tuple, dict] = {}
+    for key, row in atoms.items():
+        for mask in range(1 << len(key)):
+            cell = tuple(TOTAL if mask >> i & 1 else c for i, c in enumerate(key))
+            target = cells.setdefault(cell, dict.fromkeys(row, 0))
+            for name, n in row.items():
+                target[name] += n
+    return cells
+
+
+def _table(atoms: dict[tuple, dict], measure: str, unpublished=None) -> Table:
+    """One measure's table of the atoms; each axis holds the values that measure has
+    answers for (so a version without CSAT answers is not a CSAT group of its own)."""
+    data = {key: _measure_counters(row, measure) for key, row in atoms.items()}
+    data = {key: value for key, value in data.items() if value[0]}
+    width = len(unpublished) if unpublished else len(next(iter(atoms), (TOTAL, TOTAL)))
+    axes = tuple(tuple(sorted({key[i] for key in data}, key=str)) for i in range(width))
+    return Table(
+        axes=axes,
+        atoms=data,
+        unpublished=tuple(unpublished or (frozenset() for _ in range(width))),
+    )
+
+
+def bucket_of(day: date, unit: str) -> date:
+    """The first day of the week (Monday), month or quarter holding ``day``."""
+    if unit == "week":
+        return day - timedelta(days=day.weekday())
+    month = day.month if unit == "month" else 3 * ((day.month - 1) // 3) + 1
+    return day.replace(month=month, day=1)
+
+
+def trend_buckets(first: date, last: date, unit: str) -> list[date]:
+    """Every bucket from the one holding ``first`` to the one holding ``last``."""
+    out, day = [], bucket_of(first, unit)
+    while day <= last:
+        out.append(day)
+        if unit == "week":
+            day += timedelta(days=7)
+        else:
+            step = 1 if unit == "month" else 3
+            month = day.month - 1 + step
+            day = day.replace(year=day.year + month // 12, month=month % 12 + 1)
+    return out
+
+
+def choose_trend_unit(responses_per_day: dict[date, int], first: date, last: date) -> TrendChoice:
+    """The finest unit in which most points have at least the minimum number of answers.
+
+    When no unit gets there (or the period is too short for two points of a unit), the
+    one with the largest share of readable points, the finer on a tie. Periods are whole
+    local days; edge buckets count what falls inside.
+    """
+    k = min_responses()
+    readable = {}
+    for unit in TREND_UNITS:
+        per_bucket: dict[date, int] = defaultdict(int)
+        for day, n in responses_per_day.items():
+            per_bucket[bucket_of(day, unit)] += n
+        buckets = trend_buckets(first, last, unit)
+        readable[unit] = (sum(per_bucket[b] >= k for b in buckets), len(buckets))
+    for unit in TREND_UNITS:
+        good, total = readable[unit]
+        if total >= 2 and good > READABLE_SHARE * total:
+            return TrendChoice(unit=unit, readable=readable)
+    best = max(TREND_UNITS, key=lambda u: readable[u][0] / max(readable[u][1], 1))
+    return TrendChoice(unit=best, readable=readable)
+
+
+def department_protection(
+    *, department, start: datetime, end: datetime, trend_unit: str | None = None
+) -> Protection:
+    """Read the department's tables for ``[start, end)`` and the period before, and decide
+    which cells every view may show. Five queries whatever the data size; reads only."""
+    k = min_responses()
+    previous_start = start - (end - start)
+    tz = timezone.get_default_timezone()
+    first_day = timezone.localdate(start, tz)
+    last_day = timezone.localdate(end, tz) - timedelta(days=1)
+    rows = ResponseDay.objects.filter(department=department)
+
+    # 1. headline atoms of both periods, per request type and version
+    headline = {"cur": {}, "prev": {}}
+    for row in (
+        rows.filter(rollup_days(previous_start, end), dimension=Dimension.ALL)
+        .annotate(current=ExpressionWrapper(Q(day__gte=first_day), output_field=BooleanField()))
+        .order_by()
+        .values("request_type", "version", "current")
+        .annotate(**headline_sums())
+    ):
+        period = "cur" if row["current"] else "prev"
+        headline[period][(row["request_type"], row["version"])] = {
+            name: row[name] for name in HEADLINE_FIELDS
+        }
+
+    # 2. breakdown atoms of the period (week rows for whole weeks, day rows at the ends)
+    breakdown_atoms: dict[str, dict[tuple, dict]] = {d: {} for d in BREAKDOWNS}
+    for row in (
+        rows.filter(weeks_and_days(start, end), dimension__in=BREAKDOWNS)
+        .order_by()
+        .values("dimension", "value", "request_type", "version")
+        .annotate(**headline_sums())
+    ):
+        breakdown_atoms[row["dimension"]][(row["request_type"], row["version"], row["value"])] = {
+            name: row[name] for name in HEADLINE_FIELDS
+        }
+
+    # 3. responses per day, type and version: the trend's atoms in any unit
+    daily = list(
+        rows.filter(rollup_days(start, end), dimension=Dimension.ALL)
+        .order_by()
+        .values("day", "request_type", "version")
+        .annotate(**headline_sums())
+    )
+
+    # 4. invitations sent in each period and answered since
+    invited: dict[str, dict[tuple, tuple[int, int]]] = {"cur": {}, "prev": {}}
+    for row in (
+        InvitationDay.objects.filter(department=department)
+        .filter(rollup_days(previous_start, end))
+        .annotate(current=ExpressionWrapper(Q(day__gte=first_day), output_field=BooleanField()))
+        .order_by()
+        .values("request_type", "version", "current")
+        .annotate(sent=Sum("sent"), answered=Sum("answered"))
+    ):
+        period = "cur" if row["current"] else "prev"
+        invited[period][(row["request_type"], row["version"])] = (
+            row["sent"] or 0,
+            row["answered"] or 0,
+        )
+
+    request_types = sorted(
+        {key[0] for period in headline.values() for key in period}
+        | {key[0] for period in invited.values() for key in period}
+    )
+    versions = sorted(
+        {key[1] for period in headline.values() for key in period}
+        | {key[1] for period in invited.values() for key in period}
+    )
+    # 5. is any of these versions anonymous (then small counts are hidden too)
+    anonymous = (
+        SurveyVersion.objects.filter(pk__in=versions, survey__anonymous=True).exists()
+        if versions
+        else False
+    )
+    prev = {m: protect(_table(headline["prev"], m), k) for m in MEASURES}
+
+    def invitation_table(atoms):
+        return Table(
+            axes=(tuple(request_types), tuple(versions)),
+            atoms={
+                key: counters(responses=sent, csat_n=sent, csat_good=answered)
+                for key, (sent, answered) in atoms.items()
+            },
+        )
+
+    # the breakdowns' atoms, each covering every response (the rest unpublished)
+    linked_atoms, unpublished = {}, {}
+    breakdown_sums = {}
+    for dimension in BREAKDOWNS:
+        atoms = breakdown_atoms[dimension]
+        unpublished[dimension] = frozenset()
+        if dimension in (Dimension.RESOLUTION, Dimension.SLA):
+            atoms = _with_rest(atoms, headline["cur"])
+            unpublished[dimension] = frozenset({NOT_COVERED})
+        linked_atoms[dimension] = atoms
+        breakdown_sums[dimension] = _margins(atoms)
+
+    per_day: dict[date, int] = defaultdict(int)
+    for row in daily:
+        per_day[row["day"]] += row["responses"] or 0
+    choice = choose_trend_unit(per_day, first_day, last_day)
+    unit = trend_unit or choice.unit
+    trend_atoms: dict[tuple, dict] = {}
+    for row in daily:
+        key = (row["request_type"], row["version"], bucket_of(row["day"], unit))
+        target = trend_atoms.setdefault(key, dict.fromkeys(HEADLINE_FIELDS, 0))
+        for name in HEADLINE_FIELDS:
+            target[name] += row[name] or 0
+    linked_atoms["trend"], unpublished["trend"] = trend_atoms, frozenset()
+
+    # one linked protection per measure: the headline and every breakdown and the trend
+    head, linked = {}, {name: {} for name in linked_atoms}
+    for measure in MEASURES:
+        tables = [
+            _table(atoms, measure, [frozenset(), frozenset(), unpublished[name]])
+            for name, atoms in linked_atoms.items()
+        ]
+        head[measure], suppressions = protect_linked(
+            _table(headline["cur"], measure), tables, k, axis=2
+        )
+        for name, suppression in zip(linked_atoms, suppressions, strict=True):
+            linked[name][measure] = suppression
+    trend = linked.pop("trend")
+    breakdowns = linked
+
+    return Protection(
+        headline=head,
+        previous=prev,
+        invitations=protect(invitation_table(invited["cur"]), k),
+        invitations_previous=protect(invitation_table(invited["prev"]), k),
+        breakdowns=breakdowns,
+        trend=trend,
+        trend_choice=TrendChoice(unit=unit, readable=choice.readable),
+        sums={period: _margins(atoms) for period, atoms in headline.items()},
+        breakdown_sums=breakdown_sums,
+        trend_sums=_margins(trend_atoms),
+        invitation_sums={
+            period: {
+                key: (row["sent"], row["answered"])
+                for key, row in _margins(
+                    {k2: {"sent": s, "answered": a} for k2, (s, a) in atoms.items()}
+                ).items()
+            }
+            for period, atoms in invited.items()
+        },
+        request_types=request_types,
+        versions=versions,
+        anonymous=anonymous,
+    )
+
+
+def _with_rest(atoms: dict[tuple, dict], headline: dict[tuple, dict]) -> dict[tuple, dict]:
+    """The breakdown's atoms plus, per type and version, the responses it does not cover."""
+    covered: dict[tuple, dict] = {}
+    for (request_type, version, _value), row in atoms.items():
+        target = covered.setdefault((request_type, version), dict.fromkeys(HEADLINE_FIELDS, 0))
+        for name in HEADLINE_FIELDS:
+            target[name] += row[name] or 0
+    out = dict(atoms)
+    for key, row in headline.items():
+        seen = covered.get(key, {})
+        rest = {name: (row[name] or 0) - (seen.get(name) or 0) for name in HEADLINE_FIELDS}
+        if rest["responses"]:
+            out[(*key, NOT_COVERED)] = rest
+    return out
