@@ -5,6 +5,7 @@ Each selector runs a fixed number of queries whatever the data size.
 
 import functools
 import operator
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
@@ -338,24 +339,38 @@ def rollup_days(start, end) -> Q:
     return Q(day__gte=timezone.localdate(start, tz), day__lt=timezone.localdate(end, tz))
 
 
-def _median_span(buckets: list[tuple[int, int]], total: int) -> tuple[int, int | None, int, int]:
-    """Where a median sits: ``(low, high, offset, needed)``.
+@dataclass(frozen=True)
+class MedianEstimate:
+    """A period's exact median time to resolve, in seconds, from ``n`` resolved requests.
 
-    The middle duration(s) are the ``needed`` (1 or 2) durations after ``offset`` others
-    among those in ``[low, high)`` seconds: the bucket holding the lower middle rank, and
-    the next non-empty bucket too when the upper middle rank falls there.
+    ``low``/``high`` are the exact durations at the ranks a ``rank_interval`` named (a
+    confidence interval for the median); None when none was asked for or ``n`` is too few.
     """
-    rank = (total - 1) // 2  # 0-based rank of the lower middle
-    needed = 1 if total % 2 else 2
-    below = 0
-    for index, (bucket, n) in enumerate(buckets):
-        if rank < below + n:
-            last = bucket
-            if rank + needed > below + n:
-                last = buckets[index + 1][0]
-            return bucket_bounds(bucket)[0], bucket_bounds(last)[1], rank - below, needed
+
+    seconds: float
+    n: int
+    low: int | None = None
+    high: int | None = None
+
+    @property
+    def interval(self) -> tuple[int, int] | None:
+        return None if self.low is None or self.high is None else (self.low, self.high)
+
+
+def _rank_span(
+    buckets: list[tuple[int, int]], rank: int, needed: int
+) -> tuple[int, int | None, int]:
+    """``(low, high, offset)``: the durations of 0-based ranks ``rank``..``rank + needed - 1``
+    are the ``needed`` after ``offset`` others among those in ``[low, high)`` seconds, the
+    buckets from the one holding the first rank to the one holding the last."""
+    below, first = 0, None
+    for bucket, n in buckets:
+        if first is None and rank < below + n:
+            first = (bucket, rank - below)
+        if first is not None and rank + needed <= below + n:
+            return bucket_bounds(first[0])[0], bucket_bounds(bucket)[1], first[1]
         below += n
-    raise ValueError(f"rank {rank} beyond {below} durations")
+    raise ValueError(f"ranks {rank}+{needed} beyond {below} durations")
 
 
 def resolution_medians(
@@ -364,9 +379,30 @@ def resolution_medians(
     """Exact median time to resolve, in seconds, per department and period.
 
     ``periods`` maps a name to ``[start, end)`` (local midnights, not overlapping). Two
-    queries whatever the data: the per-day histogram summed per bucket tells in which
-    bucket each median's rank lies; then one windowed query numbers, in duration order,
-    only the tickets of those buckets (an index range each) and keeps the middle ones.
+    queries whatever the data; see ``resolution_median_estimates``.
+    """
+    estimates = resolution_median_estimates(
+        periods=periods, department_id=department_id, request_type_id=request_type_id
+    )
+    return {key: estimate.seconds for key, estimate in estimates.items()}
+
+
+def resolution_median_estimates(
+    *,
+    periods: dict,
+    department_id: int | None = None,
+    request_type_id: int | None = None,
+    rank_interval: Callable[[int], tuple[int, int] | None] | None = None,
+) -> dict[tuple[int, str], MedianEstimate]:
+    """Exact median time to resolve per department and period, with its interval if asked.
+
+    ``periods`` maps a name to ``[start, end)`` (local midnights, not overlapping).
+    ``rank_interval(n)`` names the 1-based ranks (lo, hi) whose durations bound the median
+    of ``n``, e.g. ``surveys.stats.median_rank_interval`` (passed in: requests_app does not
+    import surveys); the estimate's ``low``/``high`` are the exact durations at those ranks.
+    Two queries whatever the data: the per-day histogram summed per bucket tells in which
+    bucket each wanted rank lies; then one query reads, in duration order, only the tickets
+    of those buckets (an index range each) and keeps the wanted ranks.
     """
     days = [rollup_days(start, end) for start, end in periods.values()]
     histogram = ResolutionDay.objects.filter(functools.reduce(operator.or_, days))
@@ -390,68 +426,108 @@ def resolution_medians(
     if not counts:
         return {}
 
-    targets = []
-    for (department, name), buckets in counts.items():
-        low, high, offset, needed = _median_span(buckets, sum(n for _b, n in buckets))
-        start, end = periods[name]
-        span = Q(
-            department_id=department,
-            resolved_at__gte=start,
-            resolved_at__lt=end,
-            resolution_seconds__gte=low,
-        )
-        span = span if high is None else span & Q(resolution_seconds__lt=high)
-        targets.append((department, name, span, offset, needed))
+    # per department and period: what to read, as (0-based first rank, how many) per role
+    wanted: dict[tuple[int, str], dict[str, tuple[int, int]]] = {}
+    for key, buckets in counts.items():
+        total = sum(n for _bucket, n in buckets)
+        reads = {"median": ((total - 1) // 2, 1 if total % 2 else 2)}
+        ranks = rank_interval(total) if rank_interval else None
+        if ranks:
+            reads |= {"low": (ranks[0] - 1, 1), "high": (ranks[1] - 1, 1)}
+        wanted[key] = reads
     tickets = Ticket.objects.filter(kind=Ticket.Kind.REQUEST, resolution_seconds__isnull=False)
     if request_type_id is not None:
         tickets = tickets.filter(request_type_id=request_type_id)
     if connection.features.supports_slicing_ordering_in_compound:
-        middles = _middles_by_offset(tickets, targets)
+        found = _ranks_by_offset(tickets, periods, counts, wanted)
     else:
-        middles = _middles_by_window(tickets, periods, targets)
-    found: dict[tuple[int, str], list[int]] = {}
-    for department, name, seconds in middles:
-        found.setdefault((department, name), []).append(seconds)
-    # A key missing here means tickets changed without their rollup: no figure, not a wrong one.
-    return {key: sum(values) / len(values) for key, values in found.items()}
+        found = _ranks_by_window(tickets, periods, counts, wanted)
+
+    estimates = {}
+    for key, reads in wanted.items():
+        values = {role: found.get((*key, role), []) for role in reads}
+        if any(len(values[role]) != needed for role, (_rank, needed) in reads.items()):
+            continue  # tickets changed without their rollup: no figure, not a wrong one
+        estimates[key] = MedianEstimate(
+            seconds=sum(values["median"]) / len(values["median"]),
+            n=sum(n for _bucket, n in counts[key]),
+            low=values["low"][0] if "low" in values else None,
+            high=values["high"][0] if "high" in values else None,
+        )
+    return estimates
 
 
-def _middles_by_offset(tickets, targets):
-    """PostgreSQL: per target, an index-only walk in duration order that skips ``offset``
-    entries and reads the middle one or two; all targets in one UNION ALL."""
-    parts = [
-        tickets.filter(span)
-        .annotate(period=Value(name, output_field=CharField()))
-        .order_by("resolution_seconds")
-        .values_list("department_id", "period", "resolution_seconds")[offset : offset + needed]
-        for _department, name, span, offset, needed in targets
-    ]
-    if len(parts) == 1:
-        return parts[0]
-    return parts[0].union(*parts[1:], all=True).order_by()
+def _span_q(key: tuple[int, str], periods: dict, low: int, high: int | None) -> Q:
+    department, name = key
+    start, end = periods[name]
+    span = Q(
+        department_id=department,
+        resolved_at__gte=start,
+        resolved_at__lt=end,
+        resolution_seconds__gte=low,
+    )
+    return span if high is None else span & Q(resolution_seconds__lt=high)
 
 
-def _middles_by_window(tickets, periods, targets):
-    """Backends without LIMIT inside UNION (SQLite): number the spans' durations per
-    department and period with ROW_NUMBER() and keep the middle ones."""
-    spans, skips, takes = [], [], []
-    for department, name, span, offset, needed in targets:
-        spans.append(span)
-        here = Q(department_id=department, period=name)
-        skips.append(When(here, then=Value(offset)))
-        takes.append(When(here, then=Value(offset + needed)))
+def _ranks_by_offset(tickets, periods, counts, wanted) -> dict[tuple, list[int]]:
+    """PostgreSQL: per department, period and role, an index-only walk in duration order
+    that skips ``offset`` entries and reads the wanted one or two; all in one UNION ALL."""
+    parts = []
+    for key, reads in wanted.items():
+        for role, (rank, needed) in reads.items():
+            low, high, offset = _rank_span(counts[key], rank, needed)
+            parts.append(
+                tickets.filter(_span_q(key, periods, low, high))
+                .annotate(
+                    period=Value(key[1], output_field=CharField()),
+                    role=Value(role, output_field=CharField()),
+                )
+                .order_by("resolution_seconds")
+                .values_list("department_id", "period", "role", "resolution_seconds")[
+                    offset : offset + needed
+                ]
+            )
+    rows = parts[0] if len(parts) == 1 else parts[0].union(*parts[1:], all=True).order_by()
+    found: dict[tuple, list[int]] = {}
+    for department, name, role, seconds in rows:
+        found.setdefault((department, name, role), []).append(seconds)
+    return found
+
+
+def _ranks_by_window(tickets, periods, counts, wanted) -> dict[tuple, list[int]]:
+    """Backends without LIMIT inside UNION (SQLite): per department and period, number the
+    durations of the buckets from the lowest wanted rank to the highest with ROW_NUMBER()
+    and keep the wanted positions."""
+    spans, columns, roles_at = [], {}, {}
+    for key, reads in wanted.items():
+        first = min(rank for rank, _needed in reads.values())
+        last = max(rank + needed - 1 for rank, needed in reads.values())
+        low, high, offset = _rank_span(counts[key], first, last - first + 1)
+        spans.append(_span_q(key, periods, low, high))
+        base = first - offset  # the 0-based rank of position 1
+        positions = roles_at[key] = {}
+        for role, (rank, needed) in reads.items():
+            for position in range(rank - base + 1, rank - base + 1 + needed):
+                positions.setdefault(position, []).append(role)
+        columns[key] = sorted(positions)
+    width = max(len(positions) for positions in columns.values())
+    here = {key: Q(department_id=key[0], period=key[1]) for key in wanted}
+    keep = {
+        f"keep{i}": Case(
+            *[When(here[key], then=Value(p[min(i, len(p) - 1)])) for key, p in columns.items()],
+            output_field=IntegerField(),
+        )
+        for i in range(width)
+    }
     in_period = [
         When(resolved_at__gte=start, resolved_at__lt=end, then=Value(name))
         for name, (start, end) in periods.items()
     ]
-    return (
+    rows = (
         tickets.filter(functools.reduce(operator.or_, spans))
         .order_by()
         .annotate(period=Case(*in_period, output_field=CharField()))
-        .annotate(
-            skip=Case(*skips, output_field=IntegerField()),
-            take=Case(*takes, output_field=IntegerField()),
-        )
+        .annotate(**keep)
         .annotate(
             position=Window(
                 RowNumber(),
@@ -459,6 +535,11 @@ def _middles_by_window(tickets, periods, targets):
                 order_by=F("resolution_seconds").asc(),
             )
         )
-        .filter(position__gt=F("skip"), position__lte=F("take"))
-        .values_list("department_id", "period", "resolution_seconds")
+        .filter(functools.reduce(operator.or_, [Q(position=F(name)) for name in keep]))
+        .values_list("department_id", "period", "position", "resolution_seconds")
     )
+    found: dict[tuple, list[int]] = {}
+    for department, name, position, seconds in rows:
+        for role in roles_at[(department, name)][position]:
+            found.setdefault((department, name, role), []).append(seconds)
+    return found

@@ -305,6 +305,7 @@ class ResponseDay(models.Model):
         "csat_n",
         "csat_good",
         "csat_sum",
+        "csat_sum_sq",
         "nps_n",
         "nps_promoters",
         "nps_detractors",
@@ -328,6 +329,8 @@ class ResponseDay(models.Model):
     csat_n = models.IntegerField(default=0)
     csat_good = models.IntegerField(default=0)
     csat_sum = models.IntegerField(default=0)
+    # Σ score²: with csat_n and csat_sum it gives the variance a change in the mean needs.
+    csat_sum_sq = models.IntegerField(default=0)
     nps_n = models.IntegerField(default=0)
     nps_promoters = models.IntegerField(default=0)
     nps_detractors = models.IntegerField(default=0)

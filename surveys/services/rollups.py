@@ -10,7 +10,7 @@ import logging
 from datetime import timedelta
 
 from django.db import transaction
-from django.db.models import Case, Count, IntegerField, Q, Sum, Value, When
+from django.db.models import Case, Count, F, IntegerField, Q, Sum, Value, When
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -49,6 +49,7 @@ def _headline_deltas(kind: str, score: int | None) -> dict:
         "csat_n": int(csat),
         "csat_good": int(csat and score >= 4),
         "csat_sum": score if csat else 0,
+        "csat_sum_sq": score * score if csat else 0,
         "nps_n": int(nps),
         "nps_promoters": int(nps and score >= 9),
         "nps_detractors": int(nps and score <= 6),
@@ -142,6 +143,7 @@ def _sums(prefix: str = "") -> dict:
         "csat_n": Count("pk", filter=csat),
         "csat_good": Count("pk", filter=csat & Q(headline_score__gte=4)),
         "csat_sum": Sum("headline_score", filter=csat, default=0),
+        "csat_sum_sq": Sum(F("headline_score") * F("headline_score"), filter=csat, default=0),
         "nps_n": Count("pk", filter=nps),
         "nps_promoters": Count("pk", filter=nps & Q(headline_score__gte=9)),
         "nps_detractors": Count("pk", filter=nps & Q(headline_score__lte=6)),
