@@ -283,10 +283,13 @@ def test_regularized_beta_matches_scipy():
 # ---------------------------------------------------------------- medians
 
 
-def test_median_rank_interval_matches_published_tables():
-    # the sign-test intervals tabulated e.g. in Conover, Practical Nonparametric Statistics
-    assert median_rank_interval(20) == (6, 15)  # 95.9 %
+def test_median_rank_interval_matches_hand_computed_ranks():
+    # by hand from binomial(n, ½), P(B ≤ j) = Σ C(n, i) / 2ⁿ:
+    # n = 20: P(B ≤ 5) = 21700/1048576 = .0207 ≤ .025 < P(B ≤ 6) = 60460/1048576 = .0577
+    assert median_rank_interval(20) == (6, 15)  # 1 − 2 · .0207 = 95.9 %
+    # n = 10: P(B ≤ 1) = 11/1024 = .0107 ≤ .025 < P(B ≤ 2) = 56/1024 = .0547
     assert median_rank_interval(10) == (2, 9)  # 97.9 %
+    # n = 6: P(B ≤ 0) = 1/64 = .0156 ≤ .025 < P(B ≤ 1) = 7/64 = .109
     assert median_rank_interval(6) == (1, 6)  # 96.9 %
 
 
