@@ -233,6 +233,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "surveys.tasks.expire_invitations",
         "schedule": 15 * 60,
     },
+    # Hourly, though it tells each week once: a beat that was down on Monday catches up.
+    "send-anonymous-digests": {
+        "task": "surveys.tasks.send_anonymous_digests",
+        "schedule": 60 * 60,
+    },
 }
 
 # --- Security ---------------------------------------------------------------

@@ -420,13 +420,13 @@ def _add_headline_cube(
     _, cube, extensions, extra = best
     head.cubes.append(cube)
     head._hide(cube.cells())
+    _sync(head, linked, position)  # first, so the headline cells keep the headline's reason
     for suppression, extension in zip(linked, extensions, strict=True):
         suppression.cubes.append(extension)
         suppression._hide(extension.cells())
     if extra is not None and through is not None:
         through[0].cubes.append(extra)
         through[0]._hide(extra.cells())
-    _sync(head, linked, position)
     return True
 
 

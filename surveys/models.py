@@ -405,3 +405,29 @@ class InvitationDay(models.Model):
 
     def __str__(self):
         return f"{self.department_id} {self.day}: {self.answered}/{self.sent}"
+
+
+class AnonymousDigest(models.Model):
+    """A week's summary of anonymous answers sent to a department's leads.
+
+    Anonymous low scores are not reported one by one (the time of an alert would point
+    at the ticket just answered); leads get one line a week instead, and only for weeks
+    with at least ``ICSAT_MIN_RESPONSES`` anonymous answers. One row per department and
+    week makes the weekly task safe to run twice.
+    """
+
+    department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="+")
+    week_start = models.DateField()
+    responses = models.IntegerField()
+    low_scores = models.IntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["department", "week_start"], name="anonymousdigest_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.department_id} {self.week_start}: {self.low_scores}/{self.responses}"

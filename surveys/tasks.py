@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from .services import invitations
+from .services import digests, invitations
 
 
 @shared_task
@@ -23,3 +23,8 @@ def send_survey_reminders() -> int:
 @shared_task
 def expire_invitations() -> int:
     return invitations.invitations_expire()
+
+
+@shared_task
+def send_anonymous_digests() -> int:
+    return digests.anonymous_digests_send()

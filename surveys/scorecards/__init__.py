@@ -11,6 +11,7 @@ and one indexed lookup reads the middle duration(s) from the tickets. Rates are
 
 from .department import LATEST_COMMENTS, department_scorecard
 from .organisation import organisation_overview, satisfaction_matrix
+from .protection import protections
 from .results import (
     BreakdownRow,
     CommentRow,
@@ -36,5 +37,6 @@ __all__ = [
     "TrendPoint",
     "department_scorecard",
     "organisation_overview",
+    "protections",
     "satisfaction_matrix",
 ]

@@ -88,3 +88,10 @@ def count(n: int | None) -> Figure:
 def person(first: str | None, last: str | None, username: str | None) -> str | None:
     name = f"{first or ''} {last or ''}".strip()
     return name or username
+
+
+def guarded(figure: Figure, state: str) -> Figure:
+    """``figure`` unless its cell is hidden: then no value, only ``n`` and why."""
+    if not state:
+        return figure
+    return Figure(value=None, n=figure.n, suppressed=True, hidden=state)

@@ -24,6 +24,7 @@ from .common import (
     count,
     csat,
     csat_mean,
+    guarded,
     nps,
     person,
     sums_by_period,
@@ -203,13 +204,6 @@ def _state(suppressions: dict, key) -> str:
     ("few" before "protected"), "" when both are shown."""
     states = [suppression.of(key) for suppression in suppressions.values()]
     return min((state for state in states if state), default="")
-
-
-def guarded(figure: Figure, state: str) -> Figure:
-    """``figure`` unless its cell is hidden: then no value, only ``n`` and why."""
-    if not state:
-        return figure
-    return Figure(value=None, n=figure.n, suppressed=True, hidden=state)
 
 
 def _row(key, label, row: dict, states: dict | None = None) -> BreakdownRow:

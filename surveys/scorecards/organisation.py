@@ -1,4 +1,9 @@
-"""Every department side by side, and who serves whom how well (the matrix)."""
+"""Every department side by side, and who serves whom how well (the matrix).
+
+Both read the departments' disclosure tables (``protection.protections``), so a figure
+hidden on a department's dashboard is hidden here too, and each department is shown in
+its headline measure: NPS where its surveys' headline question is NPS, CSAT otherwise.
+"""
 
 from datetime import datetime
 
@@ -7,44 +12,45 @@ from django.db.models import Sum
 from requests_app.models import Department, TicketDay
 from requests_app.selectors import resolution_medians, rollup_days
 
-from ..models import InvitationDay, ResponseDay
+from ..disclosure import TOTAL
 from ..stats import Figure
-from .common import EMPTY_HEADLINE, csat, headline_sums, weeks_and_days
+from .common import EMPTY_HEADLINE, csat, guarded, nps
+from .protection import Protection, protections
 from .results import Matrix, OverviewRow
 
-Dimension = ResponseDay.Dimension
+ALL = (TOTAL, TOTAL)
 
 
-def organisation_overview(*, start: datetime, end: datetime) -> list[OverviewRow]:
-    """One row per department for ``[start, end)``, by name; CSAT compared with the period before.
+def headline_measure(sums: dict) -> str:
+    """ "nps" where a group's headline answers are mostly NPS, else "csat"."""
+    return "nps" if sums["nps_n"] > sums["csat_n"] else "csat"
 
-    Five queries over the per-day rollups (departments, responses, invitations, tickets,
-    the resolution histogram) plus one indexed lookup per department with resolved
-    requests for its exact median.
+
+def _figure(protection: Protection | None, period: str, key: tuple, measure: str) -> Figure:
+    if protection is None:
+        return Figure.of(None, 0)
+    sums = protection.sums[period].get(key, EMPTY_HEADLINE)
+    build = csat if measure == "csat" else nps
+    suppression = (protection.headline if period == "cur" else protection.previous)[measure]
+    return guarded(build(sums), suppression.of(key))
+
+
+def organisation_overview(
+    *, start: datetime, end: datetime, tables: dict[int, Protection] | None = None
+) -> list[OverviewRow]:
+    """One row per department for ``[start, end)``, by name; its headline compared with the
+    period before.
+
+    Seven queries over the per-day rollups (departments, the five of the disclosure
+    tables unless ``tables`` are given, tickets, the resolution histogram) plus one
+    indexed lookup per department with resolved requests for its exact median.
     """
-    previous_start = start - (end - start)
-    current, previous = rollup_days(start, end), rollup_days(previous_start, start)
+    if tables is None:
+        tables = protections(start=start, end=end)
     departments = list(Department.objects.order_by("name"))
-
-    responses = {
-        row["department"]: row
-        for row in ResponseDay.objects.filter(
-            rollup_days(previous_start, end), dimension=Dimension.ALL
-        )
-        .order_by()
-        .values("department")
-        .annotate(**headline_sums("cur_", current), **headline_sums("prev_", previous))
-    }
-    invitations = {
-        row["department"]: row
-        for row in InvitationDay.objects.filter(current)
-        .order_by()
-        .values("department")
-        .annotate(sent=Sum("sent"), answered=Sum("answered"))
-    }
     tickets = {
         row["department"]: row
-        for row in TicketDay.objects.filter(current)
+        for row in TicketDay.objects.filter(rollup_days(start, end))
         .order_by()
         .values("department")
         .annotate(
@@ -55,26 +61,36 @@ def organisation_overview(*, start: datetime, end: datetime) -> list[OverviewRow
         )
     }
     medians = resolution_medians(periods={"cur": (start, end)})
-
-    empty_headline = {
-        **{f"cur_{name}": n for name, n in EMPTY_HEADLINE.items()},
-        **{f"prev_{name}": n for name, n in EMPTY_HEADLINE.items()},
-    }
     rows = []
     for department in departments:
-        headline = responses.get(department.pk, empty_headline)
-        invited = invitations.get(department.pk, {"sent": 0, "answered": 0})
+        protection = tables.get(department.pk)
+        sums = protection.sums["cur"].get(ALL, EMPTY_HEADLINE) if protection else EMPTY_HEADLINE
+        previous = (
+            protection.sums["prev"].get(ALL, EMPTY_HEADLINE) if protection else EMPTY_HEADLINE
+        )
+        measure = headline_measure(
+            {name: sums[name] + previous[name] for name in ("csat_n", "nps_n")}
+        )
+        sent, answered = (
+            protection.invitation_sums["cur"].get(ALL, (0, 0)) if protection else (0, 0)
+        )
+        rate = Figure.share(answered, sent)
+        if protection is not None:
+            rate = guarded(rate, protection.invitations.of(ALL))
         ticket = tickets.get(
             department.pk, {"volume": 0, "resolved": 0, "with_due": 0, "sla_met": 0}
         )
         rows.append(
             OverviewRow(
                 department=department,
-                csat=csat(headline, "cur_"),
-                csat_previous=csat(headline, "prev_"),
-                responses=headline["cur_responses"],
-                sent=invited["sent"],
-                response_rate=Figure.share(invited["answered"], invited["sent"]),
+                measure=measure,
+                headline=_figure(protection, "cur", ALL, measure),
+                headline_previous=_figure(protection, "prev", ALL, measure),
+                csat=_figure(protection, "cur", ALL, "csat"),
+                nps=_figure(protection, "cur", ALL, "nps"),
+                responses=sums["responses"],
+                sent=sent,
+                response_rate=rate,
                 volume=ticket["volume"],
                 median_resolve_seconds=Figure.of(
                     medians.get((department.pk, "cur")), ticket["resolved"]
@@ -85,28 +101,43 @@ def organisation_overview(*, start: datetime, end: datetime) -> list[OverviewRow
     return rows
 
 
-def satisfaction_matrix(*, start: datetime, end: datetime) -> Matrix:
-    """CSAT of every customer department × provider department pair in ``[start, end)``.
+def satisfaction_matrix(
+    *, start: datetime, end: datetime, tables: dict[int, Protection] | None = None
+) -> Matrix:
+    """Every customer department × provider department pair in ``[start, end)``, each
+    column in its provider's headline measure (CSAT or NPS).
 
-    Two queries (the cells from the per-day rollup, then the departments' names). Rows
-    and columns are the departments that have answers; a row key of None gathers
-    responses whose requester had no home department.
+    The cells are the providers' "by customer department" cells, hidden where their
+    dashboards hide them; one query (the names) when ``tables`` are given. A row key of
+    None gathers responses whose requester had no home department.
     """
-    cells = (
-        ResponseDay.objects.filter(weeks_and_days(start, end), dimension=Dimension.CUSTOMER)
-        .order_by()
-        .values("value", "department")
-        .annotate(csat_n=Sum("csat_n"), csat_good=Sum("csat_good"))
-    )
+    if tables is None:
+        tables = protections(start=start, end=end)
     names = dict(Department.objects.values_list("pk", "name"))
     rows, columns, figures = {}, {}, {}
-    for cell in cells:
-        row_id, column_id = cell["value"] or None, cell["department"]
-        rows[row_id] = names.get(row_id, "—") if row_id else "—"
-        columns[column_id] = names[column_id]
-        figures[(row_id, column_id)] = csat(cell)
+    for department_id, protection in tables.items():
+        cells = protection.breakdown_sums["customer"]
+        total = protection.sums["cur"].get(ALL, EMPTY_HEADLINE)
+        previous = protection.sums["prev"].get(ALL, EMPTY_HEADLINE)
+        measure = headline_measure(
+            {name: total[name] + previous[name] for name in ("csat_n", "nps_n")}
+        )
+        build = csat if measure == "csat" else nps
+        suppression = protection.breakdowns["customer"][measure]
+        for (request_type, version, value), sums in cells.items():
+            if (request_type, version) != ALL or value in (TOTAL, "none"):
+                continue
+            if not sums[f"{measure}_n"]:
+                continue
+            row_id = value or None
+            rows[row_id] = names.get(row_id, "—") if row_id else "—"
+            columns[department_id] = (names[department_id], measure, protection.anonymous)
+            key = (TOTAL, TOTAL, value)
+            figures[(row_id, department_id)] = guarded(build(sums), suppression.of(key))
     return Matrix(
         rows=sorted(rows.items(), key=lambda item: (item[0] is None, item[1])),
-        columns=sorted(columns.items(), key=lambda item: item[1]),
+        columns=[
+            (column_id, *rest) for column_id, rest in sorted(columns.items(), key=lambda c: c[1][0])
+        ],
         cells=figures,
     )

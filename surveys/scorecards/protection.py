@@ -9,7 +9,7 @@ asked for out of them, so every view hides the same cells.
 """
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.db.models import BooleanField, ExpressionWrapper, Q, Sum
@@ -163,65 +163,114 @@ def choose_trend_unit(responses_per_day: dict[date, int], first: date, last: dat
 def department_protection(
     *, department, start: datetime, end: datetime, trend_unit: str | None = None
 ) -> Protection:
-    """Read the department's tables for ``[start, end)`` and the period before, and decide
-    which cells every view may show. Five queries whatever the data size; reads only."""
-    k = min_responses()
+    """Read one department's tables for ``[start, end)`` and the period before, and
+    decide which cells every view may show. Five queries whatever the data size."""
+    return protections(start=start, end=end, department=department, trend_unit=trend_unit)[
+        department.pk
+    ]
+
+
+@dataclass
+class _Rows:
+    """One department's rollup rows, as read by ``protections``."""
+
+    headline: dict[str, dict[tuple, dict]] = field(default_factory=lambda: {"cur": {}, "prev": {}})
+    breakdowns: dict[str, dict[tuple, dict]] = field(
+        default_factory=lambda: {d: {} for d in BREAKDOWNS}
+    )
+    daily: list[dict] = field(default_factory=list)
+    invited: dict[str, dict[tuple, tuple[int, int]]] = field(
+        default_factory=lambda: {"cur": {}, "prev": {}}
+    )
+
+
+def protections(
+    *, start: datetime, end: datetime, department=None, trend_unit: str | None = None
+) -> dict[int, Protection]:
+    """The protection of every department (or of ``department``) for ``[start, end)``,
+    keyed by department id (a department without answers gets an empty one when asked
+    for by name). The organisation view uses it, so its figures hide exactly what each
+    department's dashboard hides. Five queries whatever the data size; reads only."""
     previous_start = start - (end - start)
-    tz = timezone.get_default_timezone()
-    first_day = timezone.localdate(start, tz)
-    last_day = timezone.localdate(end, tz) - timedelta(days=1)
-    rows = ResponseDay.objects.filter(department=department)
+    first_day = timezone.localdate(start, timezone.get_default_timezone())
+    responses = ResponseDay.objects.all()
+    invitations = InvitationDay.objects.all()
+    if department is not None:
+        responses = responses.filter(department=department)
+        invitations = invitations.filter(department=department)
+    rows: dict[int, _Rows] = defaultdict(_Rows)
+    if department is not None:
+        rows[department.pk] = _Rows()
+    current = ExpressionWrapper(Q(day__gte=first_day), output_field=BooleanField())
 
     # 1. headline atoms of both periods, per request type and version
-    headline = {"cur": {}, "prev": {}}
     for row in (
-        rows.filter(rollup_days(previous_start, end), dimension=Dimension.ALL)
-        .annotate(current=ExpressionWrapper(Q(day__gte=first_day), output_field=BooleanField()))
+        responses.filter(rollup_days(previous_start, end), dimension=Dimension.ALL)
+        .annotate(current=current)
         .order_by()
-        .values("request_type", "version", "current")
+        .values("department", "request_type", "version", "current")
         .annotate(**headline_sums())
     ):
         period = "cur" if row["current"] else "prev"
-        headline[period][(row["request_type"], row["version"])] = {
+        rows[row["department"]].headline[period][(row["request_type"], row["version"])] = {
             name: row[name] for name in HEADLINE_FIELDS
         }
-
     # 2. breakdown atoms of the period (week rows for whole weeks, day rows at the ends)
-    breakdown_atoms: dict[str, dict[tuple, dict]] = {d: {} for d in BREAKDOWNS}
     for row in (
-        rows.filter(weeks_and_days(start, end), dimension__in=BREAKDOWNS)
+        responses.filter(weeks_and_days(start, end), dimension__in=BREAKDOWNS)
         .order_by()
-        .values("dimension", "value", "request_type", "version")
+        .values("department", "dimension", "value", "request_type", "version")
         .annotate(**headline_sums())
     ):
-        breakdown_atoms[row["dimension"]][(row["request_type"], row["version"], row["value"])] = {
+        key = (row["request_type"], row["version"], row["value"])
+        rows[row["department"]].breakdowns[row["dimension"]][key] = {
             name: row[name] for name in HEADLINE_FIELDS
         }
-
     # 3. responses per day, type and version: the trend's atoms in any unit
-    daily = list(
-        rows.filter(rollup_days(start, end), dimension=Dimension.ALL)
-        .order_by()
-        .values("day", "request_type", "version")
-        .annotate(**headline_sums())
-    )
-
-    # 4. invitations sent in each period and answered since
-    invited: dict[str, dict[tuple, tuple[int, int]]] = {"cur": {}, "prev": {}}
     for row in (
-        InvitationDay.objects.filter(department=department)
-        .filter(rollup_days(previous_start, end))
-        .annotate(current=ExpressionWrapper(Q(day__gte=first_day), output_field=BooleanField()))
+        responses.filter(rollup_days(start, end), dimension=Dimension.ALL)
         .order_by()
-        .values("request_type", "version", "current")
+        .values("department", "day", "request_type", "version")
+        .annotate(**headline_sums())
+    ):
+        rows[row["department"]].daily.append(row)
+    # 4. invitations sent in each period and answered since
+    for row in (
+        invitations.filter(rollup_days(previous_start, end))
+        .annotate(current=current)
+        .order_by()
+        .values("department", "request_type", "version", "current")
         .annotate(sent=Sum("sent"), answered=Sum("answered"))
     ):
         period = "cur" if row["current"] else "prev"
-        invited[period][(row["request_type"], row["version"])] = (
+        rows[row["department"]].invited[period][(row["request_type"], row["version"])] = (
             row["sent"] or 0,
             row["answered"] or 0,
         )
+    # 5. which of these versions are anonymous (their small counts are hidden too)
+    versions = {
+        key[1] for one in rows.values() for period in one.headline.values() for key in period
+    }
+    anonymous = set(
+        SurveyVersion.objects.filter(pk__in=versions, survey__anonymous=True).values_list(
+            "pk", flat=True
+        )
+        if versions
+        else ()
+    )
+    return {
+        department_id: _protect(one, start, end, anonymous, trend_unit)
+        for department_id, one in rows.items()
+    }
 
+
+def _protect(rows: _Rows, start, end, anonymous_versions: set, trend_unit) -> Protection:
+    """Decide, for one department, which cells of its tables every view may show."""
+    k = min_responses()
+    tz = timezone.get_default_timezone()
+    first_day = timezone.localdate(start, tz)
+    last_day = timezone.localdate(end, tz) - timedelta(days=1)
+    headline, invited, daily = rows.headline, rows.invited, rows.daily
     request_types = sorted(
         {key[0] for period in headline.values() for key in period}
         | {key[0] for period in invited.values() for key in period}
@@ -230,12 +279,7 @@ def department_protection(
         {key[1] for period in headline.values() for key in period}
         | {key[1] for period in invited.values() for key in period}
     )
-    # 5. is any of these versions anonymous (then small counts are hidden too)
-    anonymous = (
-        SurveyVersion.objects.filter(pk__in=versions, survey__anonymous=True).exists()
-        if versions
-        else False
-    )
+    anonymous = any(version in anonymous_versions for version in versions)
     prev = {m: protect(_table(headline["prev"], m), k) for m in MEASURES}
 
     def invitation_table(atoms):
@@ -251,14 +295,13 @@ def department_protection(
     linked_atoms, unpublished = {}, {}
     breakdown_sums = {}
     for dimension in BREAKDOWNS:
-        atoms = breakdown_atoms[dimension]
+        atoms = rows.breakdowns[dimension]
         unpublished[dimension] = frozenset()
         if dimension in (Dimension.RESOLUTION, Dimension.SLA):
             atoms = _with_rest(atoms, headline["cur"])
             unpublished[dimension] = frozenset({NOT_COVERED})
         linked_atoms[dimension] = atoms
         breakdown_sums[dimension] = _margins(atoms)
-
     per_day: dict[date, int] = defaultdict(int)
     for row in daily:
         per_day[row["day"]] += row["responses"] or 0

@@ -128,9 +128,15 @@ class DepartmentScorecard:
 
 @dataclass(frozen=True)
 class OverviewRow:
+    """One department in the organisation table; ``headline`` is its figure in its
+    headline ``measure`` ("csat" or "nps"), ``csat`` and ``nps`` both for reference."""
+
     department: Department
+    measure: str
+    headline: Figure
+    headline_previous: Figure
     csat: Figure
-    csat_previous: Figure
+    nps: Figure
     responses: int
     sent: int
     response_rate: Figure
@@ -141,15 +147,17 @@ class OverviewRow:
 
     @property
     def trend(self) -> Change | None:
-        return change(self.csat, self.csat_previous)
+        return change(self.headline, self.headline_previous)
 
 
 @dataclass(frozen=True)
 class Matrix:
-    """Customer department (rows) × provider department (columns); cells keyed (row, col)."""
+    """Customer department (rows) × provider department (columns); cells keyed (row, col).
+    Each column is in its provider's headline measure: (id, name, "csat" or "nps",
+    anonymous?)."""
 
     rows: list[tuple[int | None, str]]
-    columns: list[tuple[int, str]]
+    columns: list[tuple[int, str, str, bool]]
     cells: dict[tuple[int | None, int], Figure] = field(default_factory=dict)
 
     def cell(self, row_id, column_id) -> Figure:

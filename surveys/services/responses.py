@@ -132,7 +132,9 @@ def response_submit(
             + (f"\n\n{comment}" if comment else ""),
             data={"response": response.pk, "score": headline_score},
         )
-    if is_low_score(response.headline_kind, headline_score):
+    # Anonymous low scores are told to the leads in a weekly digest (digests.py), never
+    # one by one: an alert's time would point at the ticket just answered.
+    if not response.anonymous and is_low_score(response.headline_kind, headline_score):
         _alert_leads(invitation, response)
     return response
 
@@ -145,24 +147,19 @@ def _score_text(response: Response) -> str:
 
 
 def _alert_leads(invitation: Invitation, response: Response) -> None:
-    """In-app notification now, e-mail after commit; anonymous answers name no one."""
+    """In-app notification now, e-mail after commit (named surveys only)."""
     ticket = invitation.ticket
-    anonymous = response.anonymous
     leads = list(
         Membership.objects.filter(
             department_id=invitation.department_id, role=Membership.Role.LEAD
         ).select_related("user__employee")
     )
-    text = (
-        _("A low satisfaction score (%(score)s) was given to %(department)s.")
-        % {"score": _score_text(response), "department": ticket.department.name}
-        if anonymous
-        else _("%(reference)s got a low satisfaction score (%(score)s).")
-        % {"reference": ticket.reference, "score": _score_text(response)}
-    )
+    text = _("%(reference)s got a low satisfaction score (%(score)s).") % {
+        "reference": ticket.reference,
+        "score": _score_text(response),
+    }
     Notification.objects.bulk_create(
-        Notification(user=m.user, ticket=None if anonymous else ticket, text=text[:300])
-        for m in leads
+        Notification(user=m.user, ticket=ticket, text=text[:300]) for m in leads
     )
     transaction.on_commit(
         partial(_mail_leads, [m.user_id for m in leads], response.pk), robust=True
@@ -187,7 +184,6 @@ def _mail_leads(user_ids: list[int], response_id: int) -> None:
                 "ticket": ticket,
                 "url": url,
                 "score": _score_text(response),
-                "anonymous": response.anonymous,
             }
             subject = " ".join(
                 render_to_string("email/survey_low_score_subject.txt", context).split()
@@ -206,18 +202,35 @@ def _mail_leads(user_ids: list[int], response_id: int) -> None:
             logger.exception("Low-score alert to user %s not sent", user.pk)
 
 
-def can_reopen_from_survey(invitation: Invitation) -> bool:
+def can_still_reopen_request(invitation: Invitation) -> bool:
+    """Can the request this survey was about still be reopened by its requester?"""
     ticket = invitation.ticket
     return ticket.status == Ticket.Status.RESOLVED and can_still_reopen(ticket)
 
 
+def can_reopen_from_survey(invitation: Invitation) -> bool:
+    """Named surveys only: an anonymous answer is never tied to a reopen."""
+    return not invitation.survey.anonymous and can_still_reopen_request(invitation)
+
+
 def reopen_from_survey(*, invitation_id: int, reason: str = "") -> Ticket:
-    """The thank-you page's one click: the requester reopens the request they rated."""
-    invitation = Invitation.objects.select_related("ticket__department", "recipient").get(
+    """The thank-you page's one click: the requester reopens the request they rated.
+
+    Refused for anonymous surveys: a reopen "from the survey" would tie the anonymous
+    answer to the person and the ticket; they reopen from the request's page instead.
+    """
+    invitation = Invitation.objects.select_related("ticket__department", "recipient", "survey").get(
         pk=invitation_id
     )
     if invitation.status != Invitation.Status.ANSWERED:
         raise SurveyError(_("Answer the survey first."))
+    if invitation.survey.anonymous:
+        raise SurveyError(
+            _(
+                "This survey is anonymous, so your answer is not tied to your request. "
+                "To reopen it, use the request's own page."
+            )
+        )
     try:
         return ticket_reopen(
             ticket_id=invitation.ticket_id,

@@ -19,10 +19,11 @@ from requests_app.permissions import is_hr_admin
 from requests_app.views.common import require
 
 from ..dashboard_forms import DashboardFilterForm
-from ..scorecards import organisation_overview, satisfaction_matrix
+from ..scorecards import organisation_overview, protections, satisfaction_matrix
 from ..stats import Figure
 from .figures import (
     duration_figure_text,
+    nps_text,
     number,
     percent,
     request_share_text,
@@ -33,7 +34,7 @@ from .figures import (
 # key: (column label, the row's figure for sorting, higher first?)
 SORTS = {
     "name": (gettext_lazy("Department"), None, False),
-    "csat": (gettext_lazy("CSAT"), lambda row: row.csat, True),
+    "headline": (gettext_lazy("Headline (CSAT or NPS)"), lambda row: row.headline, True),
     "response_rate": (gettext_lazy("Response rate"), lambda row: row.response_rate, True),
     "volume": (gettext_lazy("Requests received"), lambda row: row.volume, True),
     "median": (
@@ -46,9 +47,15 @@ SORTS = {
 DEFAULT_SORT = "name"
 # (lowest CSAT share of the band, CSS class, legend text)
 BANDS = (
-    (0.8, "bg-success-subtle", gettext_lazy("≥ 80 %")),
-    (0.6, "bg-warning-subtle", gettext_lazy("60–80 %")),
-    (0.0, "bg-danger-subtle", gettext_lazy("< 60 %")),
+    (0.8, "bg-success-subtle", gettext_lazy("CSAT ≥ 80 %")),
+    (0.6, "bg-warning-subtle", gettext_lazy("CSAT 60–80 %")),
+    (0.0, "bg-danger-subtle", gettext_lazy("CSAT < 60 %")),
+)
+# (lowest NPS of the band, CSS class, legend text): the same colours on NPS's own scale
+NPS_BANDS = (
+    (30, "bg-success-subtle", gettext_lazy("NPS ≥ +30")),
+    (0, "bg-warning-subtle", gettext_lazy("NPS 0 to +30")),
+    (-100, "bg-danger-subtle", gettext_lazy("NPS < 0")),
 )
 
 
@@ -75,29 +82,36 @@ def _trend_text(row) -> tuple[str, str]:
 
 
 def _sort_key(key: str, row):
-    """Shown figures by value, suppressed (or empty) ones after them; ties by name."""
+    """Shown figures by value, suppressed (or empty) ones after them; ties by name. The
+    headline column sorts CSAT departments before NPS ones (the scales differ)."""
     _label, figure_of, descending = SORTS[key]
     name = row.department.name.casefold()
     if figure_of is None:
-        return (0, 0, name)
+        return (0, 0, 0, name)
     figure = figure_of(row)
+    group = 0 if key != "headline" else ("csat", "nps").index(row.measure)
     if isinstance(figure, int):
-        return (0, -figure if descending else figure, name)
+        return (0, group, -figure if descending else figure, name)
     if not figure.shown:
-        return (1, 0, name)
-    return (0, -figure.value if descending else figure.value, name)
+        return (1, group, 0, name)
+    return (0, group, -figure.value if descending else figure.value, name)
+
+
+MEASURE_NAMES = {"csat": gettext_lazy("CSAT"), "nps": gettext_lazy("NPS")}
+
+
+def _headline_text(figure: Figure, measure: str) -> str:
+    return share_text(figure) if measure == "csat" else nps_text(figure)
 
 
 def _table_row(row) -> dict:
     arrow, trend = _trend_text(row)
     median = row.median_resolve_seconds
-    csat = share_text(row.csat)
-    if row.csat.n == 0 and row.responses:  # answered, but its surveys ask NPS, not CSAT
-        csat = _("no CSAT answers (n = 0); see its dashboard")
     return {
         "department": row.department,
-        "csat": csat,
-        "csat_suppressed": not row.csat.shown,
+        "measure": MEASURE_NAMES[row.measure],
+        "headline": _headline_text(row.headline, row.measure),
+        "headline_suppressed": not row.headline.shown,
         "responses": row.responses,
         "sent": row.sent,
         "response_rate": sent_share_text(row.response_rate),
@@ -112,25 +126,34 @@ def _table_row(row) -> dict:
     }
 
 
-def _band(figure: Figure) -> str:
+def _band(figure: Figure, measure: str) -> str:
+    if measure == "nps":
+        return next(css for low, css, _label in NPS_BANDS if figure.value >= low)
     return next(css for low, css, _label in BANDS if figure.value >= low)
 
 
 def _matrix(matrix, slugs: dict) -> dict:
-    columns = [{"name": name, "slug": slugs.get(column_id)} for column_id, name in matrix.columns]
+    columns = [
+        {"name": name, "slug": slugs.get(column_id), "measure": MEASURE_NAMES[measure]}
+        for column_id, name, measure, _anonymous in matrix.columns
+    ]
     rows = []
     for row_id, name in matrix.rows:
         cells = []
-        for column_id, _column in matrix.columns:
+        for column_id, _column, measure, anonymous in matrix.columns:
             figure = matrix.cell(row_id, column_id)
+            value = ""
+            if figure.shown:
+                value = percent(figure.value) if measure == "csat" else nps_text(figure)
             cells.append(
                 {
                     "shown": figure.shown,
-                    "n": figure.n,
-                    "text": _("%(csat)s · %(n)s") % {"csat": percent(figure.value), "n": figure.n}
+                    "hidden": figure.hidden,
+                    "n": None if anonymous and not figure.shown else figure.n,
+                    "text": _("%(value)s · %(n)s") % {"value": value, "n": figure.n}
                     if figure.shown
                     else "",
-                    "band": _band(figure) if figure.shown else "",
+                    "band": _band(figure, measure) if figure.shown else "",
                 }
             )
         label = name if row_id is not None else _("No home department")
@@ -148,9 +171,10 @@ def organisation_dashboard(request):
     sort = request.GET.get("sort")
     if sort not in SORTS:
         sort = DEFAULT_SORT
-    overview = organisation_overview(start=period.start, end=period.end)
+    tables = protections(start=period.start, end=period.end)
+    overview = organisation_overview(start=period.start, end=period.end, tables=tables)
     overview.sort(key=lambda row: _sort_key(sort, row))
-    matrix = satisfaction_matrix(start=period.start, end=period.end)
+    matrix = satisfaction_matrix(start=period.start, end=period.end, tables=tables)
 
     range_params = {
         name: request.GET[name] for name in ("range", "start", "end") if request.GET.get(name)
@@ -175,7 +199,7 @@ def organisation_dashboard(request):
             "headers": headers,
             "rows": [_table_row(row) for row in overview],
             "matrix": _matrix(matrix, slugs),
-            "bands": [{"css": css, "label": label} for _low, css, label in BANDS],
+            "bands": [{"css": css, "label": label} for _low, css, label in (*BANDS, *NPS_BANDS)],
             "range_query": urlencode(range_params),
         },
     )

@@ -25,8 +25,16 @@ def _answer_page(request, invitation: Invitation, *, reopen_url: str):
         low = response and response_services.is_low_score(
             response.headline_kind, response.headline_score
         )
+        anonymous = invitation.survey.anonymous
         offer_reopen = bool(
             just_answered and low and response_services.can_reopen_from_survey(invitation)
+        )
+        # Anonymous: no reopen tied to the answer; say how to reopen without giving it up.
+        explain_reopen = bool(
+            just_answered
+            and low
+            and anonymous
+            and response_services.can_still_reopen_request(invitation)
         )
         return render(
             request,
@@ -35,6 +43,7 @@ def _answer_page(request, invitation: Invitation, *, reopen_url: str):
                 "invitation": invitation,
                 "just_answered": just_answered,
                 "offer_reopen": offer_reopen,
+                "explain_reopen": explain_reopen,
                 "reopen_url": reopen_url,
             },
         )

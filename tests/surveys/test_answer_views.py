@@ -179,14 +179,16 @@ def test_low_score_alert_plain_text_unescaped_html_escaped(
 ):
     department.name = "R&D"
     department.save(update_fields=["name"])
-    invitation, token = sent(anonymous=True)
+    invitation, token = sent()
+    invitation.ticket.title = "Partner's quota"
+    invitation.ticket.save(update_fields=["title"])
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("surveys:answer", args=[token]), answers(invitation, "1"))
     [message] = mail.outbox
-    assert message.subject == "Low satisfaction score for R&D"
-    assert "An internal customer rated R&D 1/5 in an anonymous survey." in message.body
-    assert "&amp;" not in message.body
-    assert "R&amp;D" in message.alternatives[0][0]
+    assert message.subject == f"Low satisfaction score on {invitation.ticket.reference}"
+    assert "Partner's quota rated it 1/5." in message.body
+    assert "&#x27;" not in message.body
+    assert "Partner&#x27;s quota" in message.alternatives[0][0]
 
 
 def test_good_score_offers_no_reopen_and_alerts_no_one(
@@ -213,22 +215,30 @@ def test_answer_shows_on_timeline_for_staff_only(client, sent, it_agent):
     assert "answered the satisfaction survey" not in requester_view
 
 
-def test_anonymous_answers_never_named(
+def test_anonymous_low_score_names_no_one_and_ties_no_reopen_to_the_answer(
     client, sent, it_lead, it_agent, django_capture_on_commit_callbacks
 ):
     invitation, token = sent(anonymous=True)
+    url = reverse("surveys:answer", args=[token])
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("surveys:answer", args=[token]), answers(invitation, "1", q3="Rude"))
+        client.post(url, answers(invitation, "1", q3="Rude"))
     ticket = invitation.ticket
     assert not ticket.events.filter(
         kind=TicketEvent.Kind.SURVEY, body__contains="answered"
     ).exists()
-    note = Notification.objects.get(user=it_lead)
-    assert note.ticket is None
-    assert ticket.reference not in note.text
-    assert ticket.reference not in mail.outbox[0].subject
-    assert "Rude" not in mail.outbox[0].body
-    assert "Ada" not in mail.outbox[0].body
+    # no alert at the time of the answer: its time would point at the ticket
+    assert not Notification.objects.exists()
+    assert mail.outbox == []
+    thanks = client.get(url).content.decode()
+    assert "Still not solved?" in thanks
+    assert "your answer is not attached to your request" in thanks
+    assert reverse("surveys:answer_reopen", args=[token]) not in thanks
+    # the one-click reopen is refused, and the request stays resolved
+    refused = client.post(reverse("surveys:answer_reopen", args=[token]), follow=True)
+    assert "This survey is anonymous" in refused.content.decode()
+    ticket.refresh_from_db()
+    assert ticket.status == Ticket.Status.RESOLVED
+    assert not ticket.events.filter(body__contains="Reopened from the satisfaction survey").exists()
 
 
 def test_in_app_waiting_list_and_answer(client, sent):

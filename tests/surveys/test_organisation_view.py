@@ -165,11 +165,11 @@ def order(html) -> list[str]:
 def test_sort_by_csat_puts_higher_first_and_suppressed_last(client, data):
     data.seed([5, 5, 1, 1, 1], provider=data.it, customer=data.hr)  # 40 %
     data.seed([5, 5, 5, 5, 1], provider=data.facilities, customer=data.hr)  # 80 %
-    html = html_of(client, **FEBRUARY, sort="csat")
+    html = html_of(client, **FEBRUARY, sort="headline")
     slugs = order(html)
     assert slugs[:2] == ["facilities", "it"]
     assert {"finance", "hr"} <= set(slugs[2:])  # no answers: last
-    assert re.search(r'<th scope="col" aria-sort="descending"><a href="[^"]*sort=csat', html)
+    assert re.search(r'<th scope="col" aria-sort="descending"><a href="[^"]*sort=headline', html)
     assert html.count("aria-sort=") == 1
     by_name = order(html_of(client, **FEBRUARY))
     mine = [slug for slug in by_name if slug in {"facilities", "finance", "hr", "it"}]

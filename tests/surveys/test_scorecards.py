@@ -567,7 +567,9 @@ def test_organisation_overview_rows(world):
     assert {"Facilities", "Finance", "HR", "IT"} <= set(rows)
     it = rows["IT"]
     assert it.csat.value == pytest.approx(0.8)
-    assert it.csat_previous.value == pytest.approx(0.2)
+    assert it.measure == "csat"
+    assert it.headline == it.csat
+    assert it.headline_previous.value == pytest.approx(0.2)
     assert it.trend.direction == "up"
     assert it.responses == 5
     assert it.sent == 6
@@ -592,12 +594,34 @@ def test_satisfaction_matrix_cells(world):
     rollups_rebuild(recompute_durations=True)
     matrix = scorecards.satisfaction_matrix(start=START, end=END)
     assert [name for _, name in matrix.rows] == ["Finance", "HR"]
-    assert [name for _, name in matrix.columns] == ["Facilities", "IT"]
-    assert matrix.cell(world.hr.pk, world.it.pk).value == pytest.approx(0.8)
-    assert matrix.cell(world.finance.pk, world.it.pk).suppressed
+    assert [(name, measure) for _, name, measure, _anonymous in matrix.columns] == [
+        ("Facilities", "csat"),
+        ("IT", "csat"),
+    ]
+    assert matrix.cell(world.finance.pk, world.it.pk).hidden == "few"
     assert matrix.cell(world.finance.pk, world.it.pk).n == 3
+    # IT's total (6 of 8) is shown, so its HR cell would give Finance's away: hidden too
+    assert matrix.cell(world.hr.pk, world.it.pk).hidden == "protected"
+    assert matrix.cell(world.hr.pk, world.it.pk).value is None
     assert matrix.cell(world.finance.pk, facilities.pk).value == pytest.approx(5 / 6)
     assert matrix.cell(world.hr.pk, facilities.pk).n == 0
+
+
+def test_organisation_shows_nps_departments_in_nps(world):
+    for score in [10, 10, 9, 7, 3, 10]:
+        world.answer(score, at=day(2), nps=True, customer=world.hr)
+    rollups_rebuild()
+    overview = {
+        row.department.pk: row for row in scorecards.organisation_overview(start=START, end=END)
+    }
+    it = overview[world.it.pk]
+    assert it.measure == "nps"
+    assert it.headline.value == pytest.approx(100 * (4 - 1) / 6)  # 4 promoters, 1 detractor
+    matrix = scorecards.satisfaction_matrix(start=START, end=END)
+    assert [
+        measure for column_id, _n, measure, _a in matrix.columns if column_id == world.it.pk
+    ] == ["nps"]
+    assert matrix.cell(world.hr.pk, world.it.pk).value == pytest.approx(50.0)
 
 
 # ---------------------------------------------------------------- query counts
@@ -644,4 +668,4 @@ def test_query_counts_do_not_grow_with_data(world):
     # The scorecard: 10 sums over rollups and the names they need, 2 for the exact
     # medians, the latest comments; the overview: departments, 3 sums, 2 for the medians;
     # the matrix: cells and names.
-    assert small == {"scorecard": 14, "overview": 6, "matrix": 2}
+    assert small == {"scorecard": 14, "overview": 9, "matrix": 6}

@@ -1,0 +1,131 @@
+"""The weekly digest of anonymous answers: how a department's leads hear of low scores
+from anonymous surveys without any single answer being pointed at."""
+
+import logging
+from datetime import date, datetime, time, timedelta
+from functools import partial
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import ngettext
+
+from requests_app.models import Department, Membership
+
+from ..models import AnonymousDigest, Notification, Question, Response
+from ..stats import min_responses
+
+logger = logging.getLogger(__name__)
+Kind = Question.Kind
+# Low headline scores: 1–2 of 5, or a detractor's 0–6 of 10 (as responses.is_low_score).
+LOW = Q(headline_kind=Kind.CSAT, headline_score__lte=2) | Q(
+    headline_kind=Kind.NPS, headline_score__lte=6
+)
+
+
+def last_full_week(today: date) -> date:
+    """The Monday that starts the last whole week before ``today`` (local dates)."""
+    return today - timedelta(days=today.weekday() + 7)
+
+
+def digest_summary(department_name: str, responses: int, low_scores: int) -> str:
+    return ngettext(
+        "Last week %(department)s got %(responses)s anonymous answers; %(low)s of them was "
+        "a low score.",
+        "Last week %(department)s got %(responses)s anonymous answers; %(low)s of them were "
+        "low scores.",
+        low_scores,
+    ) % {"department": department_name, "responses": responses, "low": low_scores}
+
+
+def anonymous_digests_send(*, today: date | None = None) -> int:
+    """Tell each department's leads about last week's anonymous answers; returns how many
+    digests were made.
+
+    Only weeks with at least ``ICSAT_MIN_RESPONSES`` anonymous answers get a digest (a
+    smaller week would point at the few who answered), and only those with a low score
+    (nothing to act on otherwise). Safe to run twice: a department's week is told once.
+    """
+    tz = timezone.get_default_timezone()
+    today = today or timezone.localdate(timezone.now(), tz)
+    week_start = last_full_week(today)
+    start = timezone.make_aware(datetime.combine(week_start, time.min), tz)
+    end = start + timedelta(days=7)
+    weeks = (
+        Response.objects.filter(anonymous=True, submitted_at__gte=start, submitted_at__lt=end)
+        .order_by()
+        .values("department")
+        .annotate(responses=Count("pk"), low=Count("pk", filter=LOW))
+    )
+    made = 0
+    for week in weeks:
+        if week["responses"] < min_responses() or not week["low"]:
+            continue
+        if _digest_create(week["department"], week_start, week["responses"], week["low"]):
+            made += 1
+    return made
+
+
+@transaction.atomic
+def _digest_create(department_id: int, week_start: date, responses: int, low: int) -> bool:
+    try:
+        with transaction.atomic():
+            AnonymousDigest.objects.create(
+                department_id=department_id,
+                week_start=week_start,
+                responses=responses,
+                low_scores=low,
+            )
+    except IntegrityError:
+        return False  # told already
+    department = Department.objects.get(pk=department_id)
+    lead_ids = list(
+        Membership.objects.filter(department=department, role=Membership.Role.LEAD).values_list(
+            "user_id", flat=True
+        )
+    )
+    text = digest_summary(department.name, responses, low)
+    Notification.objects.bulk_create(
+        Notification(user_id=user_id, ticket=None, text=text[:300]) for user_id in lead_ids
+    )
+    transaction.on_commit(
+        partial(_mail_digest, lead_ids, department.pk, responses, low), robust=True
+    )
+    return True
+
+
+def _mail_digest(user_ids: list[int], department_id: int, responses: int, low: int) -> None:
+    department = Department.objects.get(pk=department_id)
+    url = settings.ICSAT_BASE_URL + reverse(
+        "surveys:department_dashboard", kwargs={"department_slug": department.slug}
+    )
+    for user in get_user_model().objects.filter(pk__in=user_ids).select_related("employee"):
+        if not user.email:
+            continue
+        employee = getattr(user, "employee", None)
+        with translation.override(employee.language if employee else settings.LANGUAGE_CODE):
+            context = {
+                "department": department,
+                "summary": digest_summary(department.name, responses, low),
+                "url": url,
+            }
+            subject = " ".join(
+                render_to_string("email/survey_anonymous_digest_subject.txt", context).split()
+            )
+            message = EmailMultiAlternatives(
+                subject=subject,
+                body=render_to_string("email/survey_anonymous_digest.txt", context),
+                to=[user.email],
+            )
+            message.attach_alternative(
+                render_to_string("email/survey_anonymous_digest.html", context), "text/html"
+            )
+        try:
+            message.send()
+        except Exception:
+            logger.exception("Anonymous digest to user %s not sent", user.pk)
