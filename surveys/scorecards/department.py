@@ -1,5 +1,6 @@
 """One department's scorecard: tiles, trend, breakdowns, questions and comments."""
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
@@ -8,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from requests_app.models import Department, RequestType, TicketDay
-from requests_app.selectors import resolution_medians, rollup_days
+from requests_app.selectors import resolution_median_estimates, rollup_days
 
 from ..disclosure import TOO_FEW, TOTAL
 from ..models import (
@@ -18,7 +19,16 @@ from ..models import (
     Response,
     ResponseDay,
 )
-from ..stats import Figure, min_responses
+from ..stats import (
+    Change,
+    Figure,
+    mean_change,
+    median_change,
+    median_rank_interval,
+    min_responses,
+    nps_change,
+    share_change,
+)
 from .common import (
     EMPTY_HEADLINE,
     count,
@@ -96,11 +106,12 @@ def department_scorecard(
         start,
         ("created", "resolved", "with_due", "sla_met", "reopened"),
     )
-    # exact medians: one histogram query, one indexed lookup per period with tickets
-    medians = resolution_medians(
+    # exact medians and their intervals: one histogram query, one indexed lookup
+    medians = resolution_median_estimates(
         periods={"cur_": (start, end), "prev_": (previous_start, start)},
         department_id=department.pk,
         request_type_id=request_type_id,
+        rank_interval=median_rank_interval,
     )
 
     cells = {
@@ -121,30 +132,67 @@ def department_scorecard(
         sent, answered = sums.get(view, (0, 0))
         return guarded(Figure.share(answered, sent), suppression.of(view))
 
-    def tile(build) -> Tile:
-        return Tile(current=build("cur_"), previous=build("prev_"))
+    def tile(build, compare=None) -> Tile:
+        """A tile; ``compare(now, before)`` takes the two periods' sums and gives the change."""
+        current, previous = build("cur_"), build("prev_")
+        shown = current.shown and previous.shown
+        return Tile(
+            current=current,
+            previous=previous,
+            change=compare(*sums) if compare and shown else None,
+        )
 
     def responses(p) -> Figure:
         return count(cells[p][1].get(view, EMPTY_HEADLINE)["responses"])
 
+    sums = (
+        protection.sums["cur"].get(view, EMPTY_HEADLINE),
+        protection.sums["prev"].get(view, EMPTY_HEADLINE),
+    )
     tiles = Tiles(
-        csat=tile(lambda p: survey_figure(p, csat, "csat")),
-        csat_mean=tile(lambda p: survey_figure(p, csat_mean, "csat")),
-        nps=tile(lambda p: survey_figure(p, nps, "nps")),
-        responses=tile(responses),
+        csat=tile(
+            lambda p: survey_figure(p, csat, "csat"),
+            lambda a, b: share_change(a["csat_good"], a["csat_n"], b["csat_good"], b["csat_n"]),
+        ),
+        csat_mean=tile(
+            lambda p: survey_figure(p, csat_mean, "csat"),
+            lambda a, b: mean_change(
+                *(a["csat_sum"], a["csat_sum_sq"], a["csat_n"]),
+                *(b["csat_sum"], b["csat_sum_sq"], b["csat_n"]),
+            ),
+        ),
+        nps=tile(
+            lambda p: survey_figure(p, nps, "nps"),
+            lambda a, b: nps_change(
+                *(a["nps_promoters"], a["nps_detractors"], a["nps_n"]),
+                *(b["nps_promoters"], b["nps_detractors"], b["nps_n"]),
+            ),
+        ),
+        responses=tile(responses, lambda a, b: count_change(a["responses"], b["responses"])),
         sent=tile(lambda p: count(invitation_cells[p][1].get(view, (0, 0))[0])),
         answered=tile(lambda p: count(invitation_cells[p][1].get(view, (0, 0))[1])),
-        response_rate=tile(rate),
-        volume=tile(lambda p: count(ticket_row[f"{p}created"])),
+        response_rate=Tile(current=rate("cur_"), previous=rate("prev_")),
+        volume=tile(
+            lambda p: count(ticket_row[f"{p}created"]),
+            lambda _a, _b: count_change(ticket_row["cur_created"], ticket_row["prev_created"]),
+        ),
         resolved=tile(lambda p: count(ticket_row[f"{p}resolved"])),
-        median_resolve_seconds=tile(
-            lambda p: Figure.of(medians.get((department.pk, p)), ticket_row[f"{p}resolved"])
-        ),
-        sla_met=tile(lambda p: Figure.share(ticket_row[f"{p}sla_met"], ticket_row[f"{p}with_due"])),
-        reopen_rate=tile(
-            lambda p: Figure.share(ticket_row[f"{p}reopened"], ticket_row[f"{p}resolved"])
-        ),
+        median_resolve_seconds=_median_tile(medians, department.pk, ticket_row),
+        sla_met=_share_tile(ticket_row, "sla_met", "with_due"),
+        reopen_rate=_share_tile(ticket_row, "reopened", "resolved"),
     )
+    rate_now, rate_before = tiles.response_rate.current, tiles.response_rate.previous
+    if rate_now.shown and rate_before.shown:
+        (sent_now, answered_now), (sent_before, answered_before) = (
+            protection.invitation_sums[period].get(view, (0, 0)) for period in ("cur", "prev")
+        )
+        tiles = replace(
+            tiles,
+            response_rate=replace(
+                tiles.response_rate,
+                change=share_change(answered_now, sent_now, answered_before, sent_before),
+            ),
+        )
 
     by_request_type = _by_request_type(protection, view)
     by_value = {
@@ -204,6 +252,58 @@ def _state(suppressions: dict, key) -> str:
     ("few" before "protected"), "" when both are shown."""
     states = [suppression.of(key) for suppression in suppressions.values()]
     return min((state for state in states if state), default="")
+
+
+def count_change(now: int, before: int):
+    """Counts are exact: their change is a fact, not an estimate."""
+    delta = now - before
+    direction = "up" if delta > 0 else "down" if delta < 0 else "flat"
+    return Change(delta=delta, direction=direction, clear=direction != "flat")
+
+
+def _share_tile(ticket_row: dict, part: str, whole: str) -> Tile:
+    """A share of resolved requests (SLA met, reopened) with Newcombe's change test."""
+    now, before = (
+        (ticket_row[f"cur_{part}"], ticket_row[f"cur_{whole}"]),
+        (
+            ticket_row[f"prev_{part}"],
+            ticket_row[f"prev_{whole}"],
+        ),
+    )
+    current, previous = Figure.share(*now), Figure.share(*before)
+    shown = current.shown and previous.shown
+    return Tile(current, previous, share_change(*now, *before) if shown else None)
+
+
+def _median_tile(medians: dict, department_id: int, ticket_row: dict) -> Tile:
+    """The exact median time to resolve; changed clearly only when the two medians'
+    distribution-free intervals do not overlap. Compared in minutes, as shown."""
+    figures, estimates = [], []
+    for period in ("cur_", "prev_"):
+        estimate = medians.get((department_id, period))
+        estimates.append(estimate)
+        figures.append(
+            Figure.of(estimate.seconds if estimate else None, ticket_row[f"{period}resolved"])
+        )
+    current, previous = figures
+    change = None
+    if current.shown and previous.shown:
+        now, before = estimates
+        change = median_change(
+            now.seconds / 60,
+            _minutes(now.interval),
+            now.n,
+            before.seconds / 60,
+            _minutes(before.interval),
+            before.n,
+        )
+        if change is not None:
+            change = replace(change, delta=change.delta * 60)  # back to seconds
+    return Tile(current, previous, change)
+
+
+def _minutes(interval):
+    return None if interval is None else (interval[0] / 60, interval[1] / 60)
 
 
 def _row(key, label, row: dict, states: dict | None = None) -> BreakdownRow:

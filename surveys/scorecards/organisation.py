@@ -13,7 +13,7 @@ from requests_app.models import Department, TicketDay
 from requests_app.selectors import resolution_medians, rollup_days
 
 from ..disclosure import TOTAL
-from ..stats import Figure
+from ..stats import Figure, nps_change, share_change
 from .common import EMPTY_HEADLINE, csat, guarded, nps
 from .protection import Protection, protections
 from .results import Matrix, OverviewRow
@@ -80,12 +80,27 @@ def organisation_overview(
         ticket = tickets.get(
             department.pk, {"volume": 0, "resolved": 0, "with_due": 0, "sla_met": 0}
         )
+        headline = _figure(protection, "cur", ALL, measure)
+        headline_previous = _figure(protection, "prev", ALL, measure)
+        trend = None
+        if headline.shown and headline_previous.shown:
+            trend = (
+                share_change(
+                    sums["csat_good"], sums["csat_n"], previous["csat_good"], previous["csat_n"]
+                )
+                if measure == "csat"
+                else nps_change(
+                    *(sums["nps_promoters"], sums["nps_detractors"], sums["nps_n"]),
+                    *(previous["nps_promoters"], previous["nps_detractors"], previous["nps_n"]),
+                )
+            )
         rows.append(
             OverviewRow(
                 department=department,
                 measure=measure,
-                headline=_figure(protection, "cur", ALL, measure),
-                headline_previous=_figure(protection, "prev", ALL, measure),
+                headline=headline,
+                headline_previous=headline_previous,
+                trend=trend,
                 csat=_figure(protection, "cur", ALL, "csat"),
                 nps=_figure(protection, "cur", ALL, "nps"),
                 responses=sums["responses"],

@@ -5,20 +5,20 @@ from datetime import date, datetime
 
 from requests_app.models import Department
 
-from ..stats import Change, Figure, change
+from ..stats import Change, Figure
 from .protection import TrendChoice
 
 
 @dataclass(frozen=True)
 class Tile:
-    """A headline figure for the period and the previous period of the same length."""
+    """A headline figure for the period and the previous period of the same length, and
+    how it changed: each kind with its own test (``surveys.stats``: Newcombe's interval
+    for shares, adjusted Wald for NPS, Welch for means, median intervals), a plain
+    difference for counts; None when either figure is not shown."""
 
     current: Figure
     previous: Figure
-
-    @property
-    def change(self) -> Change | None:
-        return change(self.current, self.previous)
+    change: Change | None = None
 
 
 @dataclass(frozen=True)
@@ -143,11 +143,8 @@ class OverviewRow:
     volume: int
     median_resolve_seconds: Figure
     sla_met: Figure
+    trend: Change | None = None
     median_is_exact: bool = True
-
-    @property
-    def trend(self) -> Change | None:
-        return change(self.headline, self.headline_previous)
 
 
 @dataclass(frozen=True)

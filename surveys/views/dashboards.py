@@ -46,35 +46,53 @@ Kind = Question.Kind
 
 @dataclass(frozen=True)
 class Kinds:
-    """How a tile's figure and its change are written."""
+    """How a tile's figure, its change and the change's interval are written."""
 
     text: object
     delta: object
+    signed: object = None
 
 
-SHARE = Kinds(share_text, lambda d: _("%(n)s points") % {"n": number(abs(d) * 100)})
-REQUEST_SHARE = Kinds(request_share_text, SHARE.delta)
-SENT_SHARE = Kinds(sent_share_text, SHARE.delta)
-MEAN = Kinds(mean_text, lambda d: number(abs(d), 1))
-NPS = Kinds(nps_text, lambda d: _("%(n)s points") % {"n": number(abs(d))})
+def _signed(value: float, digits: int = 0) -> str:
+    return f"{'+' if round(value, digits) > 0 else ''}{number(value, digits)}"
+
+
+SHARE = Kinds(
+    share_text,
+    lambda d: _("%(n)s points") % {"n": number(abs(d) * 100)},
+    lambda d: _signed(d * 100),
+)
+REQUEST_SHARE = Kinds(request_share_text, SHARE.delta, SHARE.signed)
+SENT_SHARE = Kinds(sent_share_text, SHARE.delta, SHARE.signed)
+MEAN = Kinds(mean_text, lambda d: number(abs(d), 1), lambda d: _signed(d, 1))
+NPS = Kinds(nps_text, lambda d: _("%(n)s points") % {"n": number(abs(d))}, _signed)
 COUNT = Kinds(count_text, lambda d: number(abs(d)))
 DURATION = Kinds(duration_figure_text, duration_text)
 
 
 def _change_text(tile, kind: Kinds) -> tuple[str, str]:
-    """An arrow and words for the change; the words alone carry the meaning."""
+    """An arrow and words for the change; the words alone carry the meaning.
+
+    "up"/"down" only when the kind's test says the change is clear (an interval of the
+    difference that excludes zero; non-overlapping median intervals; counts are exact),
+    with the interval where there is one; "no change" when the two values read the same.
+    """
     change = tile.change
     if change is None:
         return "", _("no comparison")
-    if kind.text(tile.current) == kind.text(tile.previous):
+    if change.direction == "flat" or kind.text(tile.current) == kind.text(tile.previous):
         return "→", _("no change")
-    has_interval = tile.current.low is not None
-    if change.direction == "flat" or (has_interval and not change.clear):
+    if not change.clear:
         return "→", _("no clear change")
-    amount = kind.delta(change.delta)
-    if change.direction == "up":
-        return "↑", _("up %(amount)s") % {"amount": amount}
-    return "↓", _("down %(amount)s") % {"amount": amount}
+    words = _("up %(amount)s") if change.direction == "up" else _("down %(amount)s")
+    text = words % {"amount": kind.delta(change.delta)}
+    if change.low is not None and kind.signed is not None:
+        text += " " + _("(95 %% interval of the change: %(low)s to %(high)s)") % {
+            "low": kind.signed(change.low),
+            "high": kind.signed(change.high),
+        }
+    arrow = "↑" if change.direction == "up" else "↓"
+    return arrow, text
 
 
 def _tile(key: str, label: str, tile, kind: Kinds, note: str = "", show_n: bool = True) -> dict:

@@ -70,11 +70,14 @@ class OrganisationFilterForm(DashboardFilterForm):
 
 
 def _trend_text(row) -> tuple[str, str]:
-    """An arrow and words for CSAT against the previous period; the words carry the meaning."""
+    """An arrow and words for the headline against the previous period (Newcombe's test
+    for CSAT, adjusted Wald for NPS); the words carry the meaning."""
     change = row.trend
     if change is None:
         return "", _("no comparison")
-    if change.direction == "flat" or not change.clear:
+    if change.direction == "flat":
+        return "→", _("no change")
+    if not change.clear:
         return "→", _("no clear change")
     if change.direction == "up":
         return "↑", _("up")

@@ -293,3 +293,26 @@ def test_dashboard_version_filter_lists_answered_versions(client, data, it_lead)
     assert tile(rows, "CSAT (answers of 4–5)")[1].startswith("80 % ")
     params["version"] = unused.versions.get().pk  # not offered: an error, then the defaults
     assert get_page(client, it_lead, data.it, **params).status_code == 200
+
+
+# ---------------------------------------------------------------- changes
+
+
+def test_dashboard_says_no_change_when_both_periods_read_the_same(client, data, it_lead):
+    for day in (1, 2, 3, 4, 5):
+        data.answer(5 if day < 5 else 3, at=START + timedelta(days=day, hours=12))
+        data.answer(5 if day < 5 else 3, at=START - timedelta(days=day, hours=12))
+    _response, rows = get_csv(client, it_lead, data.it, **FEBRUARY)
+    mean = tile(rows, "Mean score (1–5)")
+    assert mean[1] == mean[2] == "4.6"
+    assert mean[3] == "no change"
+    assert not any("down 0" in cell or "up 0" in cell for row in rows for cell in row)
+
+
+def test_dashboard_states_a_change_only_with_its_interval(client, data, it_lead):
+    for day in range(20):  # 20 of 20 satisfied now, 4 of 20 before
+        data.answer(5, at=START + timedelta(days=day % 27, hours=12))
+        data.answer(5 if day < 4 else 1, at=START - timedelta(days=1 + day % 27, hours=12))
+    _response, rows = get_csv(client, it_lead, data.it, **FEBRUARY)
+    change = tile(rows, "CSAT (answers of 4–5)")[3]
+    assert change.startswith("up 80 points (95 % interval of the change: +")

@@ -287,7 +287,35 @@ def test_scorecard_compares_with_previous_period(world):
     assert tile.previous.n == 5
     assert tile.change.direction == "up"
     assert tile.change.delta == pytest.approx(0.5)
-    assert tile.change.clear is False  # 0.596–0.982 against 0.118–0.769
+    # Newcombe's hybrid score interval from the Wilson intervals 0.5958–0.9821 (9 of 10)
+    # and 0.1176–0.7693 (2 of 5): 0.5 − √(0.3042² + 0.3693²) = 0.0215 and
+    # 0.5 + √(0.0821² + 0.2824²) = 0.7941 (worked by hand); it excludes 0, so clear,
+    # although the two intervals overlap.
+    assert tile.change.low == pytest.approx(0.0215, abs=5e-4)
+    assert tile.change.high == pytest.approx(0.7941, abs=5e-4)
+    assert tile.change.clear is True
+
+
+def test_scorecard_nps_and_mean_changes_carry_their_tests(world):
+    for score in [10] * 6 + [0] * 2:  # NPS +50 from 8
+        world.answer(score, at=day(3), nps=True)
+    for score in [10] * 3 + [0] * 3:  # NPS 0 from 6
+        world.answer(score, at=PREVIOUS + timedelta(days=3), nps=True)
+    seed_csat(world, [5, 4, 4, 3, 5])  # mean 4.2
+    seed_csat(world, [4, 4, 3, 5, 4], at=PREVIOUS + timedelta(days=3))  # mean 4.0
+    tiles = card(world).tiles
+    assert tiles.nps.change.delta == pytest.approx(50)
+    assert tiles.nps.change.direction == "up"
+    assert tiles.nps.change.clear is False  # 14 answers cannot tell +50 from chance
+    assert tiles.nps.change.low < 0 < tiles.nps.change.high
+    assert tiles.csat_mean.change.delta == pytest.approx(0.2)
+    assert tiles.csat_mean.change.clear is False
+    # Welch's interval of the difference of means, worked out independently with scipy
+    scipy_stats = pytest.importorskip("scipy.stats")
+    expected = scipy_stats.ttest_ind([5, 4, 4, 3, 5], [4, 4, 3, 5, 4], equal_var=False)
+    interval = expected.confidence_interval(0.95)
+    assert tiles.csat_mean.change.low == pytest.approx(interval.low)
+    assert tiles.csat_mean.change.high == pytest.approx(interval.high)
 
 
 def test_scorecard_no_change_when_previous_is_suppressed(world):
