@@ -92,6 +92,28 @@ class Cube:
         return sign
 
 
+@dataclass(frozen=True)
+class Path:
+    """A shift that is not a cube: each cell with how a unit shift changes it. Used where a
+    headline cube's two groups share no breakdown value: one answer moves between their
+    groups through two values, and the two values' totals move with it."""
+
+    signs: tuple[tuple[tuple, int], ...]
+    by_cell: dict = field(init=False, repr=False, compare=False, hash=False)
+
+    def __post_init__(self):
+        object.__setattr__(self, "by_cell", dict(self.signs))
+
+    def cells(self) -> list[tuple]:
+        return list(self.by_cell)
+
+    def sign(self, cell: tuple) -> int:
+        return self.by_cell[cell]
+
+
+Shift = Cube | Path
+
+
 @dataclass
 class Table:
     """An n-dimensional table of cells: every combination of axis values and TOTAL.
@@ -133,7 +155,8 @@ class Table:
         )
 
     def get(self, key: Sequence) -> tuple[int, ...]:
-        return self.cells.get(self.canonical(key), EMPTY)
+        cell = self.cells.get(key)  # shifts are built from canonical keys: the usual case
+        return cell if cell is not None else self.cells.get(self.canonical(key), EMPTY)
 
     def is_unpublished(self, key: Sequence) -> bool:
         return any(c in hidden for c, hidden in zip(key, self.unpublished, strict=True))
@@ -143,32 +166,32 @@ class Table:
         return [v for v in (*values, TOTAL) if v != coordinate]
 
 
-def _movable(table: Table, cube: Cube) -> bool:
-    """Can one answer be shifted around the cube's corners without leaving any cell's
-    possible range? Checked for each figure the cells show (CSAT, NPS, the mean)."""
-    corners = [(cell, cube.sign(cell), table.get(cell)) for cell in cube.cells()]
-    live = [index for index in (CSAT_N, NPS_N) if any(c[2][index] for c in corners)]
+# (the count a cell's value is bounded by, the value, its lowest and highest per answer)
+BOUNDS = ((CSAT_N, CSAT_GOOD, 0, 1), (NPS_N, NPS_NET, -1, 1))
+
+
+def _directions(table: Table, shift: Shift, anchor: tuple) -> frozenset[int]:
+    """The moves of ``anchor`` (+1, −1) by which one answer can be shifted around
+    ``shift`` without any cell leaving its possible range (CSAT: 0 to all answers good;
+    NPS: all detractors to all promoters). Empty when no figure of the cells is live."""
+    corners = [(table.get(cell), shift.sign(cell) * shift.sign(anchor)) for cell in shift.cells()]
+    live = [bound for bound in BOUNDS if any(cell[bound[0]] for cell, _sign in corners)]
     if not live:
-        return False
-    for n_index in live:
-        bounds = {
-            CSAT_N: ((CSAT_GOOD, 0, 1),),
-            NPS_N: ((NPS_NET, -1, 1),),
-        }[n_index]
-        for value_index, low_per_n, high_per_n in bounds:
-            ok = False
-            for direction in (1, -1):
-                if all(
-                    low_per_n * cell[n_index]
-                    <= cell[value_index] + direction * sign
-                    <= high_per_n * cell[n_index]
-                    for _key, sign, cell in corners
-                ):
-                    ok = True
-                    break
-            if not ok:
-                return False
-    return True
+        return frozenset()
+    return frozenset(
+        direction
+        for direction in (1, -1)
+        if all(
+            low * cell[n_index] <= cell[value_index] + direction * sign <= high * cell[n_index]
+            for n_index, value_index, low, high in live
+            for cell, sign in corners
+        )
+    )
+
+
+def _movable(table: Table, shift: Shift) -> bool:
+    """Can one answer be shifted around ``shift`` at all?"""
+    return bool(_directions(table, shift, shift.cells()[0]))
 
 
 @dataclass
@@ -177,7 +200,12 @@ class Suppression:
 
     table: Table
     state: dict[tuple, str] = field(default_factory=dict)
-    cubes: list[Cube] = field(default_factory=list)
+    cubes: list[Shift] = field(default_factory=list)
+    # A headline cube's shift must be the same in every breakdown: the move of its first
+    # corner that all of their extensions allow.
+    directions: dict[Cube, int] = field(default_factory=dict)
+    # The extensions of a headline cube that can shift, per (cube, direction), found once.
+    extensions: dict[tuple[Cube, int], list[Shift]] = field(default_factory=dict)
 
     def of(self, key: Sequence) -> str:
         key = self.table.canonical(key)
@@ -194,7 +222,7 @@ class Suppression:
                 self.state[cell] = PROTECTED
 
 
-def _cost(suppression: Suppression, cube: Cube) -> int:
+def _cost(suppression: Suppression, cube: Shift) -> int:
     table = suppression.table
     return sum(
         table.get(cell)[RESPONSES] + 1
@@ -282,16 +310,82 @@ def _extend(cube: Cube, axis: int) -> tuple[tuple, dict[int, tuple | None]]:
     return corner, {index: pair for index, pair in enumerate(pairs) if index != axis}
 
 
-def _extension(suppression: Suppression, cube: Cube, axis: int) -> tuple[int, Cube] | None:
-    """The cheapest movable extension of a headline cube into a breakdown, with its cost."""
-    corner, fixed = _extend(cube, axis)
-    best = None
-    for candidate in _candidates(suppression.table, corner, fixed, values_only=axis):
-        if _movable(suppression.table, candidate):
-            cost = _cost(suppression, candidate)
-            if best is None or cost < best[0]:
-                best = (cost, candidate)
-    return best
+def _extension(
+    suppression: Suppression, cube: Cube, axis: int, direction: int
+) -> tuple[int, int, Shift] | None:
+    """The cheapest extension of a headline cube into a breakdown that lets the cube's
+    first corner move by ``direction``, as (cost, rank, shift): a cube where one exists, else a
+    shift that puts each moved answer at a value of its own group (see ``_spread``)."""
+    feasible = suppression.extensions.get((cube, direction))
+    if feasible is None:  # the table's values never change: find the feasible ones once
+        corner, fixed = _extend(cube, axis)
+        table = suppression.table
+        feasible = []
+        for candidates in (
+            _candidates(table, corner, fixed, values_only=axis),
+            _spread(table, cube, axis, direction),
+        ):
+            feasible = [c for c in candidates if direction in _directions(table, c, corner)]
+            if feasible:
+                break
+        suppression.extensions[(cube, direction)] = feasible
+    # the first of the cheapest, in the order they were found: the same on every page
+    return min(
+        ((_cost(suppression, shift), index, shift) for index, shift in enumerate(feasible)),
+        key=lambda found: found[:2],
+        default=None,
+    )
+
+
+# How many values of its own group each moved answer may take in ``_spread``.
+SPREAD_OPTIONS = 3
+
+
+def _spread(table: Table, cube: Cube, axis: int, direction: int) -> Iterable[Path]:
+    """Shifts in a breakdown that move each of the headline cube's answers at a value
+    where its own group has an answer that can move, with every total they touch.
+
+    A cube needs one value where all its groups have answers; sparse groups rarely share
+    one. Moving each group's answer at a value of its own (``x`` for one, ``y`` for
+    another) moves the totals of ``x`` and ``y`` too, which are hidden with them."""
+    corner = cube.cells()[0]
+    corner_sign = cube.sign(corner)
+    moves = [
+        (cell, direction * cube.sign(cell) * corner_sign)
+        for cell in cube.cells()
+        if not any(
+            c == TOTAL and pair is not None for c, pair in zip(cell, cube.pairs, strict=True)
+        )
+    ]
+    options = []
+    for group, change in moves:
+        choices = []
+        for value in table.axes[axis]:
+            key = (*group[:axis], value, *group[axis:])
+            cell = table.get(key)
+            if _can_move(cell, change):
+                choices.append((cell[RESPONSES], str(value), key))
+        if not choices:
+            return
+        options.append([key for _n, _v, key in sorted(choices)[:SPREAD_OPTIONS]])
+    free = [index for index, values in enumerate(table.axes) if values]
+    for atoms in product(*options):
+        changes: dict[tuple, int] = {}
+        for atom, (_group, change) in zip(atoms, moves, strict=True):
+            for mask in range(1 << len(free)):
+                cell = list(atom)
+                for bit, index in enumerate(free):
+                    if mask >> bit & 1:
+                        cell[index] = TOTAL
+                changes[tuple(cell)] = changes.get(tuple(cell), 0) + change
+        yield Path(signs=tuple((cell, change) for cell, change in changes.items() if change))
+
+
+def _can_move(cell: Sequence[int], change: int) -> bool:
+    return any(
+        cell[n_index] and low * cell[n_index] <= cell[value_index] + change <= high * cell[n_index]
+        for n_index, value_index, low, high in BOUNDS
+    )
 
 
 def _primaries(suppression: Suppression, k: int, skip_axis: int | None = None) -> list[tuple]:
@@ -353,7 +447,7 @@ def protect_linked(
             options = list(
                 itertools.chain(
                     _candidates(suppression.table, key, {}, values_only=position),
-                    _through_headline(head, key, position),
+                    _through_headline(head, suppression.table, key, position),
                 )
             )
             group = key[:position] + key[position + 1 :]
@@ -383,42 +477,44 @@ def _add_headline_cube(
     through: tuple[Suppression, tuple] | None = None,
 ) -> bool:
     """Cover headline cell ``key`` with the cheapest cube that every breakdown can extend
-    movably (and, with ``through``, that lets that breakdown's cell shift through the
-    headline); apply it and its extensions. False when there is none."""
+    so that one and the same shift moves them all (and, with ``through``, that lets that
+    breakdown's cell shift through the headline); apply it and its extensions. False when
+    there is none."""
     best = None
-    for cube in _candidates(head.table, key, {}):
-        if not _movable(head.table, cube):
-            continue
-        cost, extensions = _cost(head, cube), []
-        for suppression in linked:
-            extension = _extension(suppression, cube, position)
-            if extension is None:
-                break
-            cost += extension[0]
-            extensions.append(extension[1])
-        else:
-            extra = None
-            if through is not None:
-                suppression, cell = through
-                extra = next(
-                    (
-                        candidate
-                        for candidate in _through_headline(
-                            Suppression(table=head.table, cubes=[cube]), cell, position
-                        )
-                        if _movable(suppression.table, candidate)
-                    ),
-                    None,
-                )
-                if extra is None:
-                    continue
-                cost += _cost(suppression, extra)
-            if best is None or cost < best[0]:
-                best = (cost, cube, extensions, extra)
+    # cheapest headline first, so that a costly one can be dropped before its extensions
+    candidates = sorted(_candidates(head.table, key, {}), key=lambda c: _cost(head, c))
+    for cube in candidates:
+        corner = cube.cells()[0]
+        for direction in sorted(_directions(head.table, cube, corner)):
+            cost, extensions = _cost(head, cube), []
+            for suppression in linked:
+                if best is not None and cost >= best[0]:
+                    break
+                extension = _extension(suppression, cube, position, direction)
+                if extension is None:
+                    break
+                cost += extension[0]
+                extensions.append(extension[2])
+            else:
+                extra = None
+                if through is not None:
+                    suppression, cell = through
+                    trial = Suppression(
+                        table=head.table, cubes=[cube], directions={cube: direction}
+                    )
+                    extra = next(
+                        iter(_through_headline(trial, suppression.table, cell, position)), None
+                    )
+                    if extra is None:
+                        continue
+                    cost += _cost(suppression, extra)
+                if best is None or cost < best[0]:
+                    best = (cost, cube, direction, extensions, extra)
     if best is None:
         return False
-    _, cube, extensions, extra = best
+    _, cube, direction, extensions, extra = best
     head.cubes.append(cube)
+    head.directions[cube] = direction
     head._hide(cube.cells())
     _sync(head, linked, position)  # first, so the headline cells keep the headline's reason
     for suppression, extension in zip(linked, extensions, strict=True):
@@ -430,18 +526,22 @@ def _add_headline_cube(
     return True
 
 
-def _through_headline(head: Suppression, key: tuple, axis: int) -> Iterable[Cube]:
+def _through_headline(head: Suppression, table: Table, key: tuple, axis: int) -> Iterable[Cube]:
     """Cubes from ``key`` to its group's headline that shift exactly as one of the
-    headline's own cubes does: a small group whose answers were all alike can only be
-    kept uncertain by moving an answer between groups, which the headline cube allows
-    and every breakdown already absorbs."""
+    headline's own cubes does, in the direction that cube's extensions allow: a small
+    group whose answers were all alike can only be kept uncertain by moving an answer
+    between groups, which the headline cube allows and every breakdown already absorbs."""
     group = key[:axis] + key[axis + 1 :]
     for cube in head.cubes:
-        if group not in cube.cells():
+        if group not in cube.cells() or cube not in head.directions:
             continue
         # orient the headline pairs so that ``key``'s group is the cube's first corner
         pairs = tuple(
             None if pair is None else (pair if pair[0] == c else (pair[1], pair[0]))
             for pair, c in zip(cube.pairs, group, strict=True)
         )
-        yield Cube(pairs=(*pairs[:axis], (key[axis], TOTAL), *pairs[axis:]))
+        through = Cube(pairs=(*pairs[:axis], (key[axis], TOTAL), *pairs[axis:]))
+        corner = cube.cells()[0]
+        anchor = (*corner[:axis], TOTAL, *corner[axis:])
+        if head.directions[cube] in _directions(table, through, anchor):
+            yield through

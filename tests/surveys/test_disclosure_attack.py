@@ -12,7 +12,8 @@ A hidden figure is recovered when its lowest and highest possible values are equ
 
 The one thing it may learn is what a shown group says of everyone in it: when a shown
 group answered unanimously (all satisfied, all detractors), each smaller group inside it
-answered so too. Those are not counted as recovered.
+answered so too, including a group whose answers the counts place inside such groups.
+Those are not counted as recovered.
 
 Mutation check: with secondary suppression turned off, the same reader recovers some.
 """
@@ -385,23 +386,40 @@ def _attack_measure(department, reader, measure, rows):
 
 
 def _told_by_unanimous_group(reader, variables, n_of, truth, family, cell, measure) -> bool:
-    """Is this hidden group inside a shown group whose answers were all alike?"""
+    """Is every answer of this hidden group inside shown groups whose answers were all
+    alike, and alike the same way? Then its value is what those shown figures say of
+    everyone in them (the counts tell the reader which groups hold its answers)."""
+    inside = [a for a in variables if a[0] == family and n_of[a] and _contains(cell, a[1])]
+    extremes = set()
+    for _fam, atom in inside:
+        extreme = _shown_unanimous_around(reader, variables, n_of, truth, family, atom, measure)
+        if extreme is None:
+            return False
+        extremes.add(extreme)
+    return len(extremes) == 1
+
+
+def _shown_unanimous_around(reader, variables, n_of, truth, family, atom, measure):
+    """"low" or "high" when a shown unanimous group holds ``atom``, else None."""
     for shown_family, shown_cell, shown_measure, _figure in reader.shown:
         if shown_measure != measure:
             continue
-        same = shown_family == family or (shown_family == "headline" and family in FAMILIES)
-        if not same:
+        if shown_family == family:
+            inner = atom
+        elif shown_family == "headline" and family in FAMILIES:
+            inner = atom[:2]
+        else:
             continue
-        inner = cell if shown_family == family else cell[:2]
         if not _contains(shown_cell, inner):
             continue
         atoms = [a for a in variables if a[0] == shown_family and _contains(shown_cell, a[1])]
         n = sum(n_of[a] for a in atoms)
         total = sum(truth[a] for a in atoms)
-        extremes = (0, n) if measure == "csat" else (-n, n)
-        if n and total in extremes:
-            return True
-    return False
+        if n and total == (0 if measure == "csat" else -n):
+            return "low"
+        if n and total == n:
+            return "high"
+    return None
 
 
 # ---------------------------------------------------------------- the test
