@@ -222,10 +222,17 @@ class Suppression:
                 self.state[cell] = PROTECTED
 
 
+# How much dearer a cell is to hide for each axis it sums over: a figure of all request
+# types (or all versions, or a breakdown's total) is seen by every reader of the
+# dashboard, one of a filtered view by few, so cubes hide the narrower figures first.
+MARGIN_WEIGHT = 3
+
+
 def _cost(suppression: Suppression, cube: Shift) -> int:
+    """The answers a shift would newly hide, margins weighted (``MARGIN_WEIGHT``)."""
     table = suppression.table
     return sum(
-        table.get(cell)[RESPONSES] + 1
+        (table.get(cell)[RESPONSES] + 1) * MARGIN_WEIGHT ** cell.count(TOTAL)
         for cell in cube.cells()
         if cell not in suppression.state and not table.is_unpublished(cell)
     )
@@ -341,13 +348,16 @@ def _extension(
 SPREAD_OPTIONS = 3
 
 
-def _spread(table: Table, cube: Cube, axis: int, direction: int) -> Iterable[Path]:
+def _spread(
+    table: Table, cube: Cube, axis: int, direction: int, pinned: tuple | None = None
+) -> Iterable[Path]:
     """Shifts in a breakdown that move each of the headline cube's answers at a value
     where its own group has an answer that can move, with every total they touch.
 
     A cube needs one value where all its groups have answers; sparse groups rarely share
     one. Moving each group's answer at a value of its own (``x`` for one, ``y`` for
-    another) moves the totals of ``x`` and ``y`` too, which are hidden with them."""
+    another) moves the totals of ``x`` and ``y`` too, which are hidden with them. With
+    ``pinned`` (a breakdown cell), its group's answer moves at that cell's value."""
     corner = cube.cells()[0]
     corner_sign = cube.sign(corner)
     moves = [
@@ -360,7 +370,10 @@ def _spread(table: Table, cube: Cube, axis: int, direction: int) -> Iterable[Pat
     options = []
     for group, change in moves:
         choices = []
-        for value in table.axes[axis]:
+        values = table.axes[axis]
+        if pinned is not None and pinned[:axis] + pinned[axis + 1 :] == group:
+            values = (pinned[axis],)
+        for value in values:
             key = (*group[:axis], value, *group[axis:])
             cell = table.get(key)
             if _can_move(cell, change):
@@ -490,7 +503,11 @@ def _add_headline_cube(
             for suppression in linked:
                 if best is not None and cost >= best[0]:
                     break
-                extension = _extension(suppression, cube, position, direction)
+                projected = _project(cube, suppression.table, position)
+                if projected is None:  # the shift cancels out in this breakdown
+                    extensions.append(None)
+                    continue
+                extension = _extension(suppression, projected, position, direction)
                 if extension is None:
                     break
                 cost += extension[0]
@@ -518,30 +535,56 @@ def _add_headline_cube(
     head._hide(cube.cells())
     _sync(head, linked, position)  # first, so the headline cells keep the headline's reason
     for suppression, extension in zip(linked, extensions, strict=True):
-        suppression.cubes.append(extension)
-        suppression._hide(extension.cells())
+        if extension is not None:
+            suppression.cubes.append(extension)
+            suppression._hide(extension.cells())
     if extra is not None and through is not None:
         through[0].cubes.append(extra)
         through[0]._hide(extra.cells())
     return True
 
 
-def _through_headline(head: Suppression, table: Table, key: tuple, axis: int) -> Iterable[Cube]:
+def _through_headline(head: Suppression, table: Table, key: tuple, axis: int) -> Iterable[Shift]:
     """Cubes from ``key`` to its group's headline that shift exactly as one of the
     headline's own cubes does, in the direction that cube's extensions allow: a small
     group whose answers were all alike can only be kept uncertain by moving an answer
     between groups, which the headline cube allows and every breakdown already absorbs."""
     group = key[:axis] + key[axis + 1 :]
     for cube in head.cubes:
-        if group not in cube.cells() or cube not in head.directions:
+        if cube not in head.directions:
+            continue
+        projected = _project(cube, table, axis)
+        if projected is None or group not in projected.cells():
             continue
         # orient the headline pairs so that ``key``'s group is the cube's first corner
         pairs = tuple(
             None if pair is None else (pair if pair[0] == c else (pair[1], pair[0]))
-            for pair, c in zip(cube.pairs, group, strict=True)
+            for pair, c in zip(projected.pairs, group, strict=True)
         )
         through = Cube(pairs=(*pairs[:axis], (key[axis], TOTAL), *pairs[axis:]))
-        corner = cube.cells()[0]
+        corner = projected.cells()[0]
         anchor = (*corner[:axis], TOTAL, *corner[axis:])
-        if head.directions[cube] in _directions(table, through, anchor):
+        direction = head.directions[cube]
+        if direction in _directions(table, through, anchor):
             yield through
+        # or the other groups' answers at values of their own (see _spread)
+        for spread in _spread(table, projected, axis, direction, pinned=key):
+            if key in spread.by_cell and direction in _directions(table, spread, anchor):
+                yield spread
+
+
+def _project(cube: Cube, table: Table, axis: int) -> Cube | None:
+    """A headline cube as a breakdown sees it: a breakdown summed over a headline axis
+    (all survey versions together) sees the cube's shift summed over that axis. None
+    when it cancels out there (both of the cube's coordinates on that axis are values);
+    else the cube without that axis, whose first corner moves as the cube's does."""
+    pairs = []
+    for index, pair in enumerate(cube.pairs):
+        in_table = index if index < axis else index + 1
+        if pair is not None and not table.axes[in_table]:
+            if TOTAL not in pair:
+                return None
+            pairs.append(None)
+        else:
+            pairs.append(pair)
+    return Cube(pairs=tuple(pairs))

@@ -195,18 +195,27 @@ def department_scorecard(
         )
 
     by_request_type = _by_request_type(protection, view)
+    # Breakdowns and the trend are kept for all survey versions together (see protection):
+    # a view filtered by version shows none rather than figures of other versions.
+    by_version = version_id is not None
     by_value = {
-        dimension: _breakdown_cells(protection, dimension, view) for dimension in BREAKDOWNS
+        dimension: {} if by_version else _breakdown_cells(protection, dimension, view)
+        for dimension in BREAKDOWNS
     }
     by_customer = _by_customer(by_value[Dimension.CUSTOMER])
     by_agent = _by_agent(by_value[Dimension.AGENT]) if include_agents else None
-    by_resolution = _fixed_rows(
-        by_value[Dimension.RESOLUTION],
-        [(index, key, label) for index, (key, label, _low, _high) in enumerate(RESOLUTION_BUCKETS)],
-    )
-    by_sla = _fixed_rows(
-        by_value[Dimension.SLA], [(1, True, _("SLA met")), (0, False, _("SLA missed"))]
-    )
+    by_resolution, by_sla = [], []
+    if not by_version:
+        by_resolution = _fixed_rows(
+            by_value[Dimension.RESOLUTION],
+            [
+                (index, key, label)
+                for index, (key, label, _low, _high) in enumerate(RESOLUTION_BUCKETS)
+            ],
+        )
+        by_sla = _fixed_rows(
+            by_value[Dimension.SLA], [(1, True, _("SLA met")), (0, False, _("SLA missed"))]
+        )
 
     # per-question distributions: only for all request types together (see _question_results)
     questions = (
@@ -214,7 +223,7 @@ def department_scorecard(
         if request_type_id is None
         else []
     )
-    trend = _trend(protection, view, start, end)
+    trend = [] if by_version else _trend(protection, view, start, end)
     view_hidden = _state(protection.headline, view)
     comments_suppressed = bool(view_hidden) or not responses("cur_").value
     comments = (
@@ -238,6 +247,7 @@ def department_scorecard(
         by_sla=by_sla,
         questions=questions,
         questions_by_type_withheld=request_type_id is not None,
+        breakdowns_by_version_withheld=by_version,
         trend=trend,
         trend_choice=protection.trend_choice,
         comments=comments,

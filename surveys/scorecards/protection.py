@@ -11,6 +11,7 @@ asked for out of them, so every view hides the same cells.
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from itertools import product
 
 from django.db.models import BooleanField, ExpressionWrapper, Q, Sum
 from django.utils import timezone
@@ -35,10 +36,11 @@ READABLE_SHARE = 0.5
 
 @dataclass(frozen=True)
 class TrendChoice:
-    """The trend's unit and why: how many points each candidate unit would make readable."""
+    """The trend's unit and why: for each unit, how many of its points can be shown (at
+    least k answers and, for the units tried, not hidden to protect a smaller group)."""
 
     unit: str
-    readable: dict[str, tuple[int, int]]  # unit → (points with ≥ k answers, points)
+    readable: dict[str, tuple[int, int]]  # unit → (points that can be shown, points)
 
 
 MEASURES = ("csat", "nps")
@@ -93,8 +95,7 @@ def _margins(atoms: dict[tuple, dict]) -> dict[tuple, dict]:
     """Every cell (each coordinate or TOTAL) of the atoms' table, with summed counters."""
     cells: dict[tuple, dict] = {}
     for key, row in atoms.items():
-        for mask in range(1 << len(key)):
-            cell = tuple(TOTAL if mask >> i & 1 else c for i, c in enumerate(key))
+        for cell in product(*(((c, TOTAL) if c != TOTAL else (TOTAL,)) for c in key)):
             target = cells.setdefault(cell, dict.fromkeys(row, 0))
             for name, n in row.items():
                 target[name] += n
@@ -291,14 +292,16 @@ def _protect(rows: _Rows, start, end, anonymous_versions: set, trend_unit) -> Pr
             },
         )
 
-    # the breakdowns' atoms, each covering every response (the rest unpublished)
+    # The breakdowns' atoms, each covering every response (the rest unpublished). They
+    # are for all survey versions together (the version filter narrows the headline and
+    # the questions only): a third filter axis would hide far more to stay safe.
     linked_atoms, unpublished = {}, {}
     breakdown_sums = {}
     for dimension in BREAKDOWNS:
-        atoms = rows.breakdowns[dimension]
+        atoms = _all_versions(rows.breakdowns[dimension])
         unpublished[dimension] = frozenset()
         if dimension in (Dimension.RESOLUTION, Dimension.SLA):
-            atoms = _with_rest(atoms, headline["cur"])
+            atoms = _with_rest(atoms, _all_versions(headline["cur"]))
             unpublished[dimension] = frozenset({NOT_COVERED})
         linked_atoms[dimension] = atoms
         breakdown_sums[dimension] = _margins(atoms)
@@ -306,29 +309,22 @@ def _protect(rows: _Rows, start, end, anonymous_versions: set, trend_unit) -> Pr
     for row in daily:
         per_day[row["day"]] += row["responses"] or 0
     choice = choose_trend_unit(per_day, first_day, last_day)
-    unit = trend_unit or choice.unit
-    trend_atoms: dict[tuple, dict] = {}
-    for row in daily:
-        key = (row["request_type"], row["version"], bucket_of(row["day"], unit))
-        target = trend_atoms.setdefault(key, dict.fromkeys(HEADLINE_FIELDS, 0))
-        for name in HEADLINE_FIELDS:
-            target[name] += row[name] or 0
-    linked_atoms["trend"], unpublished["trend"] = trend_atoms, frozenset()
-
-    # one linked protection per measure: the headline and every breakdown and the trend
-    head, linked = {}, {name: {} for name in linked_atoms}
-    for measure in MEASURES:
-        tables = [
-            _table(atoms, measure, [frozenset(), frozenset(), unpublished[name]])
-            for name, atoms in linked_atoms.items()
-        ]
-        head[measure], suppressions = protect_linked(
-            _table(headline["cur"], measure), tables, k, axis=2
-        )
-        for name, suppression in zip(linked_atoms, suppressions, strict=True):
-            linked[name][measure] = suppression
+    readable = dict(choice.readable)
+    # The unit with enough answers may still have its points hidden to protect smaller
+    # groups; then the next coarser unit, until most of the trend can be shown.
+    units = [trend_unit] if trend_unit else list(TREND_UNITS[TREND_UNITS.index(choice.unit) :])
+    for unit in units:
+        trend_atoms = _trend_atoms(daily, unit)
+        linked_atoms["trend"], unpublished["trend"] = trend_atoms, frozenset()
+        head, linked = _protect_linked(headline["cur"], linked_atoms, unpublished, k)
+        buckets = trend_buckets(first_day, last_day, unit)
+        shown = sum(_shown_point(trend_atoms, linked["trend"], bucket, k) for bucket in buckets)
+        readable[unit] = (shown, len(buckets))
+        if shown > READABLE_SHARE * len(buckets):
+            break
     trend = linked.pop("trend")
     breakdowns = linked
+    choice = TrendChoice(unit=unit, readable=readable)
 
     return Protection(
         headline=head,
@@ -337,7 +333,7 @@ def _protect(rows: _Rows, start, end, anonymous_versions: set, trend_unit) -> Pr
         invitations_previous=protect(invitation_table(invited["prev"]), k),
         breakdowns=breakdowns,
         trend=trend,
-        trend_choice=TrendChoice(unit=unit, readable=choice.readable),
+        trend_choice=choice,
         sums={period: _margins(atoms) for period, atoms in headline.items()},
         breakdown_sums=breakdown_sums,
         trend_sums=_margins(trend_atoms),
@@ -353,6 +349,54 @@ def _protect(rows: _Rows, start, end, anonymous_versions: set, trend_unit) -> Pr
         request_types=request_types,
         versions=versions,
         anonymous=anonymous,
+    )
+
+
+def _all_versions(atoms: dict[tuple, dict]) -> dict[tuple, dict]:
+    """The atoms summed over survey versions (the version coordinate becomes TOTAL)."""
+    out: dict[tuple, dict] = {}
+    for (request_type, _version, *rest), row in atoms.items():
+        target = out.setdefault((request_type, TOTAL, *rest), dict.fromkeys(row, 0))
+        for name, n in row.items():
+            target[name] += n or 0
+    return out
+
+
+def _trend_atoms(daily: list[dict], unit: str) -> dict[tuple, dict]:
+    """The trend's atoms: sums per request type and bucket of ``unit`` (all versions)."""
+    atoms: dict[tuple, dict] = {}
+    for row in daily:
+        key = (row["request_type"], TOTAL, bucket_of(row["day"], unit))
+        target = atoms.setdefault(key, dict.fromkeys(HEADLINE_FIELDS, 0))
+        for name in HEADLINE_FIELDS:
+            target[name] += row[name] or 0
+    return atoms
+
+
+def _protect_linked(headline: dict, linked_atoms: dict, unpublished: dict, k: int):
+    """One linked protection per measure: the headline, every breakdown and the trend."""
+    head, linked = {}, {name: {} for name in linked_atoms}
+    for measure in MEASURES:
+        tables = [
+            _table(atoms, measure, [frozenset(), frozenset(), unpublished[name]])
+            for name, atoms in linked_atoms.items()
+        ]
+        head[measure], suppressions = protect_linked(_table(headline, measure), tables, k, axis=2)
+        for name, suppression in zip(linked_atoms, suppressions, strict=True):
+            linked[name][measure] = suppression
+    return head, linked
+
+
+def _shown_point(atoms: dict, suppressions: dict, bucket, k: int) -> bool:
+    """Does the unfiltered trend show this bucket's figure (a measure with ≥ k answers,
+    not hidden)?"""
+    key = (TOTAL, TOTAL, bucket)
+    sums = _margins({a: r for a, r in atoms.items() if a[2] == bucket}).get(key)
+    if not sums:
+        return False
+    return any(
+        sums[f"{measure}_n"] >= k and not suppression.of(key)
+        for measure, suppression in suppressions.items()
     )
 
 

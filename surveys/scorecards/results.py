@@ -117,6 +117,7 @@ class DepartmentScorecard:
     by_sla: list[BreakdownRow]
     questions: list[QuestionResult]
     questions_by_type_withheld: bool
+    breakdowns_by_version_withheld: bool
     trend: list[TrendPoint]
     trend_choice: TrendChoice
     comments: list[CommentRow]

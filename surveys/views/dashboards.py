@@ -176,18 +176,16 @@ UNIT_NAMES = {
 def _trend_reason(choice) -> str:
     """Why the trend is by this unit, in the words the page uses."""
     good, total = choice.readable[choice.unit]
-    text = _("By %(unit)s: %(good)s of %(total)s points have at least %(k)s answers.") % {
-        "unit": UNIT_NAMES[choice.unit],
-        "good": good,
-        "total": total,
-        "k": min_responses(),
-    }
-    finer = [u for u in ("week", "month", "quarter") if u != choice.unit]
-    finer = finer[: ("week", "month", "quarter").index(choice.unit)]
+    text = _(
+        "By %(unit)s: %(good)s of %(total)s points can be shown (at least %(k)s answers, "
+        "and not hidden to protect a smaller group)."
+    ) % {"unit": UNIT_NAMES[choice.unit], "good": good, "total": total, "k": min_responses()}
+    units = ("week", "month", "quarter")
+    finer = units[: units.index(choice.unit)]
     if finer:
         unit = finer[-1]
         text += " " + _(
-            "By %(unit)s only %(good)s of %(total)s would, so the trend uses the finest unit "
+            "By %(unit)s only %(good)s of %(total)s could, so the trend uses the finest unit "
             "in which most points can be shown."
         ) % {
             "unit": UNIT_NAMES[unit],
@@ -270,16 +268,17 @@ def _present(card, link_tickets: bool) -> dict:
     show_nps = bool(card.tiles.nps.current.n) or headline == "nps"
     show_csat = bool(card.tiles.csat.current.n) or headline == "csat"
     columns = {"show_csat": show_csat, "show_nps": show_nps, "anonymous": anonymous}
-    breakdowns = [
-        _breakdown(_("By request type"), card.by_request_type, **columns),
-        _breakdown(_("By customer department"), card.by_customer_department, **columns),
-    ]
-    if card.by_agent is not None:
-        breakdowns.append(_breakdown(_("By agent"), card.by_agent, **columns))
-    breakdowns += [
-        _breakdown(_("By time to resolve"), card.by_resolution_time, **columns),
-        _breakdown(_("By SLA"), card.by_sla, **columns),
-    ]
+    breakdowns = [_breakdown(_("By request type"), card.by_request_type, **columns)]
+    if not card.breakdowns_by_version_withheld:
+        breakdowns.append(
+            _breakdown(_("By customer department"), card.by_customer_department, **columns)
+        )
+        if card.by_agent is not None:
+            breakdowns.append(_breakdown(_("By agent"), card.by_agent, **columns))
+        breakdowns += [
+            _breakdown(_("By time to resolve"), card.by_resolution_time, **columns),
+            _breakdown(_("By SLA"), card.by_sla, **columns),
+        ]
     unit = card.trend_choice.unit
     show_n = not anonymous
     trend = [
@@ -317,6 +316,13 @@ def _present(card, link_tickets: bool) -> dict:
             "type's answers can't be worked out by difference."
         )
         if card.questions_by_type_withheld
+        else "",
+        "by_version_note": _(
+            "Breakdowns and the trend are shown for all survey versions together, so that "
+            "no smaller group can be worked out from them; clear the version filter to see "
+            "them."
+        )
+        if card.breakdowns_by_version_withheld
         else "",
         "comments": [_comment(row, link_tickets) for row in card.comments],
         "comments_suppressed": card.comments_suppressed,
@@ -418,10 +424,13 @@ def department_dashboard_csv(request, department_slug):
     writer.writerow([])
     measures = [key for key in ("csat", "nps") if shown[f"show_{key}"]]
     names = {"csat": _("CSAT"), "nps": _("NPS")}
-    writer.writerow([shown["trend_reason"]])
-    writer.writerow([_("Trend"), _("Responses"), *(names[key] for key in measures)])
-    for point in shown["trend"]:
-        writer.writerow([point["label"], point["responses"], *(point[key] for key in measures)])
+    if shown["by_version_note"]:
+        writer.writerow([shown["by_version_note"]])
+    else:
+        writer.writerow([shown["trend_reason"]])
+        writer.writerow([_("Trend"), _("Responses"), *(names[key] for key in measures)])
+        for point in shown["trend"]:
+            writer.writerow([point["label"], point["responses"], *(point[key] for key in measures)])
     for breakdown in shown["breakdowns"]:
         writer.writerow([])
         writer.writerow([breakdown["title"], _("Responses"), *(names[key] for key in measures)])

@@ -151,7 +151,7 @@ def _matrix(matrix, slugs: dict) -> dict:
             cells.append(
                 {
                     "shown": figure.shown,
-                    "hidden": figure.hidden,
+                    "hidden": figure.hidden if figure.n else "",
                     "n": None if anonymous and not figure.shown else figure.n,
                     "text": _("%(value)s · %(n)s") % {"value": value, "n": figure.n}
                     if figure.shown

@@ -216,8 +216,8 @@ def test_dashboard_month_trend_lists_months(client, data, it_lead):
     assert "Trend by month" in html
     assert "February 2026" in html
     # the page says why: weekly points would mostly be too small to show
-    assert "By month: 1 of 1 points have at least 5 answers." in html
-    assert "By week only 0 of 5 would" in html
+    assert "By month: 1 of 1 points can be shown" in html
+    assert "By week only 0 of 5 could" in html
 
 
 def test_dashboard_trend_is_weekly_when_most_weeks_have_enough_answers(client, data, it_lead):
@@ -226,7 +226,7 @@ def test_dashboard_trend_is_weekly_when_most_weeks_have_enough_answers(client, d
             data.answer(4, at=START + timedelta(days=1 + 7 * week, hours=12))
     html = get_page(client, it_lead, data.it, **FEBRUARY).content.decode()
     assert "Trend by week" in html
-    assert "By week: 4 of 5 points have at least 5 answers." in html
+    assert "By week: 4 of 5 points can be shown" in html
     # a bookmarked unit from before no longer picks a unit that would hide most points
     html = get_page(client, it_lead, data.it, **FEBRUARY, unit="month").content.decode()
     assert "Trend by week" in html
@@ -293,6 +293,22 @@ def test_dashboard_version_filter_lists_answered_versions(client, data, it_lead)
     assert tile(rows, "CSAT (answers of 4–5)")[1].startswith("80 % ")
     params["version"] = unused.versions.get().pk  # not offered: an error, then the defaults
     assert get_page(client, it_lead, data.it, **params).status_code == 200
+
+
+def test_dashboard_by_version_shows_no_breakdowns_or_trend(client, data, it_lead):
+    data.seed([5, 5, 5, 5, 1, 4, 4])
+    params = {**FEBRUARY, "version": data.version.pk}
+    html = get_page(client, it_lead, data.it, **params).content.decode()
+    assert "Breakdowns and the trend are shown for all survey versions together" in html
+    assert "By agent" not in html
+    assert "By request type" in html
+    _response, rows = get_csv(client, it_lead, data.it, **params)
+    titles = [row[0] for row in rows if row]
+    assert "By customer department" not in titles
+    assert "Trend" not in titles
+    # all versions together: the breakdowns are there
+    _response, rows = get_csv(client, it_lead, data.it, **FEBRUARY)
+    assert "By customer department" in [row[0] for row in rows if row]
 
 
 # ---------------------------------------------------------------- changes

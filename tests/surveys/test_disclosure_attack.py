@@ -259,7 +259,7 @@ class Reader:
                             self.note("headline", (key, view_v), measure, text)
                         else:
                             self.note(family, (view_t, view_v, key), measure, text)
-        for position, row in enumerate(found["Trend"]):
+        for position, row in enumerate(found.get("Trend", [])):
             for measure, label in columns.items():
                 if label in header["Trend"]:
                     text = row[2 + header["Trend"].index(label)]
@@ -400,7 +400,7 @@ def _told_by_unanimous_group(reader, variables, n_of, truth, family, cell, measu
 
 
 def _shown_unanimous_around(reader, variables, n_of, truth, family, atom, measure):
-    """"low" or "high" when a shown unanimous group holds ``atom``, else None."""
+    """ "low" or "high" when a shown unanimous group holds ``atom``, else None."""
     for shown_family, shown_cell, shown_measure, _figure in reader.shown:
         if shown_measure != measure:
             continue
