@@ -276,7 +276,7 @@ def _reply_again(request, reference, form):
     )
     if form.cleaned_data["files"]:
         # A browser never refills a file input: say so rather than drop them silently.
-        text = f"{text} {_('Attach your files again too.')}"
+        text += " " + _("Attach your files again too.")
     messages.error(request, text)
     kept = forms.ReplyForm(
         initial={

@@ -14,7 +14,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_GET
 
 from requests_app.permissions import can_work_queue
@@ -416,7 +416,15 @@ def department_dashboard_csv(request, department_slug):
         version = filters["version"]
         writer.writerow([_("Survey version"), version.survey.name, version.number])
     writer.writerow([])
-    writer.writerow([_("Figure"), _("This period"), _("Previous period"), _("Change"), _("Note")])
+    writer.writerow(
+        [
+            _("Figure"),
+            _("This period"),
+            _("Previous period"),
+            pgettext("between two periods", "Change"),
+            _("Note"),
+        ]
+    )
     for tile in shown["tiles"]:
         writer.writerow(
             [tile["label"], tile["value"], tile["previous"], tile["change"], tile["note"]]
