@@ -1,26 +1,22 @@
 """The weekly digest of anonymous answers: how a department's leads hear of low scores
 from anonymous surveys without any single answer being pointed at."""
 
-import logging
 from datetime import date, datetime, time, timedelta
 from functools import partial
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import ngettext
 
 from requests_app.models import Department, Membership
 
 from ..models import AnonymousDigest, Notification, Question, Response
 from ..stats import min_responses
+from .mail import mail_users
 
-logger = logging.getLogger(__name__)
 Kind = Question.Kind
 # Low headline scores: 1–2 of 5, or a detractor's 0–6 of 10 (as responses.is_low_score).
 LOW = Q(headline_kind=Kind.CSAT, headline_score__lte=2) | Q(
@@ -104,28 +100,12 @@ def _mail_digest(user_ids: list[int], department_id: int, responses: int, low: i
     url = settings.ICSAT_BASE_URL + reverse(
         "surveys:department_dashboard", kwargs={"department_slug": department.slug}
     )
-    for user in get_user_model().objects.filter(pk__in=user_ids).select_related("employee"):
-        if not user.email:
-            continue
-        employee = getattr(user, "employee", None)
-        with translation.override(employee.language if employee else settings.LANGUAGE_CODE):
-            context = {
-                "department": department,
-                "summary": digest_summary(department.name, responses, low),
-                "url": url,
-            }
-            subject = " ".join(
-                render_to_string("email/survey_anonymous_digest_subject.txt", context).split()
-            )
-            message = EmailMultiAlternatives(
-                subject=subject,
-                body=render_to_string("email/survey_anonymous_digest.txt", context),
-                to=[user.email],
-            )
-            message.attach_alternative(
-                render_to_string("email/survey_anonymous_digest.html", context), "text/html"
-            )
-        try:
-            message.send()
-        except Exception:
-            logger.exception("Anonymous digest to user %s not sent", user.pk)
+    mail_users(
+        user_ids,
+        "survey_anonymous_digest",
+        lambda: {
+            "department": department,
+            "summary": digest_summary(department.name, responses, low),
+            "url": url,
+        },
+    )

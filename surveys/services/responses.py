@@ -1,14 +1,11 @@
 """Answering a survey and closing the loop on a low score."""
 
-import logging
 from functools import partial
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from requests_app.exceptions import TicketError
@@ -18,9 +15,9 @@ from requests_app.services.tickets import can_still_reopen, ticket_log_event, ti
 from ..exceptions import AlreadyAnswered, InvalidAnswer, SurveyChanged, SurveyClosed, SurveyError
 from ..models import Answer, Invitation, Notification, Question, Response
 from ..selectors import invitation_is_answerable
+from .mail import mail_users
 from .rollups import rollup_invitation_answered, rollup_response
 
-logger = logging.getLogger(__name__)
 Kind = Question.Kind
 
 
@@ -167,39 +164,22 @@ def _alert_leads(invitation: Invitation, response: Response) -> None:
 
 
 def _mail_leads(user_ids: list[int], response_id: int) -> None:
-    from django.contrib.auth import get_user_model
 
     response = Response.objects.select_related("invitation__ticket__department").get(pk=response_id)
     ticket = response.invitation.ticket
     url = settings.ICSAT_BASE_URL + reverse(
         "requests_app:ticket_detail", kwargs={"reference": ticket.reference}
     )
-    for user in get_user_model().objects.filter(pk__in=user_ids).select_related("employee"):
-        if not user.email:
-            continue
-        employee = getattr(user, "employee", None)
-        with translation.override(employee.language if employee else settings.LANGUAGE_CODE):
-            context = {
-                "response": response,
-                "ticket": ticket,
-                "url": url,
-                "score": _score_text(response),
-            }
-            subject = " ".join(
-                render_to_string("email/survey_low_score_subject.txt", context).split()
-            )
-            message = EmailMultiAlternatives(
-                subject=subject,
-                body=render_to_string("email/survey_low_score.txt", context),
-                to=[user.email],
-            )
-            message.attach_alternative(
-                render_to_string("email/survey_low_score.html", context), "text/html"
-            )
-        try:
-            message.send()
-        except Exception:
-            logger.exception("Low-score alert to user %s not sent", user.pk)
+    mail_users(
+        user_ids,
+        "survey_low_score",
+        lambda: {
+            "response": response,
+            "ticket": ticket,
+            "url": url,
+            "score": _score_text(response),
+        },
+    )
 
 
 def can_still_reopen_request(invitation: Invitation) -> bool:
