@@ -20,10 +20,8 @@ from ..models import (
     ResponseDay,
 )
 from ..stats import (
-    Change,
     Figure,
     mean_change,
-    median_change,
     median_rank_interval,
     min_responses,
     nps_change,
@@ -56,6 +54,7 @@ from .results import (
     Tiles,
     TrendPoint,
 )
+from .tiles import count_change, median_tile, share_tile
 
 Kind = Question.Kind
 Dimension = ResponseDay.Dimension
@@ -177,9 +176,9 @@ def department_scorecard(
             lambda _a, _b: count_change(ticket_row["cur_created"], ticket_row["prev_created"]),
         ),
         resolved=tile(lambda p: count(ticket_row[f"{p}resolved"])),
-        median_resolve_seconds=_median_tile(medians, department.pk, ticket_row),
-        sla_met=_share_tile(ticket_row, "sla_met", "with_due"),
-        reopen_rate=_share_tile(ticket_row, "reopened", "resolved"),
+        median_resolve_seconds=median_tile(medians, department.pk, ticket_row),
+        sla_met=share_tile(ticket_row, "sla_met", "with_due"),
+        reopen_rate=share_tile(ticket_row, "reopened", "resolved"),
     )
     rate_now, rate_before = tiles.response_rate.current, tiles.response_rate.previous
     if rate_now.shown and rate_before.shown:
@@ -262,58 +261,6 @@ def _state(suppressions: dict, key) -> str:
     ("few" before "protected"), "" when both are shown."""
     states = [suppression.of(key) for suppression in suppressions.values()]
     return min((state for state in states if state), default="")
-
-
-def count_change(now: int, before: int):
-    """Counts are exact: their change is a fact, not an estimate."""
-    delta = now - before
-    direction = "up" if delta > 0 else "down" if delta < 0 else "flat"
-    return Change(delta=delta, direction=direction, clear=direction != "flat")
-
-
-def _share_tile(ticket_row: dict, part: str, whole: str) -> Tile:
-    """A share of resolved requests (SLA met, reopened) with Newcombe's change test."""
-    now, before = (
-        (ticket_row[f"cur_{part}"], ticket_row[f"cur_{whole}"]),
-        (
-            ticket_row[f"prev_{part}"],
-            ticket_row[f"prev_{whole}"],
-        ),
-    )
-    current, previous = Figure.share(*now), Figure.share(*before)
-    shown = current.shown and previous.shown
-    return Tile(current, previous, share_change(*now, *before) if shown else None)
-
-
-def _median_tile(medians: dict, department_id: int, ticket_row: dict) -> Tile:
-    """The exact median time to resolve; changed clearly only when the two medians'
-    distribution-free intervals do not overlap. Compared in minutes, as shown."""
-    figures, estimates = [], []
-    for period in ("cur_", "prev_"):
-        estimate = medians.get((department_id, period))
-        estimates.append(estimate)
-        figures.append(
-            Figure.of(estimate.seconds if estimate else None, ticket_row[f"{period}resolved"])
-        )
-    current, previous = figures
-    change = None
-    if current.shown and previous.shown:
-        now, before = estimates
-        change = median_change(
-            now.seconds / 60,
-            _minutes(now.interval),
-            now.n,
-            before.seconds / 60,
-            _minutes(before.interval),
-            before.n,
-        )
-        if change is not None:
-            change = replace(change, delta=change.delta * 60)  # back to seconds
-    return Tile(current, previous, change)
-
-
-def _minutes(interval):
-    return None if interval is None else (interval[0] / 60, interval[1] / 60)
 
 
 def _row(key, label, row: dict, states: dict | None = None) -> BreakdownRow:

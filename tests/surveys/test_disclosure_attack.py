@@ -33,7 +33,7 @@ from django.urls import reverse
 from scipy.optimize import Bounds, LinearConstraint, milp
 
 from requests_app.models import Ticket
-from surveys import disclosure
+from surveys.disclosure import search as disclosure_search
 from surveys.models import RESOLUTION_BUCKETS, Answer, Invitation, Response
 from surveys.services.rollups import rollups_rebuild
 from tests import factories
@@ -474,7 +474,7 @@ def test_curious_reader_recovers_no_hidden_figure(client, seed):
 
 
 def test_curious_reader_recovers_some_without_secondary_suppression(client, monkeypatch):
-    monkeypatch.setattr(disclosure, "_cover", lambda *args, **kwargs: None)
+    monkeypatch.setattr(disclosure_search, "_cover", lambda *args, **kwargs: None)
     recovered = []
     for department in generated_departments(SEEDS[0], 4):
         recovered += attack(department, reach_everything(client, department))

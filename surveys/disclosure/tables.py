@@ -1,0 +1,198 @@
+"""The tables of the disclosure rule: cells, their counters, and the shifts (cubes and
+paths) that move one answer around hidden cells without changing any shown one."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from itertools import product
+
+TOTAL = "*"
+
+# Counter layout of a cell (the ResponseDay counters the dashboards show figures of).
+RESPONSES, CSAT_N, CSAT_GOOD, CSAT_SUM, NPS_N, NPS_NET = range(6)
+WIDTH = 6
+
+# Cell states.
+SHOWN = ""
+TOO_FEW = "few"  # primary: fewer than k answers
+PROTECTED = "protected"  # secondary: hidden so a smaller group can't be worked out
+UNPUBLISHED = "unpublished"  # never shown (e.g. responses without a due date in "by SLA")
+
+
+def counters(
+    responses: int = 0,
+    csat_n: int = 0,
+    csat_good: int = 0,
+    csat_sum: int = 0,
+    nps_n: int = 0,
+    nps_promoters: int = 0,
+    nps_detractors: int = 0,
+) -> tuple[int, ...]:
+    """A cell's counters in the layout this module uses."""
+    return (responses, csat_n, csat_good, csat_sum, nps_n, nps_promoters - nps_detractors)
+
+
+def _add(a: Sequence[int], b: Sequence[int]) -> tuple[int, ...]:
+    return tuple(x + y for x, y in zip(a, b, strict=True))
+
+
+EMPTY = (0,) * WIDTH
+
+
+def is_too_few(cell: Sequence[int], k: int) -> bool:
+    """Primary suppression: some figure of the cell stands on 1..k-1 answers."""
+    return any(0 < cell[index] < k for index in (RESPONSES, CSAT_N, NPS_N))
+
+
+@dataclass(frozen=True)
+class Cube:
+    """For each axis, the two coordinates the cube spans (None: the axis has one value)."""
+
+    pairs: tuple[tuple[object, object] | None, ...]
+
+    def cells(self) -> list[tuple]:
+        choices = [pair if pair else (TOTAL,) for pair in self.pairs]
+        return list(product(*choices))
+
+    def sign(self, cell: tuple) -> int:
+        """+1/−1: how a unit shift around the cube changes ``cell`` (margins flip sign)."""
+        sign = 1
+        for coordinate, pair in zip(cell, self.pairs, strict=True):
+            if pair is None:
+                continue
+            if coordinate != pair[0]:
+                sign = -sign
+            if coordinate == TOTAL:
+                sign = -sign
+        return sign
+
+
+@dataclass(frozen=True)
+class Path:
+    """A shift that is not a cube: each cell with how a unit shift changes it. Used where a
+    headline cube's two groups share no breakdown value: one answer moves between their
+    groups through two values, and the two values' totals move with it."""
+
+    signs: tuple[tuple[tuple, int], ...]
+    by_cell: dict = field(init=False, repr=False, compare=False, hash=False)
+
+    def __post_init__(self):
+        object.__setattr__(self, "by_cell", dict(self.signs))
+
+    def cells(self) -> list[tuple]:
+        return list(self.by_cell)
+
+    def sign(self, cell: tuple) -> int:
+        return self.by_cell[cell]
+
+
+Shift = Cube | Path
+
+
+@dataclass
+class Table:
+    """An n-dimensional table of cells: every combination of axis values and TOTAL.
+
+    ``atoms`` hold the counters of the fully specified cells; margins are their sums.
+    An axis with one published value is collapsed (that value is the same group as its
+    total). Values in ``unpublished`` (per axis) are never shown.
+    """
+
+    axes: tuple[tuple, ...]
+    atoms: Mapping[tuple, Sequence[int]]
+    unpublished: tuple[frozenset, ...] = ()
+    cells: dict[tuple, tuple[int, ...]] = field(init=False)
+    collapsed: tuple[object | None, ...] = field(init=False)
+
+    def __post_init__(self):
+        if not self.unpublished:
+            self.unpublished = tuple(frozenset() for _ in self.axes)
+        self.collapsed = tuple(
+            values[0] if len(values) == 1 and values[0] not in hidden else None
+            for values, hidden in zip(self.axes, self.unpublished, strict=True)
+        )
+        self.axes = tuple(
+            () if single is not None else tuple(values)
+            for values, single in zip(self.axes, self.collapsed, strict=True)
+        )
+        cells: dict[tuple, tuple[int, ...]] = {}
+        for key, value in self.atoms.items():
+            key = self.canonical(key)
+            for corner in product(*(((c, TOTAL) if c != TOTAL else (TOTAL,)) for c in key)):
+                cells[corner] = _add(cells.get(corner, EMPTY), value)
+        self.cells = cells
+
+    def canonical(self, key: Sequence) -> tuple:
+        """The key with collapsed axes' single value written as TOTAL."""
+        return tuple(
+            TOTAL if single is not None and coordinate == single else coordinate
+            for coordinate, single in zip(key, self.collapsed, strict=True)
+        )
+
+    def get(self, key: Sequence) -> tuple[int, ...]:
+        cell = self.cells.get(key)  # shifts are built from canonical keys: the usual case
+        return cell if cell is not None else self.cells.get(self.canonical(key), EMPTY)
+
+    def is_unpublished(self, key: Sequence) -> bool:
+        return any(c in hidden for c, hidden in zip(key, self.unpublished, strict=True))
+
+    def partners(self, axis: int, coordinate) -> list:
+        values = self.axes[axis]
+        return [v for v in (*values, TOTAL) if v != coordinate]
+
+
+# (the count a cell's value is bounded by, the value, its lowest and highest per answer)
+BOUNDS = ((CSAT_N, CSAT_GOOD, 0, 1), (NPS_N, NPS_NET, -1, 1))
+
+
+def directions(table: Table, shift: Shift, anchor: tuple) -> frozenset[int]:
+    """The moves of ``anchor`` (+1, −1) by which one answer can be shifted around
+    ``shift`` without any cell leaving its possible range (CSAT: 0 to all answers good;
+    NPS: all detractors to all promoters). Empty when no figure of the cells is live."""
+    corners = [(table.get(cell), shift.sign(cell) * shift.sign(anchor)) for cell in shift.cells()]
+    live = [bound for bound in BOUNDS if any(cell[bound[0]] for cell, _sign in corners)]
+    if not live:
+        return frozenset()
+    return frozenset(
+        direction
+        for direction in (1, -1)
+        if all(
+            low * cell[n_index] <= cell[value_index] + direction * sign <= high * cell[n_index]
+            for n_index, value_index, low, high in live
+            for cell, sign in corners
+        )
+    )
+
+
+def movable(table: Table, shift: Shift) -> bool:
+    """Can one answer be shifted around ``shift`` at all?"""
+    return bool(directions(table, shift, shift.cells()[0]))
+
+
+@dataclass
+class Suppression:
+    """The state of every published cell of one table, and the cubes that protect them."""
+
+    table: Table
+    state: dict[tuple, str] = field(default_factory=dict)
+    cubes: list[Shift] = field(default_factory=list)
+    # A headline cube's shift must be the same in every breakdown: the move of its first
+    # corner that all of their extensions allow.
+    directions: dict[Cube, int] = field(default_factory=dict)
+    # The extensions of a headline cube that can shift, per (cube, direction), found once.
+    extensions: dict[tuple[Cube, int], list[Shift]] = field(default_factory=dict)
+
+    def of(self, key: Sequence) -> str:
+        key = self.table.canonical(key)
+        if self.table.is_unpublished(key):
+            return UNPUBLISHED
+        return self.state.get(key, SHOWN)
+
+    def hidden(self, key: Sequence) -> bool:
+        return self.of(key) != SHOWN
+
+    def _hide(self, cells: Iterable[tuple]) -> None:
+        for cell in cells:
+            if not self.table.is_unpublished(cell) and cell not in self.state:
+                self.state[cell] = PROTECTED
