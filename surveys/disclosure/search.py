@@ -44,13 +44,15 @@ def _cost(suppression: Suppression, cube: Shift) -> int:
 
 def _best_cube(suppression: Suppression, candidates: Iterable[Cube]) -> Cube | None:
     """The movable candidate that hides the fewest answers; else the cheapest one."""
-    best = None
-    for cube in candidates:
-        can_shift = movable(suppression.table, cube)
-        rank = (not can_shift, _cost(suppression, cube))
-        if best is None or rank < best[0]:
-            best = (rank, cube)
-    return best[1] if best else None
+    by_cost = sorted(
+        ((_cost(suppression, cube), index, cube) for index, cube in enumerate(candidates)),
+        key=lambda found: found[:2],
+    )
+    # cheapest first: the first that can shift is the answer (costs are cheap, shifts not)
+    for *_rank, cube in by_cost:
+        if movable(suppression.table, cube):
+            return cube
+    return by_cost[0][2] if by_cost else None
 
 
 def _candidates(

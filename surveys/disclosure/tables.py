@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from itertools import product
 
 TOTAL = "*"
@@ -52,11 +53,18 @@ class Cube:
     pairs: tuple[tuple[object, object] | None, ...]
 
     def cells(self) -> list[tuple]:
-        choices = [pair if pair else (TOTAL,) for pair in self.pairs]
-        return list(product(*choices))
+        return list(product(*(pair if pair else (TOTAL,) for pair in self.pairs)))
+
+    @cached_property
+    def signs(self) -> dict[tuple, int]:
+        """Computed when first asked for: most candidate cubes are only priced, by cells."""
+        return {cell: self._sign(cell) for cell in self.cells()}
 
     def sign(self, cell: tuple) -> int:
         """+1/−1: how a unit shift around the cube changes ``cell`` (margins flip sign)."""
+        return self.signs[cell]
+
+    def _sign(self, cell: tuple) -> int:
         sign = 1
         for coordinate, pair in zip(cell, self.pairs, strict=True):
             if pair is None:
@@ -135,7 +143,13 @@ class Table:
         return cell if cell is not None else self.cells.get(self.canonical(key), EMPTY)
 
     def is_unpublished(self, key: Sequence) -> bool:
+        if not self.any_unpublished:
+            return False
         return any(c in hidden for c, hidden in zip(key, self.unpublished, strict=True))
+
+    @cached_property
+    def any_unpublished(self) -> bool:
+        return any(self.unpublished)
 
     def partners(self, axis: int, coordinate) -> list:
         values = self.axes[axis]
