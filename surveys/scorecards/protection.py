@@ -318,7 +318,8 @@ def _protect(rows: _Rows, start, end, anonymous_versions: set, trend_unit) -> Pr
         linked_atoms["trend"], unpublished["trend"] = trend_atoms, frozenset()
         head, linked = _protect_linked(headline["cur"], linked_atoms, unpublished, k)
         buckets = trend_buckets(first_day, last_day, unit)
-        shown = sum(_shown_point(trend_atoms, linked["trend"], bucket, k) for bucket in buckets)
+        trend_sums = _margins(trend_atoms)
+        shown = sum(_shown_point(trend_sums, linked["trend"], bucket, k) for bucket in buckets)
         readable[unit] = (shown, len(buckets))
         if shown > READABLE_SHARE * len(buckets):
             break
@@ -336,7 +337,7 @@ def _protect(rows: _Rows, start, end, anonymous_versions: set, trend_unit) -> Pr
         trend_choice=choice,
         sums={period: _margins(atoms) for period, atoms in headline.items()},
         breakdown_sums=breakdown_sums,
-        trend_sums=_margins(trend_atoms),
+        trend_sums=trend_sums,
         invitation_sums={
             period: {
                 key: (row["sent"], row["answered"])
@@ -387,11 +388,11 @@ def _protect_linked(headline: dict, linked_atoms: dict, unpublished: dict, k: in
     return head, linked
 
 
-def _shown_point(atoms: dict, suppressions: dict, bucket, k: int) -> bool:
+def _shown_point(trend_sums: dict, suppressions: dict, bucket, k: int) -> bool:
     """Does the unfiltered trend show this bucket's figure (a measure with ≥ k answers,
     not hidden)?"""
     key = (TOTAL, TOTAL, bucket)
-    sums = _margins({a: r for a, r in atoms.items() if a[2] == bucket}).get(key)
+    sums = trend_sums.get(key)
     if not sums:
         return False
     return any(
