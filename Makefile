@@ -15,13 +15,17 @@ find_python = $(firstword $(foreach c,$(PYTHON) python3.14 python3.13 python3.12
 	$(wildcard $(shell pyenv root 2>/dev/null)/versions/3.1[2-9]*/bin/python3 $(HOME)/.pyenv/versions/3.1[2-9]*/bin/python3), \
 	$(shell command -v $(c) >/dev/null 2>&1 && $(c) -c 'import sys, venv, ensurepip; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && echo $(c))))
 
-.PHONY: help run test test-fast lint format messages bench check-deploy clean
+.PHONY: help run test lint format messages bench check-deploy clean
 
 help:
-	@echo "make run     start icsat with demo data (web + Celery worker + beat) on SQLite"
-	@echo "make test    run the whole test suite"
-	@echo "make lint    ruff"
-	@echo "make messages  refresh and compile the es/nb translations"
+	@echo "make run           start icsat with demo data (web + Celery worker + beat) on SQLite"
+	@echo "make test          run the whole test suite (PYTEST_ARGS=... to pass options)"
+	@echo "make lint          ruff check and format check"
+	@echo "make format        ruff: fix what it can and format"
+	@echo "make messages      refresh and compile the es/nb translations (needs GNU gettext)"
+	@echo "make check-deploy  manage.py check --deploy with production settings"
+	@echo "make bench         time the pages at 10k/100k/1M tickets on PostgreSQL (BENCH_ARGS=...)"
+	@echo "make clean         remove .venv and var/ (the demo database, e-mails, broker)"
 
 $(PY):
 	@py="$(find_python)"; \

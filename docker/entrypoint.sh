@@ -2,7 +2,7 @@
 # Entrypoint of the icsat image (web, Celery worker and beat alike).
 #
 #   ICSAT_MIGRATE=1        wait for the database, then `migrate --noinput`
-#                          (set it on the web service only: one migrator).
+#                          (compose sets it on the one-shot migrate service only).
 #   ICSAT_WAIT_FOR_DB=1    wait for the database without migrating.
 #   ICSAT_DB_WAIT_TIMEOUT  seconds to wait for the database (default 60).
 #

@@ -5,11 +5,32 @@ checks the production settings.
 """
 
 import os
+import tempfile
+from urllib.parse import urlsplit, urlunsplit
 
 os.environ.setdefault("DEBUG", "1")
 os.environ.setdefault("ICSAT_BASE_URL", "http://testserver")
+# Each run has its own var/ (filesystem broker, e-mail files, uploads): the messages the
+# tests publish never reach a developer's running worker, nor the next run's.
+os.environ.setdefault("ICSAT_VAR_DIR", tempfile.mkdtemp(prefix="icsat-test-"))
 
-from .settings import *  # noqa: F403
+
+def _test_redis(url: str) -> str:
+    """The same Redis server, another database (``ICSAT_TEST_REDIS_DB``, default 14; the
+    integration tests' own workers use 15), so the tests' messages never reach a worker
+    on the developer's database."""
+    if not url:
+        return url
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path="/" + os.environ.get("ICSAT_TEST_REDIS_DB", "14")))
+
+
+if os.environ.get("REDIS_URL"):
+    os.environ["REDIS_URL"] = _test_redis(os.environ["REDIS_URL"])
+    if os.environ.get("CELERY_BROKER_URL"):
+        os.environ["CELERY_BROKER_URL"] = _test_redis(os.environ["CELERY_BROKER_URL"])
+
+from .settings import *  # noqa: E402, F403
 
 # Hashing demo passwords at production strength would dominate the suite's time.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,3 +1,4 @@
+import contextlib
 import os
 
 import pytest
@@ -6,6 +7,16 @@ from django.db import connection
 from django.utils import translation
 
 from tests import factories
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _empty_test_broker():
+    """The run's broker starts empty: a Redis test database keeps what earlier runs
+    published, and a worker started by a test must not send their leftovers."""
+    from icsat.celery import app
+
+    with contextlib.suppress(Exception):  # no broker: the tests that need one say so
+        app.control.purge()
 
 
 @pytest.fixture(autouse=True)

@@ -111,7 +111,6 @@ def answer_through_services(invitation: Invitation, score: int, comment: str = "
 def make_history(request_type, django_capture_on_commit_callbacks, settings, start):
     """Six days of requests, resolutions, a reopen, invitations and answers (CSAT 1–5), all
     through the services, across a week boundary."""
-    settings.CELERY_TASK_ALWAYS_EAGER = True
     department = request_type.department
     factories.survey(departments=[department], delay_minutes=0)
     agent = factories.agent(department)
