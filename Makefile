@@ -15,12 +15,13 @@ find_python = $(firstword $(foreach c,$(PYTHON) python3.14 python3.13 python3.12
 	$(wildcard $(shell pyenv root 2>/dev/null)/versions/3.1[2-9]*/bin/python3 $(HOME)/.pyenv/versions/3.1[2-9]*/bin/python3), \
 	$(shell command -v $(c) >/dev/null 2>&1 && $(c) -c 'import sys, venv, ensurepip; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && echo $(c))))
 
-.PHONY: help run test lint format messages bench check-deploy clean
+.PHONY: help run test lint typecheck format messages bench check-deploy clean
 
 help:
 	@echo "make run           start icsat with demo data (web + Celery worker + beat) on SQLite"
 	@echo "make test          run the whole test suite (PYTEST_ARGS=... to pass options)"
 	@echo "make lint          ruff check and format check"
+	@echo "make typecheck     mypy (django-stubs) on the services, selectors and permissions"
 	@echo "make format        ruff: fix what it can and format"
 	@echo "make messages      refresh and compile the es/nb translations (needs GNU gettext)"
 	@echo "make check-deploy  manage.py check --deploy with production settings"
@@ -69,6 +70,9 @@ test: $(STAMP_TEST)
 lint: $(STAMP_TEST)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+
+typecheck: $(STAMP_TEST)
+	$(VENV)/bin/mypy
 
 format: $(STAMP_TEST)
 	$(VENV)/bin/ruff check --fix .

@@ -4,7 +4,9 @@ Tests run with plain static storage and no HTTPS redirect; `make check-deploy`
 checks the production settings.
 """
 
+import atexit
 import os
+import shutil
 import tempfile
 from urllib.parse import urlsplit, urlunsplit
 
@@ -12,7 +14,9 @@ os.environ.setdefault("DEBUG", "1")
 os.environ.setdefault("ICSAT_BASE_URL", "http://testserver")
 # Each run has its own var/ (filesystem broker, e-mail files, uploads): the messages the
 # tests publish never reach a developer's running worker, nor the next run's.
-os.environ.setdefault("ICSAT_VAR_DIR", tempfile.mkdtemp(prefix="icsat-test-"))
+if "ICSAT_VAR_DIR" not in os.environ:
+    os.environ["ICSAT_VAR_DIR"] = tempfile.mkdtemp(prefix="icsat-test-")
+    atexit.register(shutil.rmtree, os.environ["ICSAT_VAR_DIR"], ignore_errors=True)
 
 
 def _test_redis(url: str) -> str:

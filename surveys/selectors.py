@@ -18,7 +18,7 @@ def survey_for_ticket(ticket: Ticket) -> tuple[Survey | None, str]:
     """
     if ticket.kind == Ticket.Kind.HANDOFF:
         return None, "handoff"
-    if ticket.request_type_id and ticket.request_type.survey_opt_out:
+    if ticket.request_type is not None and ticket.request_type.survey_opt_out:
         return None, "opted_out"
     active = Survey.objects.filter(is_active=True, versions__is_current=True)
     candidates = []

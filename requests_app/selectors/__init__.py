@@ -7,6 +7,7 @@ reads of the rollups (periods, exact medians) are in ``rollups.py``, exported he
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db.models import (
     Case,
     Count,
@@ -225,7 +226,7 @@ def queue_status_counts(department: Department) -> dict[str, int]:
     base = Ticket.objects.filter(department=department, kind=Ticket.Kind.REQUEST, status__in=shown)
     # Counting the (never null) status, not the id: the id is not in the queue index,
     # so COUNT(id) would read every row from the table.
-    aggregates = {s: Count("status", filter=Q(status=s)) for s in shown}
+    aggregates: dict[str, Count] = {str(s): Count("status", filter=Q(status=s)) for s in shown}
     aggregates["overdue"] = Count(
         "status", filter=Q(status__in=Ticket.ACTIVE_STATUSES, due_at__lt=now)
     )
@@ -269,7 +270,7 @@ def colleagues_matching(user, query: str, *, limit: int = 10) -> list:
     )
 
 
-def colleague_get(user_id) -> User:
+def colleague_get(user_id) -> AbstractBaseUser:
     try:
         return User.objects.select_related("employee__home_department").get(
             pk=user_id, is_active=True

@@ -179,7 +179,9 @@ def _ranks_by_window(tickets, periods, counts, wanted) -> dict[tuple, list[int]]
     """Backends without LIMIT inside UNION (SQLite): per department and period, number the
     durations of the buckets from the lowest wanted rank to the highest with ROW_NUMBER()
     and keep the wanted positions."""
-    spans, columns, roles_at = [], {}, {}
+    spans: list[Q] = []
+    columns: dict[tuple, list[int]] = {}
+    roles_at: dict[tuple, dict[int, list]] = {}
     for key, reads in wanted.items():
         first = min(rank for rank, _needed in reads.values())
         last = max(rank + needed - 1 for rank, needed in reads.values())

@@ -102,7 +102,8 @@ def rollup_ticket_resolution(ticket: Ticket, sign: int = 1) -> None:
         keys,
         resolved=sign,
         with_due=sign * with_due,
-        sla_met=sign * (with_due and ticket.resolved_at <= ticket.due_at),
+        sla_met=sign
+        * bool(ticket.due_at and ticket.resolved_at and ticket.resolved_at <= ticket.due_at),
         reopened=sign * (ticket.reopen_count > 0),
     )
     bump(

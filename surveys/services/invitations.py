@@ -266,7 +266,8 @@ def invitations_send_reminders(*, now=None) -> int:
         .only("pk", "sent_at", "survey__reminder_hours")
     )
     for invitation in candidates:
-        if invitation.sent_at + timedelta(hours=invitation.survey.reminder_hours) > now:
+        sent_at = invitation.sent_at
+        if sent_at is None or sent_at + timedelta(hours=invitation.survey.reminder_hours) > now:
             continue
         token, digest = new_token()
         won = Invitation.objects.filter(

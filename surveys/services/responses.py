@@ -30,7 +30,8 @@ def is_low_score(kind: str, score: int | None) -> bool:
 
 def clean_answers(questions: list[Question], raw: dict[int, str]) -> dict[int, tuple]:
     """{question id: (number, text)} from submitted strings; InvalidAnswer lists what is wrong."""
-    cleaned, errors = {}, {}
+    cleaned: dict[int, tuple[int | None, str]] = {}
+    errors: dict[int, str] = {}
     for question in questions:
         value = (raw.get(question.pk) or "").strip()
         if not value:

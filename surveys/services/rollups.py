@@ -44,20 +44,21 @@ def resolution_bucket_index(seconds: int) -> int:
 def _headline_deltas(kind: str, score: int | None) -> dict:
     csat = kind == Kind.CSAT and score is not None
     nps = kind == Kind.NPS and score is not None
+    value = score or 0
     return {
         "responses": 1,
         "csat_n": int(csat),
-        "csat_good": int(csat and score >= 4),
-        "csat_sum": score if csat else 0,
-        "csat_sum_sq": score * score if csat else 0,
+        "csat_good": int(csat and value >= 4),
+        "csat_sum": value if csat else 0,
+        "csat_sum_sq": value * value if csat else 0,
         "nps_n": int(nps),
-        "nps_promoters": int(nps and score >= 9),
-        "nps_detractors": int(nps and score <= 6),
+        "nps_promoters": int(nps and value >= 9),
+        "nps_detractors": int(nps and value <= 6),
     }
 
 
 def _dimension_values(response: Response) -> list[tuple[str, int]]:
-    values = [
+    values: list[tuple[str, int]] = [
         (Dimension.ALL, 0),
         (Dimension.CUSTOMER, response.customer_department_id or 0),
         (Dimension.AGENT, response.agent_id or 0),
