@@ -190,6 +190,8 @@ def start_worker(request, broker, mail_dir, tmp_path_factory, django_db_setup):
             "DATABASE_URL": _test_database_url(),
             "REDIS_URL": broker,
             "CELERY_BROKER_URL": broker,
+            # the test settings move Redis to the tests' database: this one
+            "ICSAT_TEST_REDIS_DB": urlsplit(broker).path.lstrip("/"),
             "ICSAT_MAIL_DIR": str(mail_dir),
             "ICSAT_VAR_DIR": str(var_dir),
             "PYTHONUNBUFFERED": "1",
