@@ -280,7 +280,7 @@ ANSWER_COLS = ("id", "number", "text", "question_id", "response_id")
 
 # --- Reference data (ORM: small) ---------------------------------------------------
 def _department_specs() -> list[dict]:
-    from icsat.demo import data
+    from demo import data
 
     specs = []
     for d in data.DEPARTMENTS:
@@ -314,7 +314,7 @@ def _department_specs() -> list[dict]:
 def _reference_data():
     from django.contrib.auth.models import Group, User
 
-    from icsat.demo import data
+    from demo import data
     from requests_app.models import Department, RequestType
     from surveys.services.editor import survey_save
 
@@ -369,7 +369,7 @@ def _reference_data():
 # --- People (COPY) ----------------------------------------------------------------
 def _people(cursor, rng: random.Random, departments: list[dict], now: float):
     """Agents and a lead per department (staffed by volume), the rest employees."""
-    from icsat.demo import data
+    from demo import data
 
     first = [p.first_name for p in data.PEOPLE]
     last = [p.last_name for p in data.PEOPLE]

@@ -43,7 +43,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "requests_app",
     "surveys",
-    "icsat",  # the project itself: demo data that spans both apps
+    "demo",  # the demo company and seed_demo: spans both apps
 ]
 
 MIDDLEWARE = [

@@ -1,6 +1,6 @@
 """manage.py seed_demo: fill an empty database with the demo company, once.
 
-The seeding itself lives in icsat.demo (demo_seed); this command checks the
+The seeding itself lives in demo/seeding.py (demo_seed); this command checks the
 database is empty, keeps the seed from sending anything, and prints what it
 made. The whole seed is one transaction: it either leaves the complete demo
 (and the marker user that makes a second run a no-op) or nothing at all. No
@@ -19,8 +19,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.test.utils import override_settings
 from django.utils import timezone
 
-from icsat.demo import data as demo
-from icsat.demo.seeding import demo_seed
+from demo import data as demo
+from demo.seeding import demo_seed
 from requests_app.models import Attachment, Department, Ticket, TicketEvent
 from requests_app.services import notifications
 from surveys.models import Invitation, Notification, Question, Response, Survey, SurveyVersion

@@ -13,8 +13,8 @@ from datetime import datetime, timedelta
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from icsat.demo.clock import given_timestamps
-from icsat.demo.opinions import answer_rows, headline, score_text
+from demo.clock import given_timestamps
+from demo.opinions import answer_rows, headline, score_text
 from requests_app.models import Membership, TicketEvent
 from surveys.models import (
     Answer,

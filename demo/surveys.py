@@ -14,12 +14,12 @@ from datetime import datetime, timedelta
 
 from django.utils import timezone
 
-from icsat.demo import data as demo
-from icsat.demo.clock import Calendar, given_timestamps
-from icsat.demo.invitations import Pipeline, resolution_cycles
-from icsat.demo.opinions import Opinions, answer_rows, raw_answers
-from icsat.demo.people import Company
-from icsat.demo.survey_rows import (
+from demo import data as demo
+from demo.clock import Calendar, given_timestamps
+from demo.invitations import Pipeline, resolution_cycles
+from demo.opinions import Opinions, answer_rows, raw_answers
+from demo.people import Company
+from demo.survey_rows import (
     Cycle,
     Invite,
     Versions,

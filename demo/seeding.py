@@ -13,13 +13,13 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import translation
 
-from icsat.demo import data as demo
-from icsat.demo.clock import Calendar
-from icsat.demo.people import company_create
-from icsat.demo.statuses import statuses_check, statuses_ensure
-from icsat.demo.stories import Stories
-from icsat.demo.surveys import SurveyHistory
-from icsat.demo.tickets import resolved_close, tickets_replay
+from demo import data as demo
+from demo.clock import Calendar
+from demo.people import company_create
+from demo.statuses import statuses_check, statuses_ensure
+from demo.stories import Stories
+from demo.surveys import SurveyHistory
+from demo.tickets import resolved_close, tickets_replay
 from requests_app import hooks
 from surveys.services.rollups import rollups_rebuild
 

@@ -12,9 +12,9 @@ from datetime import UTC, datetime, timedelta
 
 from django.db.models import F, OuterRef, Subquery
 
-from icsat.demo.clock import Clock
-from icsat.demo.people import Company
-from icsat.demo.stories import Plan
+from demo.clock import Clock
+from demo.people import Company
+from demo.stories import Plan
 from requests_app.models import Attachment, Ticket, TicketEvent
 from requests_app.services import tickets as ticket_services
 

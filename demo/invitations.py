@@ -5,9 +5,9 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 
-from icsat.demo import data as demo
-from icsat.demo.opinions import Opinions
-from icsat.demo.survey_rows import Cycle, Invite
+from demo import data as demo
+from demo.opinions import Opinions
+from demo.survey_rows import Cycle, Invite
 from requests_app.models import Ticket, TicketEvent
 from surveys.models import Invitation, Survey
 

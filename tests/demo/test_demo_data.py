@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from icsat.demo import data as demo
+from demo import data as demo
 
 NUMBERS = {
     "one": 1,

@@ -14,7 +14,7 @@ from unittest import mock
 
 from django.utils import timezone
 
-from icsat.demo import data as demo
+from demo import data as demo
 
 # When people file requests during the day (local time).
 OFFICE_HOURS = (7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17)

@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import AbstractUser, Group
 
-from icsat.demo import data as demo
+from demo import data as demo
 from requests_app.models import Department, RequestType
 from requests_app.services import departments as department_services
 

@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from icsat.demo import data as demo
+from demo import data as demo
 from requests_app.services.files import UploadPair
 from requests_app.uploads import check_upload
 

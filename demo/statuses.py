@@ -13,8 +13,8 @@ from datetime import datetime
 
 from django.contrib.auth.models import AbstractUser
 
-from icsat.demo.stories import Plan, Step
-from icsat.demo.tickets import close_run_after
+from demo.stories import Plan, Step
+from demo.tickets import close_run_after
 from requests_app.models import Ticket
 from requests_app.services import tickets as ticket_services
 

@@ -4,7 +4,7 @@ import random
 
 from django.utils.translation import gettext
 
-from icsat.demo import data as demo
+from demo import data as demo
 from surveys.models import Question
 
 Kind = Question.Kind

@@ -22,7 +22,7 @@ from django.core.management import CommandError, call_command
 from django.db.models import Count, F, Max, Min, Q
 from django.utils import timezone
 
-from icsat.demo import data as demo_data
+from demo import data as demo_data
 from requests_app.models import (
     Attachment,
     Department,

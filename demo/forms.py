@@ -5,8 +5,8 @@ from datetime import date, datetime, timedelta
 
 from django.utils import timezone
 
-from icsat.demo import data as demo
-from icsat.demo.files import upload
+from demo import data as demo
+from demo.files import upload
 
 MONTHS = (
     "January",

@@ -1,6 +1,6 @@
 """What happens to each demo ticket: planned ahead as service calls at simulated moments.
 
-Nothing here touches the database; icsat.demo.tickets replays the plans through
+Nothing here touches the database; demo.tickets replays the plans through
 the services in the order the story happened.
 """
 
@@ -12,11 +12,11 @@ from datetime import datetime, timedelta
 from django.contrib.auth.models import AbstractUser
 from django.utils import timezone
 
-from icsat.demo import data as demo
-from icsat.demo.clock import Calendar
-from icsat.demo.files import extra_file, upload
-from icsat.demo.forms import fill, form_answers
-from icsat.demo.people import Company
+from demo import data as demo
+from demo.clock import Calendar
+from demo.files import extra_file, upload
+from demo.forms import fill, form_answers
+from demo.people import Company
 from requests_app.models import Department, Ticket
 from requests_app.services import tickets as ticket_services
 
