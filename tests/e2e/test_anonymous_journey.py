@@ -11,11 +11,8 @@ or her request's reference, nor with the time she answered.
 """
 
 import csv
-import email
 import re
-import time
 from datetime import timedelta
-from email import policy
 from pathlib import Path
 
 from celery.contrib.testing.worker import start_worker
@@ -31,6 +28,7 @@ from surveys.services.responses import response_submit
 from tests import factories
 
 from .browser import BROWSER_TEST, DESKTOP, PHONE, login, logout
+from .mail import mails_to, survey_link, wait_for_mail
 
 pytestmark = BROWSER_TEST
 SHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
@@ -61,29 +59,8 @@ def celery_worker():
     )
 
 
-def mails(folder: Path) -> list[email.message.EmailMessage]:
-    return [
-        email.message_from_bytes(path.read_bytes(), policy=policy.default)
-        for path in sorted(folder.glob("*.eml"))
-    ]
-
-
-def mails_to(folder: Path, address: str) -> list[email.message.EmailMessage]:
-    return [m for m in mails(folder) if address in m["To"]]
-
-
 def staff_mail_ids(folder: Path, *people) -> list[str]:
     return [m["Message-ID"] for person in people for m in mails_to(folder, person.email)]
-
-
-def wait_for_mail(folder: Path, address: str, subject_part: str, timeout=30.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        for message in mails_to(folder, address):
-            if subject_part in message["Subject"]:
-                return message
-        time.sleep(0.2)
-    raise AssertionError(f"no e-mail to {address} about {subject_part!r} within {timeout} s")
 
 
 def mail_text(message) -> str:
@@ -93,11 +70,6 @@ def mail_text(message) -> str:
         if part.get_content_maintype() == "text":
             parts.append(part.get_content())
     return "\n".join(parts)
-
-
-def survey_link(message, live_url: str) -> str:
-    body = message.get_body(preferencelist=("plain",)).get_content()
-    return live_url + re.search(r"http://testserver(/s/[A-Za-z0-9_-]{43}/)", body).group(1)
 
 
 def answer_as_colleague(invitation: Invitation, score: int, comment: str) -> None:

@@ -7,10 +7,7 @@ this process, so it shares live_server's test database. Messages go through the 
 and JSON serialisation; nothing runs eagerly.
 """
 
-import email
 import re
-import time
-from email import policy
 from pathlib import Path
 
 import pytest
@@ -23,6 +20,7 @@ from surveys.models import Invitation, Notification
 from tests import factories
 
 from .browser import BROWSER_TEST, PHONE, login, logout
+from .mail import survey_link, wait_for_mail
 
 pytestmark = BROWSER_TEST
 SHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
@@ -34,23 +32,6 @@ def worker(transactional_db):
         app, pool="solo", concurrency=1, perform_ping_check=False, shutdown_timeout=10
     ):
         yield
-
-
-def wait_for_mail(folder: Path, address: str, subject_part: str, timeout=30.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        for path in sorted(folder.glob("*.eml")):
-            message = email.message_from_bytes(path.read_bytes(), policy=policy.default)
-            if message["To"] == address and subject_part in message["Subject"]:
-                return message
-        time.sleep(0.2)
-    raise AssertionError(f"no e-mail to {address} about {subject_part!r} within {timeout} s")
-
-
-def survey_link(message, live_url: str) -> str:
-    body = message.get_body(preferencelist=("plain",)).get_content()
-    link = re.search(r"http://testserver(/s/[A-Za-z0-9_-]{43}/)", body).group(1)
-    return live_url + link
 
 
 def test_resolve_survey_answer_and_close_the_loop(

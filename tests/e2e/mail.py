@@ -1,0 +1,35 @@
+"""The e-mails a browser test's worker wrote as .eml files, and the links in them."""
+
+import email
+import re
+import time
+from email import policy
+from pathlib import Path
+
+
+def mails(folder: Path) -> list[email.message.EmailMessage]:
+    return [
+        email.message_from_bytes(path.read_bytes(), policy=policy.default)
+        for path in sorted(folder.glob("*.eml"))
+    ]
+
+
+def mails_to(folder: Path, address: str) -> list[email.message.EmailMessage]:
+    return [m for m in mails(folder) if address in m["To"]]
+
+
+def wait_for_mail(folder: Path, address: str, subject_part: str, timeout=30.0):
+    """The first e-mail to ``address`` whose subject holds ``subject_part``, once written."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for message in mails_to(folder, address):
+            if subject_part in message["Subject"]:
+                return message
+        time.sleep(0.2)
+    raise AssertionError(f"no e-mail to {address} about {subject_part!r} within {timeout} s")
+
+
+def survey_link(message, live_url: str) -> str:
+    """The survey link of an invitation e-mail, on the live server."""
+    body = message.get_body(preferencelist=("plain",)).get_content()
+    return live_url + re.search(r"http://testserver(/s/[A-Za-z0-9_-]{43}/)", body).group(1)
