@@ -16,7 +16,7 @@ from demo.clock import Clock
 from demo.people import Company
 from demo.stories import Plan
 from requests_app.models import Attachment, Ticket, TicketEvent
-from requests_app.services import tickets as ticket_services
+from requests_app.services.closing import tickets_close_resolved
 
 Status = Ticket.Status
 # The periodic close task runs every 15 minutes (CELERY_BEAT_SCHEDULE).
@@ -111,7 +111,7 @@ def resolved_close(company: Company, *, now: datetime) -> None:
         if run <= now:
             runs.add(run)
     for run in sorted(runs):
-        ticket_services.tickets_close_resolved(now=run)
+        tickets_close_resolved(now=run)
     closed_at = Ticket.objects.filter(pk=OuterRef("ticket_id")).values("closed_at")[:1]
     TicketEvent.objects.filter(kind=TicketEvent.Kind.CLOSED).update(created_at=Subquery(closed_at))
     Ticket.objects.filter(status=Status.CLOSED).update(updated_at=F("closed_at"))

@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from .services.tickets import tickets_close_resolved
+from .services.closing import tickets_close_resolved
 
 
 @shared_task

@@ -107,6 +107,7 @@ class RequestTypeFactory(factory.django.DjangoModelFactory):
 def make_ticket(*, requester=None, request_type=None, status=Ticket.Status.NEW, **fields):
     """A ticket through the real service, then moved to ``status`` through services too."""
     from requests_app.services import tickets as svc
+    from requests_app.services.closing import tickets_close_resolved
 
     request_type = request_type or RequestTypeFactory()
     requester = requester or employee()
@@ -128,7 +129,7 @@ def make_ticket(*, requester=None, request_type=None, status=Ticket.Status.NEW, 
     elif status in (Ticket.Status.RESOLVED, Ticket.Status.CLOSED):
         svc.ticket_resolve(ticket_id=ticket.pk, actor=worker, note="Done")
         if status == Ticket.Status.CLOSED:
-            svc.tickets_close_resolved(now=timezone.now() + timedelta(days=365))
+            tickets_close_resolved(now=timezone.now() + timedelta(days=365))
     elif status == Ticket.Status.CANCELLED:
         svc.ticket_cancel(ticket_id=ticket.pk, actor=requester)
     ticket.refresh_from_db()

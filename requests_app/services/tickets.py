@@ -18,7 +18,7 @@ from django.utils.translation import ngettext
 
 from .. import hooks, permissions
 from ..exceptions import InvalidTransition, NotAllowed, StaleTicket, TicketError
-from ..models import Department, Membership, ReferenceCounter, RequestType, Ticket, TicketEvent
+from ..models import Membership, ReferenceCounter, RequestType, Ticket, TicketEvent
 from . import notifications
 from .files import UploadPair, attachments_add
 from .rollups import resolution_seconds, rollup_ticket_created, rollup_ticket_resolution
@@ -54,12 +54,12 @@ def _lock(ticket_id: int, expected_version: int | None) -> Ticket:
     return ticket
 
 
-def _save(ticket: Ticket, fields: Sequence[str]) -> None:
+def save_changes(ticket: Ticket, fields: Sequence[str]) -> None:
     ticket.version += 1
     ticket.save(update_fields=[*fields, "version", "updated_at"])
 
 
-def _event(ticket: Ticket, actor, kind: str, **fields) -> TicketEvent:
+def record_event(ticket: Ticket, actor, kind: str, **fields) -> TicketEvent:
     return TicketEvent.objects.create(ticket=ticket, actor=actor, kind=kind, **fields)
 
 
@@ -108,7 +108,7 @@ def _create(
                 submission_key=submission_key,
                 **fields,
             )
-            event = _event(ticket, requester, TicketEvent.Kind.CREATED, body=event_body)
+            event = record_event(ticket, requester, TicketEvent.Kind.CREATED, body=event_body)
             rollup_ticket_created(ticket)
             attachments_add(ticket=ticket, event=event, uploader=requester, files=files)
             if field_files:
@@ -242,8 +242,8 @@ def ticket_assign(
     if assignee is not None and ticket.status == Status.NEW:
         ticket.status = Status.OPEN
         fields.append("status")
-    _save(ticket, fields)
-    _event(
+    save_changes(ticket, fields)
+    record_event(
         ticket,
         actor,
         TicketEvent.Kind.ASSIGNED,
@@ -312,8 +312,8 @@ def ticket_reply(
         elif ticket.status == Status.WAITING:
             ticket.status = Status.OPEN
             fields.append("status")
-    _save(ticket, fields)
-    event = _event(
+    save_changes(ticket, fields)
+    event = record_event(
         ticket,
         actor,
         TicketEvent.Kind.NOTE if internal else TicketEvent.Kind.REPLY,
@@ -344,8 +344,10 @@ def ticket_set_status(
     ensure_transition(ticket, to=status)
     old_status = ticket.status
     ticket.status = status
-    _save(ticket, ["status"])
-    event = _event(ticket, actor, TicketEvent.Kind.STATUS, from_status=old_status, to_status=status)
+    save_changes(ticket, ["status"])
+    event = record_event(
+        ticket, actor, TicketEvent.Kind.STATUS, from_status=old_status, to_status=status
+    )
     transaction.on_commit(partial(notifications.status_changed, event_id=event.pk))
     return ticket
 
@@ -378,8 +380,8 @@ def ticket_resolve(
     if ticket.first_response_at is None:
         ticket.first_response_at = now
         fields.append("first_response_at")
-    _save(ticket, fields)
-    event = _event(
+    save_changes(ticket, fields)
+    event = record_event(
         ticket,
         actor,
         TicketEvent.Kind.RESOLVED,
@@ -432,8 +434,10 @@ def ticket_reopen(*, ticket_id: int, actor, reason: str) -> Ticket:
     ticket.resolved_by = None
     ticket.resolution_seconds = None
     ticket.reopen_count += 1
-    _save(ticket, ["status", "resolved_at", "resolved_by", "resolution_seconds", "reopen_count"])
-    event = _event(
+    save_changes(
+        ticket, ["status", "resolved_at", "resolved_by", "resolution_seconds", "reopen_count"]
+    )
+    event = record_event(
         ticket,
         actor,
         TicketEvent.Kind.REOPENED,
@@ -462,8 +466,8 @@ def ticket_cancel(
     old_status = ticket.status
     ticket.status = Status.CANCELLED
     ticket.closed_at = timezone.now()
-    _save(ticket, ["status", "closed_at"])
-    event = _event(
+    save_changes(ticket, ["status", "closed_at"])
+    event = record_event(
         ticket,
         actor,
         TicketEvent.Kind.CANCELLED,
@@ -473,42 +477,6 @@ def ticket_cancel(
     )
     transaction.on_commit(partial(notifications.status_changed, event_id=event.pk))
     return ticket
-
-
-def tickets_close_resolved(*, now=None) -> int:
-    """Close resolved tickets whose reopen window has passed; returns how many.
-
-    Safe to run twice and from two workers at once: each row is claimed with
-    skip_locked and re-checked under its lock.
-    """
-    now = now or timezone.now()
-    closed = 0
-    for department in Department.objects.all():
-        cutoff = now - timedelta(days=department.reopen_days)
-        due_ids = Ticket.objects.filter(
-            department=department, status=Status.RESOLVED, resolved_at__lt=cutoff
-        ).values_list("pk", flat=True)
-        for pk in due_ids:
-            with transaction.atomic():
-                ticket = (
-                    Ticket.objects.select_for_update(skip_locked=True)
-                    .filter(pk=pk, status=Status.RESOLVED)
-                    .first()
-                )
-                if ticket is None:
-                    continue
-                ticket.status = Status.CLOSED
-                ticket.closed_at = now
-                _save(ticket, ["status", "closed_at"])
-                _event(
-                    ticket,
-                    None,
-                    TicketEvent.Kind.CLOSED,
-                    from_status=Status.RESOLVED,
-                    to_status=Status.CLOSED,
-                )
-                closed += 1
-    return closed
 
 
 def ticket_log_event(

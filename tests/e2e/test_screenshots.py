@@ -18,6 +18,7 @@ from playwright.sync_api import expect
 
 from requests_app.models import Ticket
 from requests_app.services import tickets as svc
+from requests_app.services.closing import tickets_close_resolved
 from tests import factories
 
 from .browser import BROWSER_TEST, DESKTOP, PHONE, login
@@ -51,7 +52,7 @@ def _request(requester, request_type, title, *, status=Status.NEW, worker=None, 
             ticket_id=ticket.pk, actor=worker, note="Done: the new settings are in place."
         )
     if status == Status.CLOSED:
-        svc.tickets_close_resolved(now=timezone.now() + timedelta(days=365))
+        tickets_close_resolved(now=timezone.now() + timedelta(days=365))
     if status == Status.CANCELLED:
         svc.ticket_cancel(ticket_id=ticket.pk, actor=requester, reason="Not needed any more.")
     ticket.refresh_from_db()

@@ -9,6 +9,7 @@ from requests_app import hooks
 from requests_app.exceptions import InvalidTransition, NotAllowed, StaleTicket, TicketError
 from requests_app.models import Attachment, Ticket, TicketEvent
 from requests_app.services import tickets as svc
+from requests_app.services.closing import tickets_close_resolved
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -325,8 +326,8 @@ def test_tickets_close_resolved_closes_only_past_window_and_is_idempotent(reques
     fresh = factories.make_ticket(
         requester=requester, request_type=request_type, status=Status.RESOLVED
     )
-    assert svc.tickets_close_resolved() == 1
-    assert svc.tickets_close_resolved() == 0
+    assert tickets_close_resolved() == 1
+    assert tickets_close_resolved() == 0
     old.refresh_from_db()
     fresh.refresh_from_db()
     assert (old.status, fresh.status) == (Status.CLOSED, Status.RESOLVED)
