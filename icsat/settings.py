@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_htmx",
+    "outbox",  # every e-mail: a row first, sent by a worker
     "requests_app",
     "surveys",
     "demo",  # the demo company and seed_demo: spans both apps
@@ -221,6 +222,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "requests_app.tasks.close_resolved_tickets",
         "schedule": 15 * 60,
     },
+    # Retries, sends the broker missed and dead workers' claims, handed out to the workers.
+    "dispatch-due-emails": {
+        "task": "outbox.tasks.dispatch_due_emails",
+        "schedule": 30,
+    },
     "dispatch-due-invitations": {
         "task": "surveys.tasks.dispatch_due_invitations",
         "schedule": 60,
@@ -280,5 +286,12 @@ LOGGING = {
 # --- Survey pipeline ----------------------------------------------------------
 ICSAT_SURVEY_MAX_ATTEMPTS = env.int("ICSAT_SURVEY_MAX_ATTEMPTS", default=6)
 # A send claimed longer ago than this belongs to a worker that died: send again.
-ICSAT_SURVEY_LEASE_SECONDS = env.int("ICSAT_SURVEY_LEASE_SECONDS", default=300)
+ICSAT_SURVEY_LEASE_SECONDS = env.int("ICSAT_SURVEY_LEASE_SECONDS", default=60)
 ICSAT_SURVEY_BACKOFF_SECONDS = env.int("ICSAT_SURVEY_BACKOFF_SECONDS", default=60)
+
+# --- Outbox (every e-mail) -------------------------------------------------------
+ICSAT_OUTBOX_MAX_ATTEMPTS = env.int("ICSAT_OUTBOX_MAX_ATTEMPTS", default=8)
+# Longer than a send can take (EMAIL_TIMEOUT per connection step): a claim older than
+# this belongs to a worker that died mid-send, and the dispatcher hands it out again.
+ICSAT_OUTBOX_LEASE_SECONDS = env.int("ICSAT_OUTBOX_LEASE_SECONDS", default=60)
+ICSAT_OUTBOX_BACKOFF_SECONDS = env.int("ICSAT_OUTBOX_BACKOFF_SECONDS", default=30)

@@ -156,6 +156,8 @@ class Invitation(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     send_after = models.DateTimeField()
     claimed_at = models.DateTimeField(null=True, blank=True)
+    # When a worker was last asked to send it; the dispatcher asks again only after a lease.
+    dispatched_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     reminded_at = models.DateTimeField(null=True, blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)

@@ -11,6 +11,11 @@ def send_invitation(invitation_id: int) -> bool:
 
 
 @shared_task
+def send_invitations(invitation_ids: list[int]) -> int:
+    return invitations.invitations_send(invitation_ids=invitation_ids)
+
+
+@shared_task
 def dispatch_due_invitations() -> int:
     return invitations.invitations_dispatch_due()
 

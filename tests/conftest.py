@@ -3,10 +3,11 @@ import os
 
 import pytest
 from django.conf import settings
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection
 from django.utils import translation
 
 from tests import factories
+from tests.queue import purge_queued_tasks, run_queued_tasks
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -17,6 +18,23 @@ def _empty_test_broker():
 
     with contextlib.suppress(Exception):  # no broker: the tests that need one say so
         app.control.purge()
+
+
+@pytest.fixture
+def django_capture_on_commit_callbacks(django_capture_on_commit_callbacks):
+    """pytest-django's fixture, and then a worker's turn: with ``execute=True`` the
+    callbacks run (they publish tasks to the test broker, e.g. the outbox's
+    send_emails) and then the tasks they published run here (tests/queue.py)."""
+    purge_queued_tasks()
+
+    @contextlib.contextmanager
+    def capture(*, using=DEFAULT_DB_ALIAS, execute=False):
+        with django_capture_on_commit_callbacks(using=using, execute=execute) as callbacks:
+            yield callbacks
+        if execute:
+            run_queued_tasks()
+
+    return capture
 
 
 @pytest.fixture(autouse=True)

@@ -1,57 +1,23 @@
-"""E-mails about tickets, sent after the change has committed.
+"""E-mails about tickets: who gets which, recorded in the outbox with the change.
 
-Each function takes ids, reloads what it needs and sends plain-text + HTML twins
-in each recipient's language. A failing mail server is logged, never raised:
-the change itself is already saved and visible in the app.
+Each function runs inside the transaction of the change it tells about, picks the
+recipients from the state that change left, and records one outbox row each; a
+worker renders and sends them after commit, in each recipient's language (the
+builders below make the templates' context then). Nothing here talks to SMTP.
 """
 
-import logging
-
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+
+from outbox import registry
+from outbox.services import emails_queue
 
 from ..models import Membership, Ticket, TicketEvent
-
-logger = logging.getLogger(__name__)
 
 
 def ticket_url(ticket: Ticket) -> str:
     path = reverse("requests_app:ticket_detail", kwargs={"reference": ticket.reference})
     return f"{settings.ICSAT_BASE_URL}{path}"
-
-
-def _language_of(user) -> str:
-    employee = getattr(user, "employee", None)
-    return employee.language if employee else settings.LANGUAGE_CODE
-
-
-def _send(*, template: str, recipients, context: dict, exclude=None) -> int:
-    sent = 0
-    seen = set()
-    for user in recipients:
-        if user is None or not user.email or not user.is_active:
-            continue
-        if (exclude is not None and user.pk == exclude.pk) or user.pk in seen:
-            continue
-        seen.add(user.pk)
-        with translation.override(_language_of(user)):
-            ctx = {**context, "recipient": user, "base_url": settings.ICSAT_BASE_URL}
-            subject = render_to_string(f"email/{template}_subject.txt", ctx).strip()
-            message = EmailMultiAlternatives(
-                subject=" ".join(subject.split()),
-                body=render_to_string(f"email/{template}.txt", ctx),
-                to=[user.email],
-            )
-            message.attach_alternative(render_to_string(f"email/{template}.html", ctx), "text/html")
-        try:
-            message.send()
-            sent += 1
-        except Exception:
-            logger.exception("Could not send %s e-mail to user %s", template, user.pk)
-    return sent
 
 
 def _ticket(ticket_id: int) -> Ticket:
@@ -60,13 +26,24 @@ def _ticket(ticket_id: int) -> Ticket:
     ).get(pk=ticket_id)
 
 
-def _department_agents(ticket: Ticket):
+def _active(users) -> list:
+    return [user for user in users if user is not None and user.is_active]
+
+
+def _department_agents(ticket: Ticket) -> list:
     return [
         m.user
         for m in Membership.objects.filter(department_id=ticket.department_id).select_related(
-            "user__employee"
+            "user"
         )
     ]
+
+
+def _queue(template: str, recipients, ticket: Ticket, event: TicketEvent | None, exclude=None):
+    context = {"ticket_id": ticket.pk, "event_id": event.pk if event else None}
+    return emails_queue(
+        recipients=_active(recipients), template=template, context=context, exclude=exclude
+    )
 
 
 def ticket_created(*, ticket_id: int) -> int:
@@ -76,21 +53,12 @@ def ticket_created(*, ticket_id: int) -> int:
         recipients = [ticket.assignee]
     else:
         recipients = _department_agents(ticket)
-    return _send(
-        template="ticket_created",
-        recipients=recipients,
-        context={"ticket": ticket, "url": ticket_url(ticket)},
-        exclude=ticket.requester,
-    )
+    return len(_queue("ticket_created", recipients, ticket, None, exclude=ticket.requester))
 
 
 def ticket_assigned(*, ticket_id: int) -> int:
     ticket = _ticket(ticket_id)
-    return _send(
-        template="ticket_assigned",
-        recipients=[ticket.assignee],
-        context={"ticket": ticket, "url": ticket_url(ticket)},
-    )
+    return len(_queue("ticket_assigned", [ticket.assignee], ticket, None))
 
 
 def public_reply(*, event_id: int) -> int:
@@ -99,46 +67,50 @@ def public_reply(*, event_id: int) -> int:
     if event.is_internal:
         return 0
     ticket = _ticket(event.ticket_id)
-    requester_side = [ticket.requester, *ticket.cc.select_related("employee")]
+    requester_side = [ticket.requester, *ticket.cc.all()]
     if event.actor_id in {u.pk for u in requester_side}:
         recipients = [ticket.assignee] if ticket.assignee else _department_agents(ticket)
     else:
         recipients = requester_side
-    return _send(
-        template="ticket_reply",
-        recipients=recipients,
-        context={
-            "ticket": ticket,
-            "event": event,
-            "url": ticket_url(ticket),
-            "attachments": list(event.attachments.all()),
-        },
-        exclude=event.actor,
-    )
+    return len(_queue("ticket_reply", recipients, ticket, event, exclude=event.actor))
 
 
 def status_changed(*, event_id: int) -> int:
     """Status changes (including resolve and cancel) → the requester and cc."""
     event = TicketEvent.objects.select_related("actor").get(pk=event_id)
     ticket = _ticket(event.ticket_id)
-    recipients = [ticket.requester, *ticket.cc.select_related("employee")]
+    recipients = [ticket.requester, *ticket.cc.all()]
     if event.actor_id == ticket.requester_id and ticket.assignee:
         recipients = [ticket.assignee]
-    return _send(
-        template="ticket_status",
-        recipients=recipients,
-        context={"ticket": ticket, "event": event, "url": ticket_url(ticket)},
-        exclude=event.actor,
-    )
+    return len(_queue("ticket_status", recipients, ticket, event, exclude=event.actor))
 
 
 def ticket_reopened(*, event_id: int) -> int:
     event = TicketEvent.objects.select_related("actor").get(pk=event_id)
     ticket = _ticket(event.ticket_id)
     recipients = [ticket.assignee] if ticket.assignee else _department_agents(ticket)
-    return _send(
-        template="ticket_status",
-        recipients=recipients,
-        context={"ticket": ticket, "event": event, "url": ticket_url(ticket)},
-        exclude=event.actor,
+    return len(_queue("ticket_status", recipients, ticket, event, exclude=event.actor))
+
+
+def _context(stored: dict, recipient) -> dict | None:
+    """What a ticket e-mail shows, loaded when it is sent; None if the ticket is gone."""
+    ticket = Ticket.objects.filter(pk=stored["ticket_id"]).select_related(
+        "requester", "assignee", "department", "request_type"
     )
+    context: dict = {"ticket": ticket.first()}
+    if context["ticket"] is None:
+        return None
+    context["url"] = ticket_url(context["ticket"])
+    if stored.get("event_id"):
+        event = TicketEvent.objects.select_related("actor").filter(pk=stored["event_id"]).first()
+        if event is None:
+            return None
+        context["event"] = event
+        context["attachments"] = list(event.attachments.all())
+    return context
+
+
+def register_templates() -> None:
+    """Tell the outbox how to build the ticket e-mails (from the app's ready())."""
+    for template in ("ticket_created", "ticket_assigned", "ticket_reply", "ticket_status"):
+        registry.register_template(template, _context)

@@ -2,13 +2,12 @@
 
 Every function here: locks the ticket (select_for_update), returns early when
 the change is already made (safe to run twice), refuses illegal transitions
-with InvalidTransition, bumps ``version``, writes a TicketEvent and sends its
-e-mails only after commit.
+with InvalidTransition, bumps ``version``, writes a TicketEvent and records its
+e-mails in the outbox, which a worker sends after commit.
 """
 
 from collections.abc import Sequence
 from datetime import timedelta
-from functools import partial
 from uuid import UUID
 
 from django.db import IntegrityError, transaction
@@ -124,13 +123,13 @@ def _create(
                     }
                 )
                 ticket.save(update_fields=["data"])
+            notifications.ticket_created(ticket_id=ticket.pk)
     except IntegrityError:
         # The same submission won a race with us (a double click on two workers).
         existing = _existing_submission(requester, submission_key)
         if existing:
             return existing, False
         raise
-    transaction.on_commit(partial(notifications.ticket_created, ticket_id=ticket.pk))
     return ticket, True
 
 
@@ -256,7 +255,7 @@ def ticket_assign(
         },
     )
     if assignee is not None and assignee.pk != actor.pk:
-        transaction.on_commit(partial(notifications.ticket_assigned, ticket_id=ticket.pk))
+        notifications.ticket_assigned(ticket_id=ticket.pk)
     return ticket
 
 
@@ -324,7 +323,7 @@ def ticket_reply(
     )
     attachments_add(ticket=ticket, event=event, uploader=actor, files=files)
     if not internal:
-        transaction.on_commit(partial(notifications.public_reply, event_id=event.pk))
+        notifications.public_reply(event_id=event.pk)
     return event
 
 
@@ -348,7 +347,7 @@ def ticket_set_status(
     event = record_event(
         ticket, actor, TicketEvent.Kind.STATUS, from_status=old_status, to_status=status
     )
-    transaction.on_commit(partial(notifications.status_changed, event_id=event.pk))
+    notifications.status_changed(event_id=event.pk)
     return ticket
 
 
@@ -391,7 +390,7 @@ def ticket_resolve(
     )
     hooks.ticket_resolved(ticket=ticket, actor=actor)
     rollup_ticket_resolution(ticket)
-    transaction.on_commit(partial(notifications.status_changed, event_id=event.pk))
+    notifications.status_changed(event_id=event.pk)
     return ticket
 
 
@@ -446,7 +445,7 @@ def ticket_reopen(*, ticket_id: int, actor, reason: str) -> Ticket:
         to_status=Status.OPEN,
     )
     hooks.ticket_reopened(ticket=ticket, actor=actor)
-    transaction.on_commit(partial(notifications.ticket_reopened, event_id=event.pk))
+    notifications.ticket_reopened(event_id=event.pk)
     return ticket
 
 
@@ -475,7 +474,7 @@ def ticket_cancel(
         from_status=old_status,
         to_status=Status.CANCELLED,
     )
-    transaction.on_commit(partial(notifications.status_changed, event_id=event.pk))
+    notifications.status_changed(event_id=event.pk)
     return ticket
 
 

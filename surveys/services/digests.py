@@ -2,7 +2,6 @@
 from anonymous surveys without any single answer being pointed at."""
 
 from datetime import date, datetime, time, timedelta
-from functools import partial
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -11,11 +10,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import ngettext
 
+from outbox import registry
+from outbox.services import emails_queue
 from requests_app.models import Department, Membership
 
 from ..models import AnonymousDigest, Notification, Question, Response
 from ..stats import min_responses
-from .mail import mail_users
 
 Kind = Question.Kind
 # Low headline scores: 1–2 of 5, or a detractor's 0–6 of 10 (as responses.is_low_score).
@@ -80,32 +80,37 @@ def _digest_create(department_id: int, week_start: date, responses: int, low: in
     except IntegrityError:
         return False  # told already
     department = Department.objects.get(pk=department_id)
-    lead_ids = list(
-        Membership.objects.filter(department=department, role=Membership.Role.LEAD).values_list(
-            "user_id", flat=True
+    leads = list(
+        Membership.objects.filter(department=department, role=Membership.Role.LEAD).select_related(
+            "user"
         )
     )
     text = digest_summary(department.name, responses, low)
     Notification.objects.bulk_create(
-        Notification(user_id=user_id, ticket=None, text=text[:300]) for user_id in lead_ids
+        Notification(user_id=m.user_id, ticket=None, text=text[:300]) for m in leads
     )
-    transaction.on_commit(
-        partial(_mail_digest, lead_ids, department.pk, responses, low), robust=True
+    emails_queue(
+        recipients=[m.user for m in leads],
+        template="survey_anonymous_digest",
+        context={"department_id": department.pk, "responses": responses, "low": low},
     )
     return True
 
 
-def _mail_digest(user_ids: list[int], department_id: int, responses: int, low: int) -> None:
-    department = Department.objects.get(pk=department_id)
+def _digest_context(stored: dict, recipient) -> dict | None:
+    """What the weekly digest e-mail shows, in the reader's language when it is sent."""
+    department = Department.objects.filter(pk=stored["department_id"]).first()
+    if department is None:
+        return None
     url = settings.ICSAT_BASE_URL + reverse(
         "surveys:department_dashboard", kwargs={"department_slug": department.slug}
     )
-    mail_users(
-        user_ids,
-        "survey_anonymous_digest",
-        lambda: {
-            "department": department,
-            "summary": digest_summary(department.name, responses, low),
-            "url": url,
-        },
-    )
+    return {
+        "department": department,
+        "summary": digest_summary(department.name, stored["responses"], stored["low"]),
+        "url": url,
+    }
+
+
+def register_emails() -> None:
+    registry.register_template("survey_anonymous_digest", _digest_context)

@@ -9,28 +9,30 @@ import logging
 import random
 from datetime import timedelta
 from functools import partial
+from itertools import batched
 
 from celery import current_app
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import F, Q
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from outbox import registry
+from outbox.services import backoff, email_send, emails_cancel_for_owner, emails_queue
 from requests_app.models import Ticket
 from requests_app.services.tickets import ticket_log_event
 
 from ..models import Invitation, Survey
 from ..selectors import current_version, survey_for_ticket
-from ..tokens import new_token
+from ..tokens import hash_token, new_token
 from .rollups import rollup_invitation_sent
 
 logger = logging.getLogger(__name__)
 Status = Invitation.Status
+OWNER_KIND = "survey_invitation"
 
 # Replaced by a seeded generator in tests, so sampling can be checked exactly.
 sample_rng = random.Random()  # noqa: S311 - sampling, not secrecy
@@ -43,11 +45,6 @@ WHY_NOT = {
     "not_sampled": gettext_lazy("no survey: not in this survey's sample"),
     "already_open": gettext_lazy("no survey: one is already open for this request"),
 }
-
-
-def _language_of(user) -> str:
-    employee = getattr(user, "employee", None)
-    return employee.language if employee else settings.LANGUAGE_CODE
 
 
 def _recently_asked(survey: Survey, recipient, now) -> bool:
@@ -115,10 +112,16 @@ def invitation_create_for_resolved(*, ticket: Ticket, actor, rng=None) -> Invita
 
 def _enqueue_send(invitation_id: int, eta) -> None:
     """Ask a worker to send at the ETA; if the broker is down, the dispatcher sends later."""
-    # By name: services sit below tasks and do not import them.
-    current_app.send_task(
-        "surveys.tasks.send_invitation", kwargs={"invitation_id": invitation_id}, eta=eta
-    )
+    try:
+        # By name: services sit below tasks and do not import them.
+        current_app.send_task(
+            "surveys.tasks.send_invitation", kwargs={"invitation_id": invitation_id}, eta=eta
+        )
+    except Exception as error:
+        logger.warning("Invitation %s left for the dispatcher: %s", invitation_id, error)
+        return
+    asked_for = max(eta, timezone.now()) if eta else timezone.now()
+    Invitation.objects.filter(pk=invitation_id).update(dispatched_at=asked_for)
 
 
 def invitations_cancel_for_reopened(*, ticket: Ticket, actor) -> int:
@@ -136,80 +139,92 @@ def _due(now) -> Q:
     )
 
 
-def _claim(invitation_id: int, now) -> str | None:
-    """Flip one due invitation to 'sending' with a fresh token; None if someone else has it."""
+@transaction.atomic
+def _claim(invitation_id: int, now) -> int | None:
+    """Flip one due invitation to 'sending' with a fresh link and record its e-mail.
+
+    Returns the e-mail's id; None if someone else has the invitation. Each attempt
+    is an e-mail of its own with a new link (only the newest link works), so the
+    outbox tries it once and the invitation keeps its own retries and backoff.
+    """
     token, digest = new_token()
     won = Invitation.objects.filter(_due(now), pk=invitation_id).update(
         status=Status.SENDING, claimed_at=now, attempts=F("attempts") + 1, token_hash=digest
     )
-    return token if won else None
+    if not won:
+        return None
+    invitation = Invitation.objects.select_related("recipient").get(pk=invitation_id)
+    emails_cancel_for_owner(owner_kind=OWNER_KIND, owner_id=invitation_id)
+    if not invitation.recipient.email:
+        Invitation.objects.filter(pk=invitation_id).update(
+            status=Status.FAILED, last_error="The recipient has no e-mail address."
+        )
+        return None
+    (email,) = emails_queue(
+        recipients=[invitation.recipient],
+        template="survey_invitation",
+        context={"invitation_id": invitation_id, "secret": {"token": token}},
+        owner_kind=OWNER_KIND,
+        owner_id=invitation_id,
+        max_attempts=1,
+        publish=False,
+    )
+    return email.pk
 
 
 def survey_url(token: str) -> str:
     return settings.ICSAT_BASE_URL + reverse("surveys:answer", kwargs={"token": token})
 
 
-def _render_and_send(invitation: Invitation, template: str, token: str) -> None:
-    recipient = invitation.recipient
-    with translation.override(_language_of(recipient)):
-        context = {
-            "invitation": invitation,
-            "ticket": invitation.ticket,
-            "survey": invitation.survey,
-            "version": invitation.version,
-            "recipient": recipient,
-            "url": survey_url(token),
-        }
-        subject = " ".join(render_to_string(f"email/{template}_subject.txt", context).split())
-        message = EmailMultiAlternatives(
-            subject=subject,
-            body=render_to_string(f"email/{template}.txt", context),
-            to=[recipient.email],
-        )
-        message.attach_alternative(render_to_string(f"email/{template}.html", context), "text/html")
-    message.send()
-
-
 def _backoff(attempts: int) -> timedelta:
-    base = settings.ICSAT_SURVEY_BACKOFF_SECONDS
-    return timedelta(seconds=base * 2 ** max(attempts - 1, 0))
+    return backoff(attempts, settings.ICSAT_SURVEY_BACKOFF_SECONDS)
 
 
-def _deliver(invitation_id: int, token: str, claimed_at) -> bool:
-    invitation = Invitation.objects.select_related(
-        "ticket", "survey", "version", "recipient__employee"
-    ).get(pk=invitation_id)
-    claim = Invitation.objects.filter(
-        pk=invitation_id, status=Status.SENDING, claimed_at=claimed_at
+def _claimed_by(email) -> Invitation | None:
+    """The invitation, if this e-mail carries the link of its current claim."""
+    token = email.context.get("secret", {}).get("token", "")
+    return (
+        Invitation.objects.select_related("survey")
+        .filter(pk=email.owner_id, status=Status.SENDING, token_hash=hash_token(token))
+        .first()
     )
-    if not invitation.recipient.email:
-        claim.update(status=Status.FAILED, last_error="The recipient has no e-mail address.")
-        return False
-    try:
-        _render_and_send(invitation, "survey_invitation", token)
-    except Exception as error:
-        failed = invitation.attempts >= settings.ICSAT_SURVEY_MAX_ATTEMPTS
-        claim.update(
-            status=Status.FAILED if failed else Status.PENDING,
-            send_after=claimed_at + _backoff(invitation.attempts),
-            last_error=f"{type(error).__name__}: {error}"[:2000],
-        )
-        logger.warning(
-            "Survey invitation %s not sent (attempt %s): %s",
-            invitation_id,
-            invitation.attempts,
-            error,
-        )
-        return False
-    expires_at = claimed_at + timedelta(days=invitation.survey.expires_days)
-    with transaction.atomic():
-        sent = claim.update(
-            status=Status.SENT, sent_at=claimed_at, expires_at=expires_at, last_error=""
-        )
-        if sent:
-            invitation.sent_at = claimed_at
-            rollup_invitation_sent(invitation)
-    return bool(sent)
+
+
+def invitation_email_sent(*, email) -> None:
+    """Outbox: the invitation's e-mail left; it counts as sent from its claim."""
+    invitation = _claimed_by(email)
+    if invitation is None or invitation.claimed_at is None:
+        return
+    claimed_at = invitation.claimed_at
+    sent = Invitation.objects.filter(
+        pk=invitation.pk, status=Status.SENDING, claimed_at=claimed_at
+    ).update(
+        status=Status.SENT,
+        sent_at=claimed_at,
+        expires_at=claimed_at + timedelta(days=invitation.survey.expires_days),
+        last_error="",
+    )
+    if sent:
+        invitation.sent_at = claimed_at
+        rollup_invitation_sent(invitation)
+
+
+def invitation_email_failed(*, email, error: str) -> None:
+    """Outbox: the attempt failed; back off and try again with a new link, or give up."""
+    invitation = _claimed_by(email)
+    if invitation is None or invitation.claimed_at is None:
+        return
+    failed = invitation.attempts >= settings.ICSAT_SURVEY_MAX_ATTEMPTS
+    Invitation.objects.filter(
+        pk=invitation.pk, status=Status.SENDING, claimed_at=invitation.claimed_at
+    ).update(
+        status=Status.FAILED if failed else Status.PENDING,
+        send_after=invitation.claimed_at + _backoff(invitation.attempts),
+        last_error=error[:2000],
+    )
+    logger.warning(
+        "Survey invitation %s not sent (attempt %s): %s", invitation.pk, invitation.attempts, error
+    )
 
 
 def invitation_send(*, invitation_id: int) -> bool:
@@ -218,41 +233,48 @@ def invitation_send(*, invitation_id: int) -> bool:
     Safe to run twice, from two workers, or before the invitation is due: only
     the caller that flips pending → sending sends.
     """
-    now = timezone.now()
-    token = _claim(invitation_id, now)
-    if token is None:
+    email_id = _claim(invitation_id, timezone.now())
+    if email_id is None:
         return False
-    return _deliver(invitation_id, token, now)
+    return email_send(email_id=email_id)
 
 
-def invitations_dispatch_due(*, batch_size: int = 50, limit: int = 1000) -> int:
-    """Send every due invitation that no worker is sending; returns how many this call sent.
+def invitations_dispatch_due(*, limit: int = 1000, per_message: int = 10) -> int:
+    """Ask the workers to send every due invitation nobody was asked to send within a lease.
 
-    Rows are claimed under select_for_update(skip_locked=True), so dispatchers
-    running at once split the work instead of queueing behind each other.
+    Sends the broker missed, retries and dead workers' claims go out as small
+    messages spread over all workers; this task sends nothing itself. Dispatchers
+    running at once split the rows (skip_locked). Returns how many it handed out.
     """
-    sent = 0
-    handled = 0
-    while handled < limit:
-        now = timezone.now()
-        with transaction.atomic():
-            ids = list(
-                Invitation.objects.select_for_update(skip_locked=True)
-                .filter(_due(now))
-                .order_by("send_after", "pk")
-                .values_list("pk", flat=True)[:batch_size]
-            )
-            claims = [(pk, token) for pk in ids if (token := _claim(pk, now))]
-        if not ids:
-            break
-        handled += len(ids)
-        for pk, token in claims:
-            sent += _deliver(pk, token, now)
-    return sent
+    now = timezone.now()
+    lease = timedelta(seconds=settings.ICSAT_SURVEY_LEASE_SECONDS)
+    with transaction.atomic():
+        ids = list(
+            Invitation.objects.select_for_update(skip_locked=True)
+            .filter(_due(now))
+            .filter(Q(dispatched_at__isnull=True) | Q(dispatched_at__lt=now - lease))
+            .order_by("send_after", "pk")
+            .values_list("pk", flat=True)[:limit]
+        )
+        Invitation.objects.filter(pk__in=ids).update(dispatched_at=now)
+    for chunk in batched(ids, per_message):
+        current_app.send_task(
+            "surveys.tasks.send_invitations", kwargs={"invitation_ids": list(chunk)}
+        )
+    return len(ids)
+
+
+def invitations_send(*, invitation_ids: list[int]) -> int:
+    """Send each of these invitations that is due; returns how many this call sent."""
+    return sum(invitation_send(invitation_id=pk) for pk in invitation_ids)
 
 
 def invitations_send_reminders(*, now=None) -> int:
-    """Remind once, with a link of its own, those who have not answered; safe to run twice."""
+    """Remind once, with a link of its own, those who have not answered; safe to run twice.
+
+    The reminder is recorded in the outbox with the change and sent from here (a
+    worker); if the mail server fails, the outbox tries it again later.
+    """
     now = now or timezone.now()
     reminded = 0
     candidates = (
@@ -262,36 +284,27 @@ def invitations_send_reminders(*, now=None) -> int:
             expires_at__gt=now,
             survey__reminder_hours__gt=0,
         )
-        .select_related("survey")
-        .only("pk", "sent_at", "survey__reminder_hours")
+        .select_related("survey", "recipient")
+        .only("pk", "sent_at", "survey__reminder_hours", "recipient")
     )
     for invitation in candidates:
         sent_at = invitation.sent_at
         if sent_at is None or sent_at + timedelta(hours=invitation.survey.reminder_hours) > now:
             continue
         token, digest = new_token()
-        won = Invitation.objects.filter(
-            pk=invitation.pk, status=Status.SENT, reminded_at__isnull=True
-        ).update(status=Status.REMINDED, reminded_at=now, reminder_token_hash=digest)
-        if not won:
-            continue
-        full = Invitation.objects.select_related(
-            "ticket", "survey", "version", "recipient__employee"
-        ).get(pk=invitation.pk)
-        try:
-            _render_and_send(full, "survey_reminder", token)
-        except Exception as error:
-            # Give it back, so the next run tries again.
-            Invitation.objects.filter(
-                pk=invitation.pk, status=Status.REMINDED, reminded_at=now
-            ).update(
-                status=Status.SENT,
-                reminded_at=None,
-                reminder_token_hash="",
-                last_error=f"reminder: {type(error).__name__}: {error}"[:2000],
+        with transaction.atomic():
+            won = Invitation.objects.filter(
+                pk=invitation.pk, status=Status.SENT, reminded_at__isnull=True
+            ).update(status=Status.REMINDED, reminded_at=now, reminder_token_hash=digest)
+            if not won:
+                continue
+            emails = emails_queue(
+                recipients=[invitation.recipient],
+                template="survey_reminder",
+                context={"invitation_id": invitation.pk, "secret": {"token": token}},
+                publish=False,
             )
-            continue
-        reminded += 1
+        reminded += sum(email_send(email_id=email.pk) for email in emails)
     return reminded
 
 
@@ -305,9 +318,36 @@ def invitations_expire(*, now=None) -> int:
 
 def invitation_retry(*, invitation_id: int) -> bool:
     """An HR admin sends a failed invitation again (attempts start over)."""
+    now = timezone.now()
     updated = Invitation.objects.filter(pk=invitation_id, status=Status.FAILED).update(
-        status=Status.PENDING, send_after=timezone.now(), attempts=0
+        status=Status.PENDING, send_after=now, attempts=0, dispatched_at=None
     )
     if updated:
         transaction.on_commit(partial(_enqueue_send, invitation_id, None), robust=True)
     return bool(updated)
+
+
+def _email_context(stored: dict, recipient) -> dict | None:
+    """What a survey e-mail shows, loaded when it is sent; None once it has no purpose."""
+    invitation = (
+        Invitation.objects.select_related("ticket", "survey", "version")
+        .filter(pk=stored["invitation_id"])
+        .exclude(status__in=[Status.CANCELLED, Status.EXPIRED, Status.ANSWERED])
+        .first()
+    )
+    if invitation is None:
+        return None
+    return {
+        "invitation": invitation,
+        "ticket": invitation.ticket,
+        "survey": invitation.survey,
+        "version": invitation.version,
+        "url": survey_url(stored["secret"]["token"]),
+    }
+
+
+def register_emails() -> None:
+    """Tell the outbox how to build survey e-mails and whom to tell how they went."""
+    registry.register_template("survey_invitation", _email_context)
+    registry.register_template("survey_reminder", _email_context)
+    registry.register_owner(OWNER_KIND, sent=invitation_email_sent, failed=invitation_email_failed)

@@ -1,13 +1,13 @@
 """Answering a survey and closing the loop on a low score."""
 
-from functools import partial
-
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from outbox import registry
+from outbox.services import emails_queue
 from requests_app.exceptions import TicketError
 from requests_app.models import Membership, Ticket
 from requests_app.services.tickets import can_still_reopen, ticket_log_event, ticket_reopen
@@ -15,7 +15,6 @@ from requests_app.services.tickets import can_still_reopen, ticket_log_event, ti
 from ..exceptions import AlreadyAnswered, InvalidAnswer, SurveyChanged, SurveyClosed, SurveyError
 from ..models import Answer, Invitation, Notification, Question, Response
 from ..selectors import invitation_is_answerable
-from .mail import mail_users
 from .rollups import rollup_invitation_answered, rollup_response
 
 Kind = Question.Kind
@@ -159,28 +158,31 @@ def _alert_leads(invitation: Invitation, response: Response) -> None:
     Notification.objects.bulk_create(
         Notification(user=m.user, ticket=ticket, text=text[:300]) for m in leads
     )
-    transaction.on_commit(
-        partial(_mail_leads, [m.user_id for m in leads], response.pk), robust=True
+    emails_queue(
+        recipients=[m.user for m in leads],
+        template="survey_low_score",
+        context={"response_id": response.pk},
     )
 
 
-def _mail_leads(user_ids: list[int], response_id: int) -> None:
-
-    response = Response.objects.select_related("invitation__ticket__department").get(pk=response_id)
+def _low_score_context(stored: dict, recipient) -> dict | None:
+    """What the low-score e-mail shows, loaded when it is sent."""
+    response = (
+        Response.objects.select_related("invitation__ticket__department")
+        .filter(pk=stored["response_id"])
+        .first()
+    )
+    if response is None or response.invitation is None:
+        return None
     ticket = response.invitation.ticket
     url = settings.ICSAT_BASE_URL + reverse(
         "requests_app:ticket_detail", kwargs={"reference": ticket.reference}
     )
-    mail_users(
-        user_ids,
-        "survey_low_score",
-        lambda: {
-            "response": response,
-            "ticket": ticket,
-            "url": url,
-            "score": _score_text(response),
-        },
-    )
+    return {"response": response, "ticket": ticket, "url": url, "score": _score_text(response)}
+
+
+def register_emails() -> None:
+    registry.register_template("survey_low_score", _low_score_context)
 
 
 def can_still_reopen_request(invitation: Invitation) -> bool:

@@ -13,9 +13,15 @@ from requests_app.services import tickets as ticket_svc
 from surveys.models import Invitation
 from surveys.services import invitations as svc
 from tests import factories
+from tests.queue import purge_queued_tasks, run_queued_tasks
 
 pytestmark = pytest.mark.django_db
 Status = Invitation.Status
+
+
+@pytest.fixture(autouse=True)
+def _empty_queue():
+    purge_queued_tasks()
 
 
 @pytest.fixture
@@ -142,6 +148,7 @@ def test_dispatcher_sends_what_was_never_enqueued(resolve):
     tickets = [resolve() for _ in range(3)]
     assert svc.invitations_dispatch_due() == 3
     assert svc.invitations_dispatch_due() == 0
+    assert run_queued_tasks() == ["surveys.tasks.send_invitations"]  # a worker's turn
     assert sorted(m.to[0] for m in mail.outbox) == sorted(t.requester.email for t in tickets)
 
 
@@ -162,15 +169,18 @@ def test_smtp_failure_retries_with_backoff_then_fails(resolve, monkeypatch, sett
     assert svc.invitations_dispatch_due() == 0  # backing off: not due for a minute
     with time_machine.travel(timezone.now() + timedelta(seconds=61)):
         svc.invitations_dispatch_due()
+        run_queued_tasks()
     invitation.refresh_from_db()
     assert invitation.attempts == 2
     with time_machine.travel(timezone.now() + timedelta(seconds=200)):
         svc.invitations_dispatch_due()
+        run_queued_tasks()
     invitation.refresh_from_db()
     assert (invitation.status, invitation.attempts) == (Status.FAILED, 3)
     monkeypatch.undo()
     assert svc.invitation_retry(invitation_id=invitation.pk) is True
     assert svc.invitations_dispatch_due() == 1
+    run_queued_tasks()
     invitation.refresh_from_db()
     assert invitation.status == Status.SENT
 
@@ -186,6 +196,7 @@ def test_stale_sending_claim_is_sent_again(resolve, settings):
     assert svc.invitations_dispatch_due() == 0
     with time_machine.travel(timezone.now() + timedelta(seconds=301)):
         assert svc.invitations_dispatch_due() == 1
+        run_queued_tasks()
     assert len(mail.outbox) == 1
 
 

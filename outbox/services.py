@@ -1,0 +1,262 @@
+"""The outbox: every e-mail icsat sends is a row here first, and a worker sends it.
+
+A service that wants an e-mail sent calls ``emails_queue`` inside its own
+transaction; the rows commit with the change or not at all, and one Celery
+message per commit asks a worker to send them. A lost or duplicated message
+changes nothing: every step is a conditional UPDATE that only one caller wins
+(pending → sending is the claim). A failed send waits (backoff doubling from
+``ICSAT_OUTBOX_BACKOFF_SECONDS``) and is tried again up to its ``max_attempts``,
+then stays ``failed`` for HR admins to see and send again. A claim older than
+``ICSAT_OUTBOX_LEASE_SECONDS`` belongs to a worker that died mid-send: the
+dispatcher (every 30 s) hands it to a worker again. No web request talks to SMTP.
+"""
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import partial
+from itertools import batched
+from typing import Any
+
+from celery import current_app
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import F, Q
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from . import registry
+from .models import Email
+
+logger = logging.getLogger(__name__)
+Status = Email.Status
+OWNER_MANAGED_NOTE = "retried by its owner"
+
+
+@dataclass(frozen=True)
+class RenderedEmail:
+    subject: str
+    text: str
+    html: str
+
+
+def language_of(user: Any) -> str:
+    employee = getattr(user, "employee", None)
+    return getattr(employee, "language", None) or settings.LANGUAGE_CODE
+
+
+def render_email(*, template: str, recipient: Any, context: dict) -> RenderedEmail:
+    """Render ``email/<template>`` (subject, text and HTML twins) in the recipient's language."""
+    with translation.override(language_of(recipient)):
+        return _render(template, recipient, context)
+
+
+def _render(template: str, recipient: Any, context: dict) -> RenderedEmail:
+    values = {**context, "recipient": recipient, "base_url": settings.ICSAT_BASE_URL}
+    subject = render_to_string(f"email/{template}_subject.txt", values)
+    return RenderedEmail(
+        subject=" ".join(subject.split()),
+        text=render_to_string(f"email/{template}.txt", values),
+        html=render_to_string(f"email/{template}.html", values),
+    )
+
+
+def emails_queue(
+    *,
+    recipients: Iterable[Any],
+    template: str,
+    context: dict,
+    exclude: Any = None,
+    owner_kind: str = "",
+    owner_id: int | None = None,
+    max_attempts: int | None = None,
+    publish: bool = True,
+) -> list[Email]:
+    """Record one e-mail per recipient with an address (each once, never ``exclude``).
+
+    Call inside the transaction of the change the e-mail is about. After commit a
+    worker is asked to send them (``publish=False``: the caller sends them itself,
+    from a worker). ``context`` holds ids for the template's builder; anything
+    under ``context["secret"]`` is deleted once the e-mail is sent.
+    """
+    now = timezone.now()
+    seen: set[int] = set()
+    rows = []
+    for user in recipients:
+        if user is None or not user.email or user.pk in seen:
+            continue
+        if exclude is not None and user.pk == exclude.pk:
+            continue
+        seen.add(user.pk)
+        rows.append(
+            Email(
+                recipient=user,
+                template=template,
+                context=context,
+                owner_kind=owner_kind,
+                owner_id=owner_id,
+                max_attempts=max_attempts or settings.ICSAT_OUTBOX_MAX_ATTEMPTS,
+                send_after=now,
+                # Sent by the caller right away: the dispatcher leaves it alone for a lease.
+                dispatched_at=None if publish else now,
+            )
+        )
+    emails = Email.objects.bulk_create(rows)
+    if emails and publish:
+        transaction.on_commit(partial(_publish, [email.pk for email in emails]), robust=True)
+    return emails
+
+
+def _publish(email_ids: list[int]) -> None:
+    try:
+        # By name: services sit below tasks and do not import them.
+        current_app.send_task("outbox.tasks.send_emails", kwargs={"email_ids": email_ids})
+    except Exception as error:
+        # The broker is away: the next dispatcher run (≤ 30 s) hands them out.
+        logger.warning("E-mails %s left for the dispatcher: %s", email_ids, error)
+        return
+    Email.objects.filter(pk__in=email_ids).update(dispatched_at=timezone.now())
+
+
+def _lease() -> timedelta:
+    return timedelta(seconds=settings.ICSAT_OUTBOX_LEASE_SECONDS)
+
+
+def _due(now: datetime) -> Q:
+    return Q(status=Status.PENDING, send_after__lte=now) | Q(
+        status=Status.SENDING, claimed_at__lt=now - _lease(), attempts__lt=F("max_attempts")
+    )
+
+
+def backoff(attempts: int, base_seconds: int) -> timedelta:
+    """How long to wait after the ``attempts``-th failure: base, 2×base, 4×base … ≤ 6 h."""
+    return timedelta(seconds=min(base_seconds * 2 ** max(attempts - 1, 0), 6 * 3600))
+
+
+def email_send(*, email_id: int) -> bool:
+    """Send one due e-mail; True if this call sent it.
+
+    Safe to run twice, from two workers, or before the e-mail is due: only the
+    caller that claims the row sends it.
+    """
+    now = timezone.now()
+    won = Email.objects.filter(_due(now), pk=email_id).update(
+        status=Status.SENDING, claimed_at=now, attempts=F("attempts") + 1
+    )
+    if not won:
+        return False
+    email = Email.objects.select_related("recipient").get(pk=email_id)
+    claim = Email.objects.filter(pk=email_id, status=Status.SENDING, claimed_at=now)
+    address = email.recipient.email
+    try:
+        with translation.override(language_of(email.recipient)):
+            context = registry.builder_for(email.template)(email.context, email.recipient)
+            rendered = _render(email.template, email.recipient, context) if context else None
+        if rendered is None:
+            claim.update(status=Status.CANCELLED, last_error="What it was about is gone.")
+            return False
+        if not address:
+            raise ValueError("The recipient has no e-mail address.")
+        message = EmailMultiAlternatives(subject=rendered.subject, body=rendered.text, to=[address])
+        message.attach_alternative(rendered.html, "text/html")
+        message.send()
+    except Exception as error:
+        _record_failure(email, claim, f"{type(error).__name__}: {error}"[:2000], now)
+        return False
+    with transaction.atomic():
+        sent = claim.update(
+            status=Status.SENT,
+            sent_at=timezone.now(),
+            subject=rendered.subject[:300],
+            context={key: value for key, value in email.context.items() if key != "secret"},
+            last_error="",
+        )
+        if sent:
+            registry.owner_sent(email)
+    return bool(sent)
+
+
+def _record_failure(email: Email, claim, error: str, now: datetime) -> None:
+    final = email.attempts >= email.max_attempts
+    with transaction.atomic():
+        updated = claim.update(
+            status=Status.FAILED if final else Status.PENDING,
+            send_after=now + backoff(email.attempts, settings.ICSAT_OUTBOX_BACKOFF_SECONDS),
+            last_error=error,
+        )
+        if updated and final:
+            registry.owner_failed(email, error)
+    logger.warning(
+        "E-mail %s (%s) not sent, attempt %s of %s: %s",
+        email.pk,
+        email.template,
+        email.attempts,
+        email.max_attempts,
+        error,
+    )
+
+
+def emails_send(*, email_ids: list[int]) -> int:
+    """Send each of these e-mails that is due; returns how many this call sent."""
+    return sum(email_send(email_id=email_id) for email_id in email_ids)
+
+
+def _give_up_stale(now: datetime) -> int:
+    """A dead worker's claim on an e-mail with no attempts left: it failed."""
+    stale = Email.objects.filter(
+        status=Status.SENDING, claimed_at__lt=now - _lease(), attempts__gte=F("max_attempts")
+    ).only("pk", "claimed_at", "owner_kind", "owner_id", "context", "template")
+    given_up = 0
+    for email in stale:
+        error = "The worker sending it stopped before it finished."
+        with transaction.atomic():
+            updated = Email.objects.filter(
+                pk=email.pk, status=Status.SENDING, claimed_at=email.claimed_at
+            ).update(status=Status.FAILED, last_error=error)
+            if updated:
+                registry.owner_failed(email, error)
+                given_up += 1
+    return given_up
+
+
+def emails_dispatch_due(*, limit: int = 1000, per_message: int = 10) -> int:
+    """Ask the workers to send every due e-mail nobody was asked to send within a lease.
+
+    Retries, sends the broker missed and claims of dead workers go out as small
+    messages spread over all workers; this task sends nothing itself. Dispatchers
+    running at once split the rows (skip_locked). Returns how many it handed out.
+    """
+    now = timezone.now()
+    _give_up_stale(now)
+    with transaction.atomic():
+        email_ids = list(
+            Email.objects.select_for_update(skip_locked=True)
+            .filter(_due(now))
+            .filter(Q(dispatched_at__isnull=True) | Q(dispatched_at__lt=now - _lease()))
+            .order_by("send_after", "pk")
+            .values_list("pk", flat=True)[:limit]
+        )
+        Email.objects.filter(pk__in=email_ids).update(dispatched_at=now)
+    for chunk in batched(email_ids, per_message):
+        _publish(list(chunk))
+    return len(email_ids)
+
+
+def email_retry(*, email_id: int) -> bool:
+    """An HR admin sends a failed e-mail again (attempts start over)."""
+    now = timezone.now()
+    updated = Email.objects.filter(pk=email_id, status=Status.FAILED, owner_kind="").update(
+        status=Status.PENDING, attempts=0, send_after=now, dispatched_at=None, last_error=""
+    )
+    if updated:
+        transaction.on_commit(partial(_publish, [email_id]), robust=True)
+    return bool(updated)
+
+
+def emails_cancel_for_owner(*, owner_kind: str, owner_id: int) -> int:
+    """Withdraw the owner's e-mails that have not gone out (its new attempt replaces them)."""
+    return Email.objects.filter(
+        owner_kind=owner_kind, owner_id=owner_id, status__in=[Status.PENDING, Status.SENDING]
+    ).update(status=Status.CANCELLED, last_error=OWNER_MANAGED_NOTE)
