@@ -23,6 +23,7 @@ from django.db.models import Count, F, Max, Min, Q
 from django.utils import timezone
 
 from demo import data as demo_data
+from outbox.models import Email
 from requests_app.models import (
     Attachment,
     Department,
@@ -487,10 +488,19 @@ def test_seed_demo_builds_a_believable_company_once(
 
     with django_capture_on_commit_callbacks(execute=True):
         check_the_live_pipeline_writes_what_the_history_shows()
-    # After the commit, the real resolve asked a worker to send its invitation.
-    assert [kw["kwargs"] for _a, kw in published] == [
+    # After the commit, the real resolve asked a worker to send its invitation, and each
+    # change asked a worker to send the e-mails it recorded in the outbox.
+    asked: dict[str, list] = {}
+    for args, kw in published:
+        asked.setdefault(args[0], []).append(kw["kwargs"])
+    assert asked.pop("surveys.tasks.send_invitation") == [
         {"invitation_id": Invitation.objects.latest("pk").pk}
     ]
+    queued = [pk for kwargs in asked.pop("outbox.tasks.send_emails") for pk in kwargs["email_ids"]]
+    assert sorted(queued) == list(
+        Email.objects.filter(owner_kind="").order_by("pk").values_list("pk", flat=True)
+    )
+    assert asked == {}
 
 
 def test_seed_demo_has_a_request_in_every_status_when_seeded_on_a_day_with_none_waiting():

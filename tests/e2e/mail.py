@@ -1,10 +1,15 @@
-"""The e-mails a browser test's worker wrote as .eml files, and the links in them."""
+"""The e-mails a browser test's worker wrote as .eml files, the links in them, and the
+worker that writes them."""
 
 import email
 import re
 import time
 from email import policy
 from pathlib import Path
+
+from celery.contrib.testing.worker import start_worker
+
+from icsat.celery import app
 
 
 def mails(folder: Path) -> list[email.message.EmailMessage]:
@@ -33,3 +38,14 @@ def survey_link(message, live_url: str) -> str:
     """The survey link of an invitation e-mail, on the live server."""
     body = message.get_body(preferencelist=("plain",)).get_content()
     return live_url + re.search(r"http://testserver(/s/[A-Za-z0-9_-]{43}/)", body).group(1)
+
+
+def celery_worker():
+    """A real worker in a thread of this process, sharing live_server's test database.
+
+    On SQLite, start it once the browser's writes are done: two threads writing to the
+    in-memory test database at once get "table is locked" instead of waiting.
+    """
+    return start_worker(
+        app, pool="solo", concurrency=1, perform_ping_check=False, shutdown_timeout=10
+    )

@@ -1,8 +1,6 @@
 """The journeys of the issue, clicked and typed through in a real browser."""
 
-import email
 import re
-from email import policy
 from pathlib import Path
 
 from playwright.sync_api import expect
@@ -10,16 +8,9 @@ from playwright.sync_api import expect
 from tests import factories
 
 from .browser import BROWSER_TEST, login, logout
+from .mail import celery_worker, mails_to, wait_for_mail
 
 pytestmark = BROWSER_TEST
-
-
-def _mails_to(folder: Path, address: str) -> list[email.message.EmailMessage]:
-    messages = [
-        email.message_from_bytes(path.read_bytes(), policy=policy.default)
-        for path in sorted(folder.glob("*.eml"))
-    ]
-    return [m for m in messages if address in m["To"]]
 
 
 def test_handoff_from_sending_to_resolution(page, console, settings, tmp_path):
@@ -114,7 +105,9 @@ def test_handoff_from_sending_to_resolution(page, console, settings, tmp_path):
     expect(facts).to_contain_text("Checked and forwarded to the board.")
     expect(facts).to_contain_text("Resolved")
 
-    mails = _mails_to(tmp_path / "mail", alice.email)
+    with celery_worker():  # the worker sends what the changes recorded in the outbox
+        wait_for_mail(tmp_path / "mail", alice.email, "Resolved")
+    mails = mails_to(tmp_path / "mail", alice.email)
     resolved = [m for m in mails if "FH-000001" in m["Subject"] and "Resolved" in m["Subject"]]
     assert len(resolved) == 1, [m["Subject"] for m in mails]
     assert resolved[0]["To"] == alice.email
