@@ -173,7 +173,8 @@ def _wait_ready(worker: Worker) -> None:
 
 @pytest.fixture
 def start_worker(request, broker, mail_dir, tmp_path_factory, django_db_setup):
-    """``start_worker(**env)`` starts a Celery worker process and waits until it answers a ping.
+    """``start_worker(**env)`` starts a Celery worker process and waits until it answers a ping
+    (``beat=True``: with the beat schedule running inside it, as the dispatchers run deployed).
 
     Every worker still running is stopped at teardown; a failing test's report
     carries each worker's log.
@@ -181,7 +182,7 @@ def start_worker(request, broker, mail_dir, tmp_path_factory, django_db_setup):
     workers: list[Worker] = []
     request.node.stash[_workers_key] = workers
 
-    def start(*, concurrency: int = 2, **env_overrides: str) -> Worker:
+    def start(*, concurrency: int = 2, beat: bool = False, **env_overrides: str) -> Worker:
         name = f"itest-{uuid.uuid4().hex[:8]}@localhost"
         var_dir = tmp_path_factory.mktemp("worker-var")
         env = {
@@ -215,6 +216,8 @@ def start_worker(request, broker, mail_dir, tmp_path_factory, django_db_setup):
                     "--without-mingle",
                     "-n",
                     name,
+                    # The periodic tasks as deployed (dispatchers every 30/60 s), in the worker.
+                    *(["--beat"] if beat else []),
                 ],
                 cwd=BASE_DIR,
                 env=env,

@@ -143,7 +143,7 @@ class _Server(socketserver.ThreadingTCPServer):
 class SmtpSink:
     """``with SmtpSink(hold_first_seconds=30) as sink: ...`` on 127.0.0.1:``sink.port``."""
 
-    def __init__(self, *, hold_first_seconds: float = 0):
+    def __init__(self, *, hold_first_seconds: float = 0, port: int = 0):
         self.hold_first_seconds = hold_first_seconds
         self.delivered: list[Received] = []
         self.cut_off: list[Received] = []
@@ -151,7 +151,7 @@ class SmtpSink:
         self._stopping = threading.Event()
         self._lock = threading.Lock()
         self._held = False
-        self._server = _Server(("127.0.0.1", 0), _Handler)
+        self._server = _Server(("127.0.0.1", port), _Handler)
         self._server.sink = self
         self.port = self._server.server_address[1]
         self._thread = threading.Thread(
@@ -177,3 +177,40 @@ class SmtpSink:
     def _record(self, into: list, received: Received) -> None:
         with self._lock:
             into.append(received)
+
+
+class SilentSmtp:
+    """A mail server that accepts connections and never says a word (not even its 220).
+
+    ``with SilentSmtp() as silent: ...`` on 127.0.0.1:``silent.port``; ``connections``
+    counts who knocked. A client waits until its own timeout, and nothing is delivered.
+    """
+
+    def __init__(self):
+        self.connections = 0
+        self._listener = socket.create_server(("127.0.0.1", 0), reuse_port=False)
+        self._listener.settimeout(0.1)
+        self.port = self._listener.getsockname()[1]
+        self._open: list[socket.socket] = []
+        self._stopping = threading.Event()
+        self._thread = threading.Thread(target=self._accept, daemon=True)
+
+    def _accept(self) -> None:
+        while not self._stopping.is_set():
+            try:
+                connection, _address = self._listener.accept()
+            except TimeoutError:
+                continue
+            self.connections += 1
+            self._open.append(connection)  # held open, silent, until the server stops
+
+    def __enter__(self) -> "SilentSmtp":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stopping.set()
+        self._thread.join(timeout=5)
+        for connection in self._open:
+            connection.close()
+        self._listener.close()
