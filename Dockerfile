@@ -6,7 +6,7 @@
 #   docker run --rm -e SECRET_KEY=... -e DATABASE_URL=... -e REDIS_URL=... -p 8000:8000 icsat
 #
 # Layout inside the image:
-#   /opt/venv          virtualenv with the dependencies from pyproject.toml
+#   /opt/venv          virtualenv with the dependencies pinned in requirements/app.txt
 #   /app               the code (root-owned, read-only for the app user)
 #   /app/staticfiles   collectstatic output, built into the image
 #   /app/var           ICSAT_VAR_DIR, writable; mount a volume here. Holds a
@@ -42,14 +42,15 @@ RUN python -m venv /opt/venv \
 
 WORKDIR /app
 
-# Dependencies first, for layer caching: this layer is rebuilt only when
-# pyproject.toml or build-constraints.txt change. pyproject.toml declares
-# `packages = []`, so this installs the dependencies and no code.
-# build-constraints.txt pins setuptools<81: xstatic-bootstrap's sdist needs
-# pkg_resources at build time.
-COPY pyproject.toml build-constraints.txt ./
-RUN pip install --build-constraint build-constraints.txt . \
-    && rm -rf build ./*.egg-info
+# Dependencies first, for layer caching: this layer is rebuilt only when the
+# lockfiles change. requirements/app.txt pins every package with its hashes
+# (`make lock` compiles it from pyproject.toml); requirements/build.txt pins,
+# with hashes too, the setuptools<81 that xstatic-bootstrap's sdist needs to
+# build (it imports pkg_resources). pyproject.toml declares `packages = []`:
+# there is no project code to install, only these dependencies.
+COPY requirements/app.txt requirements/build.txt requirements/
+RUN pip install --require-hashes --build-constraint requirements/build.txt \
+        -r requirements/app.txt
 
 COPY . .
 

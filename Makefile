@@ -7,6 +7,12 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 STAMP_APP := $(VENV)/.installed-app
 STAMP_TEST := $(VENV)/.installed-test
+# The lockfiles: exact versions with hashes, compiled by `make lock` from pyproject.toml's ranges.
+LOCK_APP := requirements/app.txt
+LOCK_TEST := requirements/test.txt
+LOCK_BUILD := requirements/build.txt
+# Only `make lock` uses uv (installed into .venv); installing needs only pip.
+UV_VERSION := 0.13.9
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
@@ -15,7 +21,7 @@ find_python = $(firstword $(foreach c,$(PYTHON) python3.14 python3.13 python3.12
 	$(wildcard $(shell pyenv root 2>/dev/null)/versions/3.1[2-9]*/bin/python3 $(HOME)/.pyenv/versions/3.1[2-9]*/bin/python3), \
 	$(shell command -v $(c) >/dev/null 2>&1 && $(c) -c 'import sys, venv, ensurepip; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && echo $(c))))
 
-.PHONY: help run test lint typecheck format messages bench check-deploy clean
+.PHONY: help run test lint typecheck format messages bench check-deploy lock clean
 
 help:
 	@echo "make run           start icsat with demo data (web + Celery worker + beat) on SQLite"
@@ -26,6 +32,7 @@ help:
 	@echo "make messages      refresh and compile the es/nb translations (needs GNU gettext)"
 	@echo "make check-deploy  manage.py check --deploy with production settings"
 	@echo "make bench         time the pages at 10k/100k/1M tickets on PostgreSQL (BENCH_ARGS=...)"
+	@echo "make lock          update requirements/*.txt to the newest versions pyproject.toml allows"
 	@echo "make clean         remove .venv and var/ (the demo database, e-mails, broker)"
 
 $(PY):
@@ -40,13 +47,18 @@ $(PY):
 	$$py -m venv $(VENV)
 	@$(PIP) install --quiet --upgrade "pip>=25.3"
 
-# xstatic-bootstrap's sdist build needs setuptools<81 (it imports pkg_resources).
-$(STAMP_APP): pyproject.toml build-constraints.txt | $(PY)
-	$(PIP) install --quiet --build-constraint build-constraints.txt .
+# Installs exactly what the lockfile pins, each file checked against its hash; an updated
+# lockfile reinstalls. xstatic-bootstrap is an sdist whose build needs setuptools<81 (it imports
+# pkg_resources): requirements/build.txt pins that setuptools, with hashes, for pip's build step.
+# The project itself has no code to install (pyproject.toml: packages = []).
+PIP_INSTALL = $(PIP) install --quiet --require-hashes --build-constraint $(LOCK_BUILD) -r
+
+$(STAMP_APP): $(LOCK_APP) $(LOCK_BUILD) | $(PY)
+	$(PIP_INSTALL) $(LOCK_APP)
 	@touch $@
 
-$(STAMP_TEST): pyproject.toml build-constraints.txt | $(PY)
-	$(PIP) install --quiet --build-constraint build-constraints.txt '.[test]'
+$(STAMP_TEST): $(LOCK_TEST) $(LOCK_BUILD) | $(PY)
+	$(PIP_INSTALL) $(LOCK_TEST)
 	@touch $@ $(STAMP_APP)
 
 run: export DEBUG ?= 1
@@ -89,6 +101,20 @@ check-deploy: $(STAMP_APP)
 # Seeds PostgreSQL at 10k, 100k and 1M tickets and writes bench/RESULTS.md (not part of CI).
 bench: $(STAMP_TEST)
 	$(PY) -m bench.run $(BENCH_ARGS)
+
+# Re-resolves to the newest versions the ranges allow (pyproject.toml for the app and its test
+# extra, build-constraints.txt for the sdist build), for Python 3.12+ on any platform, with hashes.
+# The app lock is resolved within the test lock, so both pin a package to the same version.
+# Review the diff, run `make test`, commit.
+UV_COMPILE = $(VENV)/bin/uv pip compile --quiet --upgrade --universal --python-version 3.12 \
+	--generate-hashes --annotation-style line --custom-compile-command 'make lock'
+lock: | $(PY)
+	$(PIP) install --quiet "uv==$(UV_VERSION)"
+	@mkdir -p requirements
+	$(UV_COMPILE) build-constraints.txt --output-file $(LOCK_BUILD)
+	$(UV_COMPILE) pyproject.toml --build-constraints $(LOCK_BUILD) --extra test --output-file $(LOCK_TEST)
+	$(UV_COMPILE) pyproject.toml --build-constraints $(LOCK_BUILD) --constraints $(LOCK_TEST) \
+	  --output-file $(LOCK_APP)
 
 clean:
 	rm -rf $(VENV) var
