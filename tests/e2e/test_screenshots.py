@@ -16,6 +16,7 @@ from pathlib import Path
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from outbox.models import Email
 from requests_app.models import Ticket
 from requests_app.services import tickets as svc
 from requests_app.services.closing import tickets_close_resolved
@@ -281,10 +282,58 @@ def seed() -> dict:
         message="For Thursday.",
         files=[factories.upload_pair("budget.pdf")],
     )
+    _email_trouble(main, rita=rita, ola=ola, ingrid=ingrid)
     return {
         "people": {"rita": rita, "ola": ola, "ingrid": ingrid, "hanne": hanne},
         "main": main.reference,
     }
+
+
+def _email_trouble(ticket, *, rita, ola, ingrid) -> None:
+    """What the e-mail delivery page shows: two failed e-mails, one being retried and a
+    failed survey invitation (its survey retries it), as a worker leaves them."""
+    context = {"ticket_id": ticket.pk, "event_id": None}
+    now = timezone.now()
+    rows = [
+        (
+            rita,
+            "ticket_reply",
+            Email.Status.FAILED,
+            8,
+            "SMTPRecipientsRefused: {'rita@example.com': (550, b'5.1.1 <rita@example.com>: "
+            "Recipient address rejected: User unknown in virtual mailbox table')}",
+            {},
+        ),
+        (
+            ola,
+            "ticket_assigned",
+            Email.Status.FAILED,
+            8,
+            "SMTPServerDisconnected: Connection unexpectedly closed",
+            {},
+        ),
+        (ingrid, "ticket_created", Email.Status.PENDING, 3, "TimeoutError: timed out", {}),
+        (
+            rita,
+            "survey_invitation",
+            Email.Status.FAILED,
+            1,
+            "SMTPDataError: (451, b'4.3.0 Temporary lookup failure')",
+            {"owner_kind": "survey_invitation", "owner_id": 1},
+        ),
+    ]
+    for recipient, template, status, attempts, error, owner in rows:
+        Email.objects.create(
+            recipient=recipient,
+            template=template,
+            context=context,
+            status=status,
+            attempts=attempts,
+            max_attempts=1 if owner else 8,
+            send_after=now + timedelta(minutes=4),
+            last_error=error,
+            **owner,
+        )
 
 
 # --- what is checked on every page -----------------------------------------------------------
@@ -453,6 +502,7 @@ def shots(main_reference: str) -> list[Shot]:
         Shot("request-type-editor", "ingrid", "/manage/it/types/laptop/"),
         Shot("members", "ingrid", "/manage/it/members/"),
         Shot("departments", "hanne", "/manage/departments/"),
+        Shot("email-delivery", "hanne", "/manage/emails/"),
         Shot(
             "not-found",
             "rita",
