@@ -11,6 +11,5 @@ urlpatterns = [
     path("i18n/setlang/", language_set, name="set_language"),
     path("admin/", admin.site.urls),
     path("", include("surveys.urls")),
-    path("", include("outbox.urls")),
     path("", include("requests_app.urls")),
 ]

@@ -79,7 +79,8 @@ def emails_queue(
     Call inside the transaction of the change the e-mail is about. After commit a
     worker is asked to send them (``publish=False``: the caller sends them itself,
     from a worker). ``context`` holds ids for the template's builder; anything
-    under ``context["secret"]`` is deleted once the e-mail is sent.
+    under ``context["secret"]`` is deleted once the e-mail is sent, cancelled, or
+    given up on by its owner.
     """
     now = timezone.now()
     seen: set[int] = set()
@@ -155,7 +156,11 @@ def email_send(*, email_id: int) -> bool:
             context = registry.builder_for(email.template)(email.context, email.recipient)
             rendered = _render(email.template, email.recipient, context) if context else None
         if rendered is None:
-            claim.update(status=Status.CANCELLED, last_error="What it was about is gone.")
+            claim.update(
+                status=Status.CANCELLED,
+                last_error="What it was about is gone.",
+                context=_without_secret(email.context),
+            )
             return False
         if not address:
             raise ValueError("The recipient has no e-mail address.")
@@ -170,12 +175,16 @@ def email_send(*, email_id: int) -> bool:
             status=Status.SENT,
             sent_at=timezone.now(),
             subject=rendered.subject[:300],
-            context={key: value for key, value in email.context.items() if key != "secret"},
+            context=_without_secret(email.context),
             last_error="",
         )
         if sent:
             registry.owner_sent(email)
     return bool(sent)
+
+
+def _without_secret(context: dict) -> dict:
+    return {key: value for key, value in context.items() if key != "secret"}
 
 
 def _record_failure(email: Email, claim, error: str, now: datetime) -> None:
@@ -185,6 +194,8 @@ def _record_failure(email: Email, claim, error: str, now: datetime) -> None:
             status=Status.FAILED if final else Status.PENDING,
             send_after=now + backoff(email.attempts, settings.ICSAT_OUTBOX_BACKOFF_SECONDS),
             last_error=error,
+            # An owner sends a new link of its own; HR may send any other one again.
+            context=_without_secret(email.context) if final and email.owner_kind else email.context,
         )
         if updated and final:
             registry.owner_failed(email, error)
@@ -259,4 +270,4 @@ def emails_cancel_for_owner(*, owner_kind: str, owner_id: int) -> int:
     """Withdraw the owner's e-mails that have not gone out (its new attempt replaces them)."""
     return Email.objects.filter(
         owner_kind=owner_kind, owner_id=owner_id, status__in=[Status.PENDING, Status.SENDING]
-    ).update(status=Status.CANCELLED, last_error=OWNER_MANAGED_NOTE)
+    ).update(status=Status.CANCELLED, last_error=OWNER_MANAGED_NOTE, context={})

@@ -7,6 +7,11 @@ def can_configure_surveys(user) -> bool:
     return is_hr_admin(user)
 
 
+def can_monitor_email(user) -> bool:
+    """HR admins see every e-mail's delivery and may send a failed one again."""
+    return is_hr_admin(user)
+
+
 def can_view_department_dashboard(user, department) -> bool:
     """Its lead or an HR admin; agents never see their colleagues' scores."""
     return is_hr_admin(user) or is_lead_of(user, department.pk)

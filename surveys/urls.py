@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import dashboards, manage, organisation, respond
+from .views import dashboards, email_delivery, manage, organisation, respond
 
 app_name = "surveys"
 
@@ -29,6 +29,8 @@ urlpatterns = [
         manage.invitation_retry,
         name="invitation_retry",
     ),
+    path("manage/emails/", email_delivery.email_list, name="email_list"),
+    path("manage/emails/<int:email_id>/retry/", email_delivery.email_retry, name="email_retry"),
     path("surveys/dashboard/", organisation.organisation_dashboard, name="organisation_dashboard"),
     # Department leads and HR admins: a department's satisfaction dashboard.
     path(

@@ -11,12 +11,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from outbox import selectors, services
+from outbox.models import Email
 from requests_app.templatetags.icsat import person
 from requests_app.views.common import paginate, require
 
-from . import selectors, services
-from .models import Email
-from .permissions import can_monitor_email
+from ..permissions import can_monitor_email
 
 # What each template is, in words an HR admin knows; an unknown template shows its name.
 TEMPLATE_LABELS = {
@@ -66,7 +66,7 @@ def email_list(request):
     page = paginate(request, selectors.emails_needing_attention(), settings.ICSAT_PAGE_SIZE)
     return render(
         request,
-        "outbox/email_list.html",
+        "surveys/manage_email_list.html",
         {
             "counts": [(status, Email.Status(status).label, n) for status, n in counts.items()],
             "page": page,
@@ -77,7 +77,7 @@ def email_list(request):
 
 def _back(request):
     """The list again, on the page the button was on."""
-    url = reverse("outbox:email_list")
+    url = reverse("surveys:email_list")
     page = request.POST.get("page", "")
     return redirect(f"{url}?page={page}" if page.isdigit() else url)
 
