@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "requests_app",
     "surveys",
+    "insights",  # measurement: rollups kept by hooks, medians, scorecards, dashboards
     "demo",  # the demo company and seed_demo: spans both apps
 ]
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import dashboards, manage, organisation, respond
+from .views import manage, respond
 
 app_name = "surveys"
 
@@ -28,17 +28,5 @@ urlpatterns = [
         "surveys/manage/invitations/<int:invitation_id>/retry/",
         manage.invitation_retry,
         name="invitation_retry",
-    ),
-    path("surveys/dashboard/", organisation.organisation_dashboard, name="organisation_dashboard"),
-    # Department leads and HR admins: a department's satisfaction dashboard.
-    path(
-        "surveys/dashboard/<slug:department_slug>/",
-        dashboards.department_dashboard,
-        name="department_dashboard",
-    ),
-    path(
-        "surveys/dashboard/<slug:department_slug>/export.csv",
-        dashboards.department_dashboard_csv,
-        name="department_dashboard_csv",
     ),
 ]

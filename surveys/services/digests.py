@@ -14,7 +14,6 @@ from django.utils.translation import ngettext
 from requests_app.models import Department, Membership
 
 from ..models import AnonymousDigest, Notification, Question, Response
-from ..stats import min_responses
 from .mail import mail_users
 
 Kind = Question.Kind
@@ -60,7 +59,7 @@ def anonymous_digests_send(*, today: date | None = None) -> int:
     )
     made = 0
     for week in weeks:
-        if week["responses"] < min_responses() or not week["low"]:
+        if week["responses"] < settings.ICSAT_MIN_RESPONSES or not week["low"]:
             continue
         if _digest_create(week["department"], week_start, week["responses"], week["low"]):
             made += 1
@@ -98,7 +97,7 @@ def _digest_create(department_id: int, week_start: date, responses: int, low: in
 def _mail_digest(user_ids: list[int], department_id: int, responses: int, low: int) -> None:
     department = Department.objects.get(pk=department_id)
     url = settings.ICSAT_BASE_URL + reverse(
-        "surveys:department_dashboard", kwargs={"department_slug": department.slug}
+        "insights:department_dashboard", kwargs={"department_slug": department.slug}
     )
     mail_users(
         user_ids,

@@ -24,10 +24,10 @@ from django.utils.translation import gettext_lazy
 from requests_app.models import Ticket
 from requests_app.services.tickets import ticket_log_event
 
+from .. import hooks
 from ..models import Invitation, Survey
 from ..selectors import current_version, survey_for_ticket
 from ..tokens import new_token
-from .rollups import rollup_invitation_sent
 
 logger = logging.getLogger(__name__)
 Status = Invitation.Status
@@ -208,7 +208,7 @@ def _deliver(invitation_id: int, token: str, claimed_at) -> bool:
         )
         if sent:
             invitation.sent_at = claimed_at
-            rollup_invitation_sent(invitation)
+            hooks.invitation_sent(invitation=invitation)
     return bool(sent)
 
 
