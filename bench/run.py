@@ -310,9 +310,9 @@ def _time_floor(department_id: int, n_requests: int, log) -> dict:
     from django.db import connection
     from django.utils import timezone
 
-    from requests_app.models import RESOLUTION_BOUNDS
-    from surveys.dashboard_forms import period_for
-    from surveys.scorecards.common import whole_weeks
+    from insights.buckets import RESOLUTION_BOUNDS
+    from insights.forms import period_for
+    from insights.scorecards.common import whole_weeks
 
     period = period_for(DASHBOARD_RANGE["range"], timezone.localdate())
     params = {
@@ -459,8 +459,8 @@ def measure(n_requests: int = 15, *, log=print) -> dict:
     queue_url = reverse("requests_app:department_queue", kwargs={"department_slug": dept.slug})
     mine_url = reverse("requests_app:my_requests")
     ticket_url = targets["ticket"].get_absolute_url()
-    dashboard_url = reverse("surveys:department_dashboard", kwargs={"department_slug": dept.slug})
-    organisation_url = reverse("surveys:organisation_dashboard")
+    dashboard_url = reverse("insights:department_dashboard", kwargs={"department_slug": dept.slug})
+    organisation_url = reverse("insights:organisation_dashboard")
 
     def dashboard():
         return agent.get(dashboard_url, DASHBOARD_RANGE)

@@ -18,6 +18,7 @@ import re
 import sys
 import time
 from datetime import UTC, datetime
+from types import SimpleNamespace
 
 PG_SERVER_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432")
 DEFAULT_DB = "icsat_bench"
@@ -155,10 +156,13 @@ def setup_django(db_name: str) -> None:
 
 
 # --- Helpers ------------------------------------------------------------------
+def _dt(epoch: float | None) -> datetime | None:
+    return None if epoch is None else datetime.fromtimestamp(epoch, UTC)
+
+
 def _ts(epoch: float | None) -> str:
-    if epoch is None:
-        return r"\N"
-    return datetime.fromtimestamp(epoch, UTC).isoformat()
+    moment = _dt(epoch)
+    return r"\N" if moment is None else moment.isoformat()
 
 
 def _v(value) -> str:
@@ -454,6 +458,9 @@ def _people(cursor, rng: random.Random, departments: list[dict], now: float):
 
 # --- Tickets and everything hanging off them (COPY, chunked) -------------------------
 def _tickets(cursor, rng, departments, requesters, survey, version, questions, n, now):
+    from requests_app.timing import resolution_seconds
+    from surveys.dimensions import response_dimensions
+
     start = now - HISTORY_DAYS * 86400
     span = HISTORY_DAYS * 86400
     times = sorted(start + rng.random() * span for _ in range(n))
@@ -603,7 +610,7 @@ def _tickets(cursor, rng, departments, requesters, survey, version, questions, n
                     _ts(closed_at),
                     _ts(due),
                     reopen_count,
-                    max(0, int(resolved_at - created)) if resolved_at else None,
+                    resolution_seconds(_dt(created), _dt(resolved_at)),
                     1 + (resolved_at is not None) + (closed_at is not None),
                     None,
                     assignee,
@@ -656,25 +663,29 @@ def _tickets(cursor, rng, departments, requesters, survey, version, questions, n
                 if answered_at is not None:
                     score = rng.choices((1, 2, 3, 4, 5), weights=dept["csat"])[0]
                     comment = rng.choice(COMMENTS) if rng.random() < 0.15 else ""
-                    responses.append(
-                        (
-                            rid,
-                            _ts(answered_at),
-                            "csat_1_5",
-                            score,
-                            comment,
-                            False,
-                            int(res),
-                            resolved_at <= due,
-                            reopen_count > 0,
-                            agent,
-                            home,
-                            dept["id"],
-                            iid,
-                            type_id,
-                            version.pk,
-                        )
+                    dimensions = response_dimensions(
+                        SimpleNamespace(
+                            created_at=_dt(created),
+                            resolved_at=_dt(resolved_at),
+                            due_at=_dt(due),
+                            reopen_count=reopen_count,
+                            request_type_id=type_id,
+                            customer_department_id=home,
+                        ),
+                        SimpleNamespace(department_id=dept["id"], agent_id=agent),
                     )
+                    row = {
+                        "id": rid,
+                        "submitted_at": _ts(answered_at),
+                        "headline_kind": "csat_1_5",
+                        "headline_score": score,
+                        "comment": comment,
+                        "anonymous": False,
+                        "invitation_id": iid,
+                        "version_id": version.pk,
+                        **dimensions,
+                    }
+                    responses.append(tuple(row[column] for column in RESPONSE_COLS))
                     answers.append((aid, score, "", q_csat.pk, rid))
                     aid += 1
                     if rng.random() < 0.7:
@@ -752,7 +763,7 @@ def seed_data(n_tickets: int, *, rng_seed: int = SEED, fast_fk: bool = True, log
     """
     from django.db import connection
 
-    from surveys.services.rollups import rollups_rebuild
+    from insights.services.rebuild import rollups_rebuild
 
     rng = random.Random(rng_seed)
     now = time.time()

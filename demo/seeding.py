@@ -20,8 +20,8 @@ from demo.statuses import statuses_check, statuses_ensure
 from demo.stories import Stories
 from demo.surveys import SurveyHistory
 from demo.tickets import resolved_close, tickets_replay
+from insights.services.rebuild import rollups_rebuild
 from requests_app import hooks
-from surveys.services.rollups import rollups_rebuild
 
 
 def demo_seed(*, now: datetime) -> None:

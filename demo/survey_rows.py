@@ -9,6 +9,7 @@ import random
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from types import SimpleNamespace
 
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -16,6 +17,7 @@ from django.utils.translation import gettext
 from demo.clock import given_timestamps
 from demo.opinions import answer_rows, headline, score_text
 from requests_app.models import Membership, TicketEvent
+from surveys.dimensions import response_dimensions
 from surveys.models import (
     Answer,
     Invitation,
@@ -127,7 +129,6 @@ def responses_create(invites: list[Invite], versions: Versions) -> list[tuple[In
         kind, score = headline(questions, invite.answers)
         rows = answer_rows(questions, invite.answers)
         comment = next((t for q, _n, t in rows if q.kind == Kind.TEXT), "")
-        resolved = ticket["resolved_at"]
         response = Response(
             invitation=invitation,
             version=invitation.version,
@@ -136,13 +137,7 @@ def responses_create(invites: list[Invite], versions: Versions) -> list[tuple[In
             headline_score=score,
             comment=comment,
             anonymous=invite.survey.anonymous,
-            department_id=invitation.department_id,
-            request_type_id=ticket["request_type_id"],
-            agent_id=invitation.agent_id,
-            customer_department_id=ticket["customer_department_id"],
-            resolution_seconds=int((resolved - ticket["created_at"]).total_seconds()),
-            sla_met=resolved <= ticket["due_at"] if ticket["due_at"] else None,
-            reopened=ticket["reopen_count"] > 0,
+            **response_dimensions(SimpleNamespace(**ticket), invitation),
         )
         pairs.append((invite, response))
     with given_timestamps((Response, "submitted_at")):

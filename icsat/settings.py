@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "outbox",  # every e-mail: a row first, sent by a worker
     "requests_app",
     "surveys",
+    "insights",  # measurement: rollups kept by hooks, medians, scorecards, dashboards
     "demo",  # the demo company and seed_demo: spans both apps
 ]
 

@@ -1,8 +1,6 @@
 """Departments, people, request types, tickets and their audit trail."""
 
-import math
 import uuid
-from bisect import bisect_right
 
 from django.conf import settings
 from django.db import models
@@ -355,72 +353,3 @@ class Attachment(models.Model):
 
     def __str__(self):
         return self.original_name
-
-
-# Histogram of time to resolve: under a minute, then buckets growing by √2 (1 min,
-# 1.4 min, 2 min, 2.8 min …) up to two years and one open-ended bucket. Only the
-# median's bucket is read from the tickets, so the width costs time, never accuracy.
-RESOLUTION_BOUNDS = (0, *(math.ceil(60 * 2 ** (i / 2)) for i in range(41)))
-
-
-def resolution_bucket(seconds: int) -> int:
-    return bisect_right(RESOLUTION_BOUNDS, seconds) - 1
-
-
-def bucket_bounds(bucket: int) -> tuple[int, int | None]:
-    """``[low, high)`` seconds of a bucket; the last one has no upper bound."""
-    high = RESOLUTION_BOUNDS[bucket + 1] if bucket + 1 < len(RESOLUTION_BOUNDS) else None
-    return RESOLUTION_BOUNDS[bucket], high
-
-
-class TicketDay(models.Model):
-    """A department's requests of one type on one local day, kept current by the services.
-
-    ``created`` counts requests created that day; the others count requests whose current
-    resolution falls on that day (a reopen takes its resolution back). File handoffs are
-    not counted. Dashboards sum these rows instead of scanning tickets.
-    """
-
-    department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="+")
-    request_type = models.ForeignKey(RequestType, on_delete=models.CASCADE, related_name="+")
-    day = models.DateField()
-    created = models.IntegerField(default=0)
-    resolved = models.IntegerField(default=0)
-    with_due = models.IntegerField(default=0)
-    sla_met = models.IntegerField(default=0)
-    reopened = models.IntegerField(default=0)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["department", "day", "request_type"], name="ticketday_unique"
-            )
-        ]
-
-    def __str__(self):
-        return f"{self.department_id}/{self.request_type_id} {self.day}"
-
-
-class ResolutionDay(models.Model):
-    """How many of a day's resolutions took a time within one histogram bucket.
-
-    Bucket bounds are ``RESOLUTION_BOUNDS`` above; with the counts the
-    median's rank is found in one bucket, then read exactly from the tickets' index.
-    """
-
-    department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="+")
-    request_type = models.ForeignKey(RequestType, on_delete=models.CASCADE, related_name="+")
-    day = models.DateField()
-    bucket = models.PositiveSmallIntegerField()
-    tickets = models.IntegerField(default=0)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["department", "day", "request_type", "bucket"],
-                name="resolutionday_unique",
-            )
-        ]
-
-    def __str__(self):
-        return f"{self.department_id}/{self.request_type_id} {self.day} #{self.bucket}"

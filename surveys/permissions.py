@@ -1,6 +1,6 @@
 """Who may configure surveys and see survey operations: the one place that says so."""
 
-from requests_app.permissions import is_hr_admin, is_lead_of
+from requests_app.permissions import is_hr_admin
 
 
 def can_configure_surveys(user) -> bool:
@@ -10,11 +10,6 @@ def can_configure_surveys(user) -> bool:
 def can_monitor_email(user) -> bool:
     """HR admins see every e-mail's delivery and may send a failed one again."""
     return is_hr_admin(user)
-
-
-def can_view_department_dashboard(user, department) -> bool:
-    """Its lead or an HR admin; agents never see their colleagues' scores."""
-    return is_hr_admin(user) or is_lead_of(user, department.pk)
 
 
 def can_answer_invitation(user, invitation) -> bool:

@@ -1,12 +1,12 @@
 """Reads of the survey app, each scoped and with a fixed number of queries."""
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from requests_app.models import Ticket, TicketDay
+from requests_app.models import Ticket
 
-from .models import Invitation, Notification, Question, ResponseDay, Survey, SurveyVersion
+from .models import Invitation, Notification, Question, Survey, SurveyVersion
 from .tokens import hash_token, looks_like_token
 
 
@@ -120,19 +120,6 @@ def survey_versions(survey: Survey) -> list[SurveyVersion]:
     return list(survey.versions.annotate(answered=Count("responses")).order_by("-number"))
 
 
-def versions_answered_for(department) -> QuerySet[SurveyVersion]:
-    """Survey versions with answers about the department, for the dashboard's filter."""
-    # From the per-day rollup (a few rows per day), not the responses themselves.
-    answered = ResponseDay.objects.filter(
-        department=department, dimension=ResponseDay.Dimension.ALL, version=OuterRef("pk")
-    )
-    return (
-        SurveyVersion.objects.filter(Exists(answered))
-        .select_related("survey")
-        .order_by("survey__name", "-number")
-    )
-
-
 def survey_get(survey_id: int) -> Survey:
     survey = (
         Survey.objects.filter(pk=survey_id).prefetch_related("departments", "request_types").first()
@@ -166,11 +153,4 @@ def recent_notifications(user, *, limit: int = 50) -> list[Notification]:
         Notification.objects.filter(user=user)
         .select_related("ticket")
         .order_by("-created_at")[:limit]
-    )
-
-
-def rollups_missing() -> bool:
-    """Whether there are requests but no per-day rollups yet (a database from before them)."""
-    return (
-        Ticket.objects.filter(kind=Ticket.Kind.REQUEST).exists() and not TicketDay.objects.exists()
     )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import dashboards, email_delivery, manage, organisation, respond
+from .views import email_delivery, manage, respond
 
 app_name = "surveys"
 
@@ -31,16 +31,4 @@ urlpatterns = [
     ),
     path("manage/emails/", email_delivery.email_list, name="email_list"),
     path("manage/emails/<int:email_id>/retry/", email_delivery.email_retry, name="email_retry"),
-    path("surveys/dashboard/", organisation.organisation_dashboard, name="organisation_dashboard"),
-    # Department leads and HR admins: a department's satisfaction dashboard.
-    path(
-        "surveys/dashboard/<slug:department_slug>/",
-        dashboards.department_dashboard,
-        name="department_dashboard",
-    ),
-    path(
-        "surveys/dashboard/<slug:department_slug>/export.csv",
-        dashboards.department_dashboard_csv,
-        name="department_dashboard_csv",
-    ),
 ]

@@ -208,13 +208,15 @@ def answered_csat(
     Written straight to the tables (not through the services) so dashboard tests
     control every timestamp exactly and build hundreds of answers quickly.
     """
-    from requests_app.services.rollups import rollup_ticket_created, rollup_ticket_resolution
-    from surveys.models import Answer, Invitation, Question, Response
-    from surveys.services.rollups import (
+    from insights.services.surveys import (
         rollup_invitation_answered,
         rollup_invitation_sent,
         rollup_response,
     )
+    from insights.services.tickets import rollup_ticket_created, rollup_ticket_resolution
+    from requests_app.timing import resolution_seconds
+    from surveys.dimensions import response_dimensions
+    from surveys.models import Answer, Invitation, Question, Response
 
     ticket = Ticket.objects.create(
         reference=f"{department.prefix}-{next(_answered_numbers):06d}",
@@ -224,9 +226,15 @@ def answered_csat(
         request_type=request_type,
         title="Need help",
     )
+    # Resolved in 5 h, within its due date.
     Ticket.objects.filter(pk=ticket.pk).update(
-        created_at=at - timedelta(hours=6), resolved_at=at - timedelta(hours=1)
+        created_at=at - timedelta(hours=6),
+        resolved_at=at - timedelta(hours=1),
+        due_at=at,
     )
+    ticket.refresh_from_db()
+    ticket.resolution_seconds = resolution_seconds(ticket.created_at, ticket.resolved_at)
+    ticket.save(update_fields=["resolution_seconds"])
     invitation = Invitation.objects.create(
         ticket=ticket,
         survey=version.survey,
@@ -245,20 +253,12 @@ def answered_csat(
         headline_score=score,
         comment=comment,
         anonymous=anonymous,
-        department=department,
-        request_type=request_type,
-        agent=agent,
-        customer_department=customer_department,
-        resolution_seconds=5 * 3600,
-        sla_met=True,
+        **response_dimensions(ticket, invitation),
     )
     Response.objects.filter(pk=response.pk).update(submitted_at=at)
     question = version.questions.get(kind=Question.Kind.CSAT)
     answer = Answer.objects.create(response=response, question=question, number=score)
     # Counted the way the services count, with the timestamps written above.
-    ticket.refresh_from_db()
-    ticket.resolution_seconds = 5 * 3600
-    ticket.save(update_fields=["resolution_seconds"])
     rollup_ticket_created(ticket)
     rollup_ticket_resolution(ticket)
     invitation.refresh_from_db()

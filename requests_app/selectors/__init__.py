@@ -1,7 +1,6 @@
 """Every read a page needs, already scoped to what the user may see.
 
-Each selector runs a fixed number of queries whatever the data size. The dashboards'
-reads of the rollups (periods, exact medians) are in ``rollups.py``, exported here too.
+Each selector runs a fixed number of queries whatever the data size.
 """
 
 from dataclasses import dataclass
@@ -35,10 +34,6 @@ from ..models import (
     Ticket,
     TicketEvent,
 )
-from .rollups import MedianEstimate as MedianEstimate
-from .rollups import resolution_median_estimates as resolution_median_estimates
-from .rollups import resolution_medians as resolution_medians
-from .rollups import rollup_days as rollup_days
 
 User = get_user_model()
 

@@ -18,9 +18,9 @@ from django.utils.translation import ngettext
 from .. import hooks, permissions
 from ..exceptions import InvalidTransition, NotAllowed, StaleTicket, TicketError
 from ..models import Membership, ReferenceCounter, RequestType, Ticket, TicketEvent
+from ..timing import resolution_seconds
 from . import notifications
 from .files import UploadPair, attachments_add
-from .rollups import resolution_seconds, rollup_ticket_created, rollup_ticket_resolution
 
 Status = Ticket.Status
 
@@ -108,7 +108,7 @@ def _create(
                 **fields,
             )
             event = record_event(ticket, requester, TicketEvent.Kind.CREATED, body=event_body)
-            rollup_ticket_created(ticket)
+            hooks.ticket_created(ticket=ticket)
             attachments_add(ticket=ticket, event=event, uploader=requester, files=files)
             if field_files:
                 # A file answer of the request form is kept like any attachment and
@@ -355,7 +355,7 @@ def ticket_set_status(
 def ticket_resolve(
     *, ticket_id: int, actor, note: str, expected_version: int | None = None
 ) -> Ticket:
-    """Resolve a ticket with a resolution note; registered hooks (surveys) run inside.
+    """Resolve a ticket with a resolution note; registered hooks (surveys, insights) run inside.
 
     Runs once per resolution: a resolved ticket is returned unchanged.
     """
@@ -374,7 +374,7 @@ def ticket_resolve(
     ticket.resolved_at = now
     ticket.resolved_by = actor
     ticket.resolution_note = note
-    ticket.resolution_seconds = resolution_seconds(ticket)
+    ticket.resolution_seconds = resolution_seconds(ticket.created_at, now)
     fields = ["status", "resolved_at", "resolved_by", "resolution_note", "resolution_seconds"]
     if ticket.first_response_at is None:
         ticket.first_response_at = now
@@ -389,7 +389,6 @@ def ticket_resolve(
         to_status=Status.RESOLVED,
     )
     hooks.ticket_resolved(ticket=ticket, actor=actor)
-    rollup_ticket_resolution(ticket)
     notifications.status_changed(event_id=event.pk)
     return ticket
 
@@ -427,7 +426,7 @@ def ticket_reopen(*, ticket_id: int, actor, reason: str) -> Ticket:
         )
     if not reason.strip():
         raise TicketError(_("Say why the request needs more work."))
-    rollup_ticket_resolution(ticket, -1)
+    hooks.ticket_reopened(ticket=ticket, actor=actor)  # while its resolution is known
     ticket.status = Status.OPEN
     ticket.resolved_at = None
     ticket.resolved_by = None
@@ -444,7 +443,6 @@ def ticket_reopen(*, ticket_id: int, actor, reason: str) -> Ticket:
         from_status=Status.RESOLVED,
         to_status=Status.OPEN,
     )
-    hooks.ticket_reopened(ticket=ticket, actor=actor)
     notifications.ticket_reopened(event_id=event.pk)
     return ticket
 

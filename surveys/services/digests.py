@@ -15,7 +15,6 @@ from outbox.services import emails_queue
 from requests_app.models import Department, Membership
 
 from ..models import AnonymousDigest, Notification, Question, Response
-from ..stats import min_responses
 
 Kind = Question.Kind
 # Low headline scores: 1–2 of 5, or a detractor's 0–6 of 10 (as responses.is_low_score).
@@ -60,7 +59,7 @@ def anonymous_digests_send(*, today: date | None = None) -> int:
     )
     made = 0
     for week in weeks:
-        if week["responses"] < min_responses() or not week["low"]:
+        if week["responses"] < settings.ICSAT_MIN_RESPONSES or not week["low"]:
             continue
         if _digest_create(week["department"], week_start, week["responses"], week["low"]):
             made += 1
@@ -103,7 +102,7 @@ def _digest_context(stored: dict, recipient) -> dict | None:
     if department is None:
         return None
     url = settings.ICSAT_BASE_URL + reverse(
-        "surveys:department_dashboard", kwargs={"department_slug": department.slug}
+        "insights:department_dashboard", kwargs={"department_slug": department.slug}
     )
     return {
         "department": department,

@@ -25,10 +25,10 @@ from outbox.services import backoff, email_send, emails_cancel_for_owner, emails
 from requests_app.models import Ticket
 from requests_app.services.tickets import ticket_log_event
 
+from .. import hooks
 from ..models import Invitation, Survey
 from ..selectors import current_version, survey_for_ticket
 from ..tokens import hash_token, new_token
-from .rollups import rollup_invitation_sent
 
 logger = logging.getLogger(__name__)
 Status = Invitation.Status
@@ -206,7 +206,7 @@ def invitation_email_sent(*, email) -> None:
     )
     if sent:
         invitation.sent_at = claimed_at
-        rollup_invitation_sent(invitation)
+        hooks.invitation_sent(invitation=invitation)
 
 
 def invitation_email_failed(*, email, error: str) -> None:

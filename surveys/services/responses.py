@@ -12,10 +12,11 @@ from requests_app.exceptions import TicketError
 from requests_app.models import Membership, Ticket
 from requests_app.services.tickets import can_still_reopen, ticket_log_event, ticket_reopen
 
+from .. import hooks
+from ..dimensions import response_dimensions
 from ..exceptions import AlreadyAnswered, InvalidAnswer, SurveyChanged, SurveyClosed, SurveyError
 from ..models import Answer, Invitation, Notification, Question, Response
 from ..selectors import invitation_is_answerable
-from .rollups import rollup_invitation_answered, rollup_response
 
 Kind = Question.Kind
 
@@ -88,7 +89,6 @@ def response_submit(
     comment = next(
         (cleaned[q.pk][1] for q in questions if q.kind == Kind.TEXT and q.pk in cleaned), ""
     )
-    resolved_at = ticket.resolved_at
     try:
         with transaction.atomic():
             response = Response.objects.create(
@@ -98,15 +98,7 @@ def response_submit(
                 headline_score=headline_score,
                 comment=comment,
                 anonymous=version.survey.anonymous,
-                department_id=invitation.department_id,
-                request_type_id=ticket.request_type_id,
-                agent_id=invitation.agent_id,
-                customer_department_id=ticket.customer_department_id,
-                resolution_seconds=(
-                    int((resolved_at - ticket.created_at).total_seconds()) if resolved_at else None
-                ),
-                sla_met=(resolved_at <= ticket.due_at) if resolved_at and ticket.due_at else None,
-                reopened=ticket.reopen_count > 0,
+                **response_dimensions(ticket, invitation),
             )
     except IntegrityError:
         raise AlreadyAnswered() from None
@@ -119,8 +111,7 @@ def response_submit(
     Invitation.objects.filter(pk=invitation.pk).update(
         status=Invitation.Status.ANSWERED, answered_at=now
     )
-    rollup_invitation_answered(invitation)
-    rollup_response(response, answers)
+    hooks.response_submitted(invitation=invitation, response=response, answers=answers)
     if not version.survey.anonymous:
         ticket_log_event(
             ticket_id=ticket.pk,

@@ -82,7 +82,7 @@ def test_claim_race_leaves_one_assignee_and_consistent_events(request_type, requ
 
 def test_concurrent_creates_and_resolves_lose_no_rollup_count(request_type):
     """Every resolve of one department on one day bumps the same rollup row at once."""
-    from requests_app.models import ResolutionDay, TicketDay
+    from insights.models import ResolutionDay, TicketDay
 
     agents = [factories.agent(request_type.department) for _ in range(12)]
     requesters = [factories.employee() for _ in range(12)]

@@ -1,0 +1,202 @@
+"""The per-day rollups the dashboards read, kept current by hooks on the changes they count.
+
+The tables keep the names they had when they lived in requests_app and surveys.
+Days are local dates; dashboards only ask for whole local days.
+"""
+
+from django.db import models
+
+from requests_app.models import Department, RequestType
+from surveys.models import Question, SurveyVersion
+
+# Question kinds whose answers are counted per value.
+DISTRIBUTION_KINDS = (
+    Question.Kind.CSAT,
+    Question.Kind.NPS,
+    Question.Kind.YES_NO,
+    Question.Kind.CHOICE,
+)
+
+
+class TicketDay(models.Model):
+    """A department's requests of one type on one local day, kept current by hooks.
+
+    ``created`` counts requests created that day; the others count requests whose current
+    resolution falls on that day (a reopen takes its resolution back). File handoffs are
+    not counted. Dashboards sum these rows instead of scanning tickets.
+    """
+
+    department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="+")
+    request_type = models.ForeignKey(RequestType, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    created = models.IntegerField(default=0)
+    resolved = models.IntegerField(default=0)
+    with_due = models.IntegerField(default=0)
+    sla_met = models.IntegerField(default=0)
+    reopened = models.IntegerField(default=0)
+
+    class Meta:
+        db_table = "requests_app_ticketday"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["department", "day", "request_type"], name="ticketday_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.department_id}/{self.request_type_id} {self.day}"
+
+
+class ResolutionDay(models.Model):
+    """How many of a day's resolutions took a time within one histogram bucket.
+
+    Bucket bounds are ``insights.buckets.RESOLUTION_BOUNDS``; with the counts the
+    median's rank is found in one bucket, then read exactly from the tickets' index.
+    """
+
+    department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="+")
+    request_type = models.ForeignKey(RequestType, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    bucket = models.PositiveSmallIntegerField()
+    tickets = models.IntegerField(default=0)
+
+    class Meta:
+        db_table = "requests_app_resolutionday"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["department", "day", "request_type", "bucket"],
+                name="resolutionday_unique",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.department_id}/{self.request_type_id} {self.day} #{self.bucket}"
+
+
+class ResponseDay(models.Model):
+    """Headline sums of one day's responses, per breakdown value.
+
+    Each response counts once in every dimension: ``all`` (value 0), ``customer`` (the
+    customer department's id, 0 for none), ``agent`` (user id, 0 for none),
+    ``resolution`` (the dashboard's resolution-time bucket) and ``sla`` (1 met, 0 missed;
+    responses without a due date are not counted there).
+
+    The breakdown dimensions (all but ``all``) are also kept per week (``grain`` week,
+    ``day`` its Monday): a year's breakdown reads whole weeks plus the days at its ragged
+    ends, exactly, instead of 365 day rows per group.
+    """
+
+    class Grain(models.TextChoices):
+        DAY = "day"
+        WEEK = "week"
+
+    WEEKLY_DIMENSIONS = ("customer", "agent", "resolution", "sla")
+    # The counters every row carries (the dashboards' headline sums).
+    COUNTERS = (
+        "responses",
+        "csat_n",
+        "csat_good",
+        "csat_sum",
+        "csat_sum_sq",
+        "nps_n",
+        "nps_promoters",
+        "nps_detractors",
+    )
+
+    class Dimension(models.TextChoices):
+        ALL = "all"
+        CUSTOMER = "customer"
+        AGENT = "agent"
+        RESOLUTION = "resolution"
+        SLA = "sla"
+
+    department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="+")
+    request_type = models.ForeignKey(RequestType, on_delete=models.CASCADE, related_name="+")
+    version = models.ForeignKey(SurveyVersion, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    dimension = models.CharField(max_length=10, choices=Dimension.choices)
+    grain = models.CharField(max_length=4, choices=Grain.choices, default=Grain.DAY)
+    value = models.IntegerField(default=0)
+    responses = models.IntegerField(default=0)
+    csat_n = models.IntegerField(default=0)
+    csat_good = models.IntegerField(default=0)
+    csat_sum = models.IntegerField(default=0)
+    # Σ score²: with csat_n and csat_sum it gives the variance a change in the mean needs.
+    csat_sum_sq = models.IntegerField(default=0)
+    nps_n = models.IntegerField(default=0)
+    nps_promoters = models.IntegerField(default=0)
+    nps_detractors = models.IntegerField(default=0)
+
+    class Meta:
+        db_table = "surveys_responseday"
+        constraints = [
+            models.UniqueConstraint(
+                fields=[
+                    "department",
+                    "dimension",
+                    "grain",
+                    "day",
+                    "request_type",
+                    "version",
+                    "value",
+                ],
+                name="responseday_unique",
+            )
+        ]
+        indexes = [
+            # The organisation's matrix: one dimension of every department over a period.
+            models.Index(
+                fields=["dimension", "grain", "day"],
+                include=["department", "value", "csat_n", "csat_good"],
+                name="responseday_matrix_idx",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.department_id} {self.day} {self.dimension}={self.value}"
+
+
+class AnswerDay(models.Model):
+    """How often each value of a CSAT, NPS, yes/no or choice question was given on a day."""
+
+    department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="+")
+    request_type = models.ForeignKey(RequestType, on_delete=models.CASCADE, related_name="+")
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    value = models.CharField(max_length=300)
+    answers = models.IntegerField(default=0)
+
+    class Meta:
+        db_table = "surveys_answerday"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["department", "day", "request_type", "question", "value"],
+                name="answerday_unique",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.question_id} {self.day} {self.value}"
+
+
+class InvitationDay(models.Model):
+    """Invitations sent on a day, and how many of those have been answered since."""
+
+    department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="+")
+    request_type = models.ForeignKey(RequestType, on_delete=models.CASCADE, related_name="+")
+    version = models.ForeignKey(SurveyVersion, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    sent = models.IntegerField(default=0)
+    answered = models.IntegerField(default=0)
+
+    class Meta:
+        db_table = "surveys_invitationday"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["department", "day", "request_type", "version"],
+                name="invitationday_unique",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.department_id} {self.day}: {self.answered}/{self.sent}"

@@ -1,0 +1,412 @@
+"""The disclosure tables of one department and period: every view a reader can reach.
+
+A lead can open the dashboard unfiltered, filtered by request type, by survey version or
+both, and download each as CSV; all of those are margins of the same tables of
+request type × version (× breakdown value). This module reads those tables from the
+rollups in a fixed number of queries and decides, once for all views, which cells are
+shown (``insights.disclosure``). The department scorecard then reads the view it was
+asked for out of them, so every view hides the same cells.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from itertools import product
+
+from django.db.models import BooleanField, ExpressionWrapper, Q, Sum
+from django.utils import timezone
+
+from surveys.models import SurveyVersion
+
+from ..disclosure import TOTAL, Suppression, Table, counters, protect, protect_linked
+from ..models import InvitationDay, ResponseDay
+from ..selectors import rollup_days
+from ..stats import min_responses
+from .common import HEADLINE_FIELDS, Periods, headline_sums, weeks_and_days
+
+Dimension = ResponseDay.Dimension
+BREAKDOWNS = (Dimension.CUSTOMER, Dimension.AGENT, Dimension.RESOLUTION, Dimension.SLA)
+# Breakdowns that do not cover every response: the rest is an unpublished value, so the
+# breakdown's total is the headline (responses without a due date are not "by SLA").
+NOT_COVERED = "none"
+TREND_UNITS = ("week", "month", "quarter")
+# "Most points readable": the automatic unit is the finest in which more than this share
+# of the points has at least the minimum number of answers.
+READABLE_SHARE = 0.5
+
+
+@dataclass(frozen=True)
+class TrendChoice:
+    """The trend's unit and why: for each unit, how many of its points can be shown (at
+    least k answers and, for the units tried, not hidden to protect a smaller group)."""
+
+    unit: str
+    readable: dict[str, tuple[int, int]]  # unit → (points that can be shown, points)
+
+
+MEASURES = ("csat", "nps")
+
+
+@dataclass
+class Protection:
+    """The suppression of every table a reader of one department's period can see.
+
+    Each measure (CSAT, NPS) has its own tables: a group's CSAT and NPS stand on
+    different answers, and may be hidden apart. Cells are keyed (request type id or
+    TOTAL, version id or TOTAL[, value]); ``sums`` hold the ResponseDay counters of the
+    headline cells, by period, for the figures.
+    """
+
+    headline: dict[str, Suppression]  # measure → suppression
+    previous: dict[str, Suppression]
+    invitations: Suppression
+    invitations_previous: Suppression
+    breakdowns: dict[str, dict[str, Suppression]]  # dimension → measure → suppression
+    trend: dict[str, Suppression]
+    trend_choice: TrendChoice
+    sums: Periods[dict[tuple, dict]]  # cell → {counter: n}, per period
+    breakdown_sums: dict[str, dict[tuple, dict]]  # dimension → (t, v, value) → counters
+    trend_sums: dict[tuple, dict]  # (t, v, bucket) → counters
+    invitation_sums: Periods[dict[tuple, tuple[int, int]]]  # cell → (sent, answered)
+    request_types: list[int]
+    versions: list[int]
+    anonymous: bool
+
+
+def _measure_counters(row: dict, measure: str) -> tuple[int, ...]:
+    """The counters of one measure: its answers and what the page shows of them."""
+    if measure == "csat":
+        n = row.get("csat_n") or 0
+        return counters(
+            responses=n,
+            csat_n=n,
+            csat_good=row.get("csat_good") or 0,
+            csat_sum=row.get("csat_sum") or 0,
+        )
+    n = row.get("nps_n") or 0
+    return counters(
+        responses=n,
+        nps_n=n,
+        nps_promoters=row.get("nps_promoters") or 0,
+        nps_detractors=row.get("nps_detractors") or 0,
+    )
+
+
+def _margins(atoms: dict[tuple, dict]) -> dict[tuple, dict]:
+    """Every cell (each coordinate or TOTAL) of the atoms' table, with summed counters."""
+    cells: dict[tuple, dict] = {}
+    for key, row in atoms.items():
+        for cell in product(*(((c, TOTAL) if c != TOTAL else (TOTAL,)) for c in key)):
+            target = cells.setdefault(cell, dict.fromkeys(row, 0))
+            for name, n in row.items():
+                target[name] += n
+    return cells
+
+
+def _table(atoms: dict[tuple, dict], measure: str, unpublished=None) -> Table:
+    """One measure's table of the atoms; each axis holds the values that measure has
+    answers for (so a version without CSAT answers is not a CSAT group of its own)."""
+    data = {key: _measure_counters(row, measure) for key, row in atoms.items()}
+    data = {key: value for key, value in data.items() if value[0]}
+    width = len(unpublished) if unpublished else len(next(iter(atoms), (TOTAL, TOTAL)))
+    axes = tuple(tuple(sorted({key[i] for key in data}, key=str)) for i in range(width))
+    return Table(
+        axes=axes,
+        atoms=data,
+        unpublished=tuple(unpublished or (frozenset() for _ in range(width))),
+    )
+
+
+def bucket_of(day: date, unit: str) -> date:
+    """The first day of the week (Monday), month or quarter holding ``day``."""
+    if unit == "week":
+        return day - timedelta(days=day.weekday())
+    month = day.month if unit == "month" else 3 * ((day.month - 1) // 3) + 1
+    return day.replace(month=month, day=1)
+
+
+def trend_buckets(first: date, last: date, unit: str) -> list[date]:
+    """Every bucket from the one holding ``first`` to the one holding ``last``."""
+    out, day = [], bucket_of(first, unit)
+    while day <= last:
+        out.append(day)
+        if unit == "week":
+            day += timedelta(days=7)
+        else:
+            step = 1 if unit == "month" else 3
+            month = day.month - 1 + step
+            day = day.replace(year=day.year + month // 12, month=month % 12 + 1)
+    return out
+
+
+def choose_trend_unit(responses_per_day: dict[date, int], first: date, last: date) -> TrendChoice:
+    """The finest unit in which most points have at least the minimum number of answers.
+
+    When no unit gets there (or the period is too short for two points of a unit), the
+    one with the largest share of readable points, the finer on a tie. Periods are whole
+    local days; edge buckets count what falls inside.
+    """
+    k = min_responses()
+    readable = {}
+    for unit in TREND_UNITS:
+        per_bucket: dict[date, int] = defaultdict(int)
+        for day, n in responses_per_day.items():
+            per_bucket[bucket_of(day, unit)] += n
+        buckets = trend_buckets(first, last, unit)
+        readable[unit] = (sum(per_bucket[b] >= k for b in buckets), len(buckets))
+    for unit in TREND_UNITS:
+        good, total = readable[unit]
+        if total >= 2 and good > READABLE_SHARE * total:
+            return TrendChoice(unit=unit, readable=readable)
+    best = max(TREND_UNITS, key=lambda u: readable[u][0] / max(readable[u][1], 1))
+    return TrendChoice(unit=best, readable=readable)
+
+
+def department_protection(
+    *, department, start: datetime, end: datetime, trend_unit: str | None = None
+) -> Protection:
+    """Read one department's tables for ``[start, end)`` and the period before, and
+    decide which cells every view may show. Five queries whatever the data size."""
+    return protections(start=start, end=end, department=department, trend_unit=trend_unit)[
+        department.pk
+    ]
+
+
+@dataclass
+class _Rows:
+    """One department's rollup rows, as read by ``protections``."""
+
+    headline: Periods[dict[tuple, dict]] = field(default_factory=lambda: Periods({}, {}))
+    breakdowns: dict[str, dict[tuple, dict]] = field(
+        default_factory=lambda: {d: {} for d in BREAKDOWNS}
+    )
+    daily: list[dict] = field(default_factory=list)
+    invited: Periods[dict[tuple, tuple[int, int]]] = field(default_factory=lambda: Periods({}, {}))
+
+
+def protections(
+    *, start: datetime, end: datetime, department=None, trend_unit: str | None = None
+) -> dict[int, Protection]:
+    """The protection of every department (or of ``department``) for ``[start, end)``,
+    keyed by department id (a department without answers gets an empty one when asked
+    for by name). The organisation view uses it, so its figures hide exactly what each
+    department's dashboard hides. Five queries whatever the data size; reads only."""
+    previous_start = start - (end - start)
+    first_day = timezone.localdate(start, timezone.get_default_timezone())
+    responses = ResponseDay.objects.all()
+    invitations = InvitationDay.objects.all()
+    if department is not None:
+        responses = responses.filter(department=department)
+        invitations = invitations.filter(department=department)
+    rows: dict[int, _Rows] = defaultdict(_Rows)
+    if department is not None:
+        rows[department.pk] = _Rows()
+    current = ExpressionWrapper(Q(day__gte=first_day), output_field=BooleanField())
+
+    # 1. headline atoms of both periods, per request type and version
+    for row in (
+        responses.filter(rollup_days(previous_start, end), dimension=Dimension.ALL)
+        .annotate(current=current)
+        .order_by()
+        .values("department", "request_type", "version", "current")
+        .annotate(**headline_sums())
+    ):
+        headline = rows[row["department"]].headline.of(row["current"])
+        headline[(row["request_type"], row["version"])] = {
+            name: row[name] for name in HEADLINE_FIELDS
+        }
+    # 2. breakdown atoms of the period (week rows for whole weeks, day rows at the ends)
+    for row in (
+        responses.filter(weeks_and_days(start, end), dimension__in=BREAKDOWNS)
+        .order_by()
+        .values("department", "dimension", "value", "request_type", "version")
+        .annotate(**headline_sums())
+    ):
+        key = (row["request_type"], row["version"], row["value"])
+        rows[row["department"]].breakdowns[row["dimension"]][key] = {
+            name: row[name] for name in HEADLINE_FIELDS
+        }
+    # 3. responses per day, type and version: the trend's atoms in any unit
+    for row in (
+        responses.filter(rollup_days(start, end), dimension=Dimension.ALL)
+        .order_by()
+        .values("department", "day", "request_type", "version")
+        .annotate(**headline_sums())
+    ):
+        rows[row["department"]].daily.append(row)
+    # 4. invitations sent in each period and answered since
+    for row in (
+        invitations.filter(rollup_days(previous_start, end))
+        .annotate(current=current)
+        .order_by()
+        .values("department", "request_type", "version", "current")
+        .annotate(sent=Sum("sent"), answered=Sum("answered"))
+    ):
+        invited = rows[row["department"]].invited.of(row["current"])
+        invited[(row["request_type"], row["version"])] = (
+            row["sent"] or 0,
+            row["answered"] or 0,
+        )
+    # 5. which of these versions are anonymous (their small counts are hidden too)
+    versions = {key[1] for one in rows.values() for period in one.headline for key in period}
+    anonymous = set(
+        SurveyVersion.objects.filter(pk__in=versions, survey__anonymous=True).values_list(
+            "pk", flat=True
+        )
+        if versions
+        else ()
+    )
+    return {
+        department_id: _protect(one, start, end, anonymous, trend_unit)
+        for department_id, one in rows.items()
+    }
+
+
+def _protect(rows: _Rows, start, end, anonymous_versions: set, trend_unit) -> Protection:
+    """Decide, for one department, which cells of its tables every view may show."""
+    k = min_responses()
+    tz = timezone.get_default_timezone()
+    first_day = timezone.localdate(start, tz)
+    last_day = timezone.localdate(end, tz) - timedelta(days=1)
+    headline, invited, daily = rows.headline, rows.invited, rows.daily
+    request_types = sorted(
+        {key[0] for period in headline for key in period}
+        | {key[0] for period in invited for key in period}
+    )
+    versions = sorted(
+        {key[1] for period in headline for key in period}
+        | {key[1] for period in invited for key in period}
+    )
+    anonymous = any(version in anonymous_versions for version in versions)
+    prev = {m: protect(_table(headline.previous, m), k) for m in MEASURES}
+
+    def invitation_table(atoms):
+        return Table(
+            axes=(tuple(request_types), tuple(versions)),
+            atoms={
+                key: counters(responses=sent, csat_n=sent, csat_good=answered)
+                for key, (sent, answered) in atoms.items()
+            },
+        )
+
+    # The breakdowns' atoms, each covering every response (the rest unpublished). They
+    # are for all survey versions together (the version filter narrows the headline and
+    # the questions only): a third filter axis would hide far more to stay safe.
+    linked_atoms, unpublished = {}, {}
+    breakdown_sums = {}
+    for dimension in BREAKDOWNS:
+        atoms = _all_versions(rows.breakdowns[dimension])
+        unpublished[dimension] = frozenset()
+        if dimension in (Dimension.RESOLUTION, Dimension.SLA):
+            atoms = _with_rest(atoms, _all_versions(headline.current))
+            unpublished[dimension] = frozenset({NOT_COVERED})
+        linked_atoms[dimension] = atoms
+        breakdown_sums[dimension] = _margins(atoms)
+    per_day: dict[date, int] = defaultdict(int)
+    for row in daily:
+        per_day[row["day"]] += row["responses"] or 0
+    choice = choose_trend_unit(per_day, first_day, last_day)
+    readable = dict(choice.readable)
+    # The unit with enough answers may still have its points hidden to protect smaller
+    # groups; then the next coarser unit, until most of the trend can be shown.
+    units = [trend_unit] if trend_unit else list(TREND_UNITS[TREND_UNITS.index(choice.unit) :])
+    for unit in units:
+        trend_atoms = _trend_atoms(daily, unit)
+        linked_atoms["trend"], unpublished["trend"] = trend_atoms, frozenset()
+        head, linked = _protect_linked(headline.current, linked_atoms, unpublished, k)
+        buckets = trend_buckets(first_day, last_day, unit)
+        trend_sums = _margins(trend_atoms)
+        shown = sum(_shown_point(trend_sums, linked["trend"], bucket, k) for bucket in buckets)
+        readable[unit] = (shown, len(buckets))
+        if shown > READABLE_SHARE * len(buckets):
+            break
+    trend = linked.pop("trend")
+    breakdowns = linked
+    choice = TrendChoice(unit=unit, readable=readable)
+
+    return Protection(
+        headline=head,
+        previous=prev,
+        invitations=protect(invitation_table(invited.current), k),
+        invitations_previous=protect(invitation_table(invited.previous), k),
+        breakdowns=breakdowns,
+        trend=trend,
+        trend_choice=choice,
+        sums=headline.map(_margins),
+        breakdown_sums=breakdown_sums,
+        trend_sums=trend_sums,
+        invitation_sums=invited.map(_invitation_margins),
+        request_types=request_types,
+        versions=versions,
+        anonymous=anonymous,
+    )
+
+
+def _invitation_margins(atoms: dict[tuple, tuple[int, int]]) -> dict[tuple, tuple[int, int]]:
+    """(sent, answered) of every cell, summed from the atoms as ``_margins`` sums counters."""
+    margins = _margins({key: {"sent": s, "answered": a} for key, (s, a) in atoms.items()})
+    return {key: (row["sent"], row["answered"]) for key, row in margins.items()}
+
+
+def _all_versions(atoms: dict[tuple, dict]) -> dict[tuple, dict]:
+    """The atoms summed over survey versions (the version coordinate becomes TOTAL)."""
+    out: dict[tuple, dict] = {}
+    for (request_type, _version, *rest), row in atoms.items():
+        target = out.setdefault((request_type, TOTAL, *rest), dict.fromkeys(row, 0))
+        for name, n in row.items():
+            target[name] += n or 0
+    return out
+
+
+def _trend_atoms(daily: list[dict], unit: str) -> dict[tuple, dict]:
+    """The trend's atoms: sums per request type and bucket of ``unit`` (all versions)."""
+    atoms: dict[tuple, dict] = {}
+    for row in daily:
+        key = (row["request_type"], TOTAL, bucket_of(row["day"], unit))
+        target = atoms.setdefault(key, dict.fromkeys(HEADLINE_FIELDS, 0))
+        for name in HEADLINE_FIELDS:
+            target[name] += row[name] or 0
+    return atoms
+
+
+def _protect_linked(headline: dict, linked_atoms: dict, unpublished: dict, k: int):
+    """One linked protection per measure: the headline, every breakdown and the trend."""
+    head, linked = {}, {name: {} for name in linked_atoms}
+    for measure in MEASURES:
+        tables = [
+            _table(atoms, measure, [frozenset(), frozenset(), unpublished[name]])
+            for name, atoms in linked_atoms.items()
+        ]
+        head[measure], suppressions = protect_linked(_table(headline, measure), tables, k, axis=2)
+        for name, suppression in zip(linked_atoms, suppressions, strict=True):
+            linked[name][measure] = suppression
+    return head, linked
+
+
+def _shown_point(trend_sums: dict, suppressions: dict, bucket, k: int) -> bool:
+    """Does the unfiltered trend show this bucket's figure (a measure with ≥ k answers,
+    not hidden)?"""
+    key = (TOTAL, TOTAL, bucket)
+    sums = trend_sums.get(key)
+    if not sums:
+        return False
+    return any(
+        sums[f"{measure}_n"] >= k and not suppression.of(key)
+        for measure, suppression in suppressions.items()
+    )
+
+
+def _with_rest(atoms: dict[tuple, dict], headline: dict[tuple, dict]) -> dict[tuple, dict]:
+    """The breakdown's atoms plus, per type and version, the responses it does not cover."""
+    covered: dict[tuple, dict] = {}
+    for (request_type, version, _value), row in atoms.items():
+        target = covered.setdefault((request_type, version), dict.fromkeys(HEADLINE_FIELDS, 0))
+        for name in HEADLINE_FIELDS:
+            target[name] += row[name] or 0
+    out = dict(atoms)
+    for key, row in headline.items():
+        seen = covered.get(key, {})
+        rest = {name: (row[name] or 0) - (seen.get(name) or 0) for name in HEADLINE_FIELDS}
+        if rest["responses"]:
+            out[(*key, NOT_COVERED)] = rest
+    return out

@@ -1,0 +1,231 @@
+"""Reads of the per-day rollups for the dashboards: which rollup rows a period covers,
+and exact medians of time to resolve (with their confidence intervals)."""
+
+import functools
+import operator
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db import connection
+from django.db.models import Case, CharField, F, IntegerField, Q, Sum, Value, When, Window
+from django.db.models.functions import RowNumber
+from django.utils import timezone
+
+from requests_app.models import Ticket
+
+from ..buckets import bucket_bounds
+from ..models import ResolutionDay
+
+
+def rollup_days(start, end) -> Q:
+    """The per-day rollup rows of ``[start, end)``; both ends are local midnights."""
+    tz = timezone.get_default_timezone()
+    return Q(day__gte=timezone.localdate(start, tz), day__lt=timezone.localdate(end, tz))
+
+
+@dataclass(frozen=True)
+class MedianEstimate:
+    """A period's exact median time to resolve, in seconds, from ``n`` resolved requests.
+
+    ``low``/``high`` are the exact durations at the ranks a ``rank_interval`` named (a
+    confidence interval for the median); None when none was asked for or ``n`` is too few.
+    """
+
+    seconds: float
+    n: int
+    low: int | None = None
+    high: int | None = None
+
+    @property
+    def interval(self) -> tuple[int, int] | None:
+        return None if self.low is None or self.high is None else (self.low, self.high)
+
+
+def _rank_span(
+    buckets: list[tuple[int, int]], rank: int, needed: int
+) -> tuple[int, int | None, int]:
+    """``(low, high, offset)``: the durations of 0-based ranks ``rank``..``rank + needed - 1``
+    are the ``needed`` after ``offset`` others among those in ``[low, high)`` seconds, the
+    buckets from the one holding the first rank to the one holding the last."""
+    below, first = 0, None
+    for bucket, n in buckets:
+        if first is None and rank < below + n:
+            first = (bucket, rank - below)
+        if first is not None and rank + needed <= below + n:
+            return bucket_bounds(first[0])[0], bucket_bounds(bucket)[1], first[1]
+        below += n
+    raise ValueError(f"ranks {rank}+{needed} beyond {below} durations")
+
+
+def resolution_medians(
+    *, periods: dict, department_id: int | None = None, request_type_id: int | None = None
+) -> dict[tuple[int, str], float]:
+    """Exact median time to resolve, in seconds, per department and period.
+
+    ``periods`` maps a name to ``[start, end)`` (local midnights, not overlapping). Two
+    queries whatever the data; see ``resolution_median_estimates``.
+    """
+    estimates = resolution_median_estimates(
+        periods=periods, department_id=department_id, request_type_id=request_type_id
+    )
+    return {key: estimate.seconds for key, estimate in estimates.items()}
+
+
+def resolution_median_estimates(
+    *,
+    periods: dict,
+    department_id: int | None = None,
+    request_type_id: int | None = None,
+    rank_interval: Callable[[int], tuple[int, int] | None] | None = None,
+) -> dict[tuple[int, str], MedianEstimate]:
+    """Exact median time to resolve per department and period, with its interval if asked.
+
+    ``periods`` maps a name to ``[start, end)`` (local midnights, not overlapping).
+    ``rank_interval(n)`` names the 1-based ranks (lo, hi) whose durations bound the median
+    of ``n``, e.g. ``insights.stats.median_rank_interval``; the estimate's ``low``/``high``
+    are the exact durations at those ranks.
+    Two queries whatever the data: the per-day histogram summed per bucket tells in which
+    bucket each wanted rank lies; then one query reads, in duration order, only the tickets
+    of those buckets (an index range each) and keeps the wanted ranks.
+    """
+    days = [rollup_days(start, end) for start, end in periods.values()]
+    histogram = ResolutionDay.objects.filter(functools.reduce(operator.or_, days))
+    if department_id is not None:
+        histogram = histogram.filter(department_id=department_id)
+    if request_type_id is not None:
+        histogram = histogram.filter(request_type_id=request_type_id)
+    rows = (
+        histogram.order_by()
+        .values_list("department_id", "bucket")
+        .annotate(
+            **{f"n{i}": Sum("tickets", filter=when, default=0) for i, when in enumerate(days)}
+        )
+        .order_by("department_id", "bucket")
+    )
+    counts: dict[tuple[int, str], list[tuple[int, int]]] = {}
+    for department, bucket, *per_period in rows:
+        for name, n in zip(periods, per_period, strict=True):
+            if n > 0:
+                counts.setdefault((department, name), []).append((bucket, n))
+    if not counts:
+        return {}
+
+    # per department and period: what to read, as (0-based first rank, how many) per role
+    wanted: dict[tuple[int, str], dict[str, tuple[int, int]]] = {}
+    for key, buckets in counts.items():
+        total = sum(n for _bucket, n in buckets)
+        reads = {"median": ((total - 1) // 2, 1 if total % 2 else 2)}
+        ranks = rank_interval(total) if rank_interval else None
+        if ranks:
+            reads |= {"low": (ranks[0] - 1, 1), "high": (ranks[1] - 1, 1)}
+        wanted[key] = reads
+    tickets = Ticket.objects.filter(kind=Ticket.Kind.REQUEST, resolution_seconds__isnull=False)
+    if request_type_id is not None:
+        tickets = tickets.filter(request_type_id=request_type_id)
+    if connection.features.supports_slicing_ordering_in_compound:
+        found = _ranks_by_offset(tickets, periods, counts, wanted)
+    else:
+        found = _ranks_by_window(tickets, periods, counts, wanted)
+
+    estimates = {}
+    for key, reads in wanted.items():
+        values = {role: found.get((*key, role), []) for role in reads}
+        if any(len(values[role]) != needed for role, (_rank, needed) in reads.items()):
+            continue  # tickets changed without their rollup: no figure, not a wrong one
+        estimates[key] = MedianEstimate(
+            seconds=sum(values["median"]) / len(values["median"]),
+            n=sum(n for _bucket, n in counts[key]),
+            low=values["low"][0] if "low" in values else None,
+            high=values["high"][0] if "high" in values else None,
+        )
+    return estimates
+
+
+def _span_q(key: tuple[int, str], periods: dict, low: int, high: int | None) -> Q:
+    department, name = key
+    start, end = periods[name]
+    span = Q(
+        department_id=department,
+        resolved_at__gte=start,
+        resolved_at__lt=end,
+        resolution_seconds__gte=low,
+    )
+    return span if high is None else span & Q(resolution_seconds__lt=high)
+
+
+def _ranks_by_offset(tickets, periods, counts, wanted) -> dict[tuple, list[int]]:
+    """PostgreSQL: per department, period and role, an index-only walk in duration order
+    that skips ``offset`` entries and reads the wanted one or two; all in one UNION ALL."""
+    parts = []
+    for key, reads in wanted.items():
+        for role, (rank, needed) in reads.items():
+            low, high, offset = _rank_span(counts[key], rank, needed)
+            parts.append(
+                tickets.filter(_span_q(key, periods, low, high))
+                .annotate(
+                    period=Value(key[1], output_field=CharField()),
+                    role=Value(role, output_field=CharField()),
+                )
+                .order_by("resolution_seconds")
+                .values_list("department_id", "period", "role", "resolution_seconds")[
+                    offset : offset + needed
+                ]
+            )
+    rows = parts[0] if len(parts) == 1 else parts[0].union(*parts[1:], all=True).order_by()
+    found: dict[tuple, list[int]] = {}
+    for department, name, role, seconds in rows:
+        found.setdefault((department, name, role), []).append(seconds)
+    return found
+
+
+def _ranks_by_window(tickets, periods, counts, wanted) -> dict[tuple, list[int]]:
+    """Backends without LIMIT inside UNION (SQLite): per department and period, number the
+    durations of the buckets from the lowest wanted rank to the highest with ROW_NUMBER()
+    and keep the wanted positions."""
+    spans: list[Q] = []
+    columns: dict[tuple, list[int]] = {}
+    roles_at: dict[tuple, dict[int, list]] = {}
+    for key, reads in wanted.items():
+        first = min(rank for rank, _needed in reads.values())
+        last = max(rank + needed - 1 for rank, needed in reads.values())
+        low, high, offset = _rank_span(counts[key], first, last - first + 1)
+        spans.append(_span_q(key, periods, low, high))
+        base = first - offset  # the 0-based rank of position 1
+        positions = roles_at[key] = {}
+        for role, (rank, needed) in reads.items():
+            for position in range(rank - base + 1, rank - base + 1 + needed):
+                positions.setdefault(position, []).append(role)
+        columns[key] = sorted(positions)
+    width = max(len(positions) for positions in columns.values())
+    here = {key: Q(department_id=key[0], period=key[1]) for key in wanted}
+    keep = {
+        f"keep{i}": Case(
+            *[When(here[key], then=Value(p[min(i, len(p) - 1)])) for key, p in columns.items()],
+            output_field=IntegerField(),
+        )
+        for i in range(width)
+    }
+    in_period = [
+        When(resolved_at__gte=start, resolved_at__lt=end, then=Value(name))
+        for name, (start, end) in periods.items()
+    ]
+    rows = (
+        tickets.filter(functools.reduce(operator.or_, spans))
+        .order_by()
+        .annotate(period=Case(*in_period, output_field=CharField()))
+        .annotate(**keep)
+        .annotate(
+            position=Window(
+                RowNumber(),
+                partition_by=[F("department_id"), F("period")],
+                order_by=F("resolution_seconds").asc(),
+            )
+        )
+        .filter(functools.reduce(operator.or_, [Q(position=F(name)) for name in keep]))
+        .values_list("department_id", "period", "position", "resolution_seconds")
+    )
+    found: dict[tuple, list[int]] = {}
+    for department, name, position, seconds in rows:
+        for role in roles_at[(department, name)][position]:
+            found.setdefault((department, name, role), []).append(seconds)
+    return found

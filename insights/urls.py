@@ -1,0 +1,22 @@
+from django.urls import path
+
+from .views import dashboards, organisation
+
+app_name = "insights"
+
+# The paths are the ones the dashboards had under surveys: users keep their bookmarks.
+urlpatterns = [
+    # HR admins: the organisation-wide view.
+    path("surveys/dashboard/", organisation.organisation_dashboard, name="organisation_dashboard"),
+    # Department leads and HR admins: a department's satisfaction dashboard.
+    path(
+        "surveys/dashboard/<slug:department_slug>/",
+        dashboards.department_dashboard,
+        name="department_dashboard",
+    ),
+    path(
+        "surveys/dashboard/<slug:department_slug>/export.csv",
+        dashboards.department_dashboard_csv,
+        name="department_dashboard_csv",
+    ),
+]

@@ -1,0 +1,474 @@
+"""A department's satisfaction dashboard and its CSV export, for its lead and HR admins.
+
+Both render the same presentation rows built here from ``department_scorecard``, so the
+CSV holds exactly what the page shows, with the same suppression: a suppressed figure
+is the text "not enough answers yet (n = …)", never a value.
+"""
+
+import csv
+from dataclasses import dataclass
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext
+from django.views.decorators.http import require_GET
+
+from requests_app.permissions import can_work_queue
+from requests_app.selectors import department_get
+from requests_app.views.common import require
+from surveys.models import Question
+
+from .. import charts
+from ..forms import DashboardFilterForm
+from ..permissions import can_view_department_dashboard
+from ..scorecards import department_scorecard
+from ..selectors import versions_answered_for
+from ..stats import Figure, min_responses
+from .figures import (
+    count_text,
+    duration_figure_text,
+    duration_text,
+    mean_text,
+    not_enough,
+    nps_text,
+    number,
+    request_share_text,
+    sent_share_text,
+    share_text,
+)
+
+Kind = Question.Kind
+
+
+@dataclass(frozen=True)
+class Kinds:
+    """How a tile's figure, its change and the change's interval are written."""
+
+    text: object
+    delta: object
+    signed: object = None
+
+
+def _signed(value: float, digits: int = 0) -> str:
+    return f"{'+' if round(value, digits) > 0 else ''}{number(value, digits)}"
+
+
+SHARE = Kinds(
+    share_text,
+    lambda d: _("%(n)s points") % {"n": number(abs(d) * 100)},
+    lambda d: _signed(d * 100),
+)
+REQUEST_SHARE = Kinds(request_share_text, SHARE.delta, SHARE.signed)
+SENT_SHARE = Kinds(sent_share_text, SHARE.delta, SHARE.signed)
+MEAN = Kinds(mean_text, lambda d: number(abs(d), 1), lambda d: _signed(d, 1))
+NPS = Kinds(nps_text, lambda d: _("%(n)s points") % {"n": number(abs(d))}, _signed)
+COUNT = Kinds(count_text, lambda d: number(abs(d)))
+DURATION = Kinds(duration_figure_text, duration_text)
+
+
+def _change_text(tile, kind: Kinds) -> tuple[str, str]:
+    """An arrow and words for the change; the words alone carry the meaning.
+
+    "up"/"down" only when the kind's test says the change is clear (an interval of the
+    difference that excludes zero; non-overlapping median intervals; counts are exact),
+    with the interval where there is one; "no change" when the two values read the same.
+    """
+    change = tile.change
+    if change is None:
+        return "", _("no comparison")
+    if change.direction == "flat" or kind.text(tile.current) == kind.text(tile.previous):
+        return "→", _("no change")
+    if not change.clear:
+        return "→", _("no clear change")
+    words = _("up %(amount)s") if change.direction == "up" else _("down %(amount)s")
+    text = words % {"amount": kind.delta(change.delta)}
+    if change.low is not None and kind.signed is not None:
+        text += " " + _("(95 %% interval of the change: %(low)s to %(high)s)") % {
+            "low": kind.signed(change.low),
+            "high": kind.signed(change.high),
+        }
+    arrow = "↑" if change.direction == "up" else "↓"
+    return arrow, text
+
+
+def _tile(key: str, label: str, tile, kind: Kinds, note: str = "", show_n: bool = True) -> dict:
+    arrow, change = _change_text(tile, kind)
+    write = kind.text if kind is COUNT or show_n else (lambda f: kind.text(f, show_n))
+    return {
+        "key": key,
+        "label": label,
+        "value": write(tile.current),
+        "suppressed": not tile.current.shown and kind is not COUNT,
+        "previous": write(tile.previous),
+        "arrow": arrow,
+        "change": change,
+        "note": note,
+    }
+
+
+def headline_kind(tiles) -> str:
+    """ "nps" where the view's headline answers are mostly NPS, else "csat"."""
+    nps_n = tiles.nps.current.n + tiles.nps.previous.n
+    csat_n = tiles.csat.current.n + tiles.csat.previous.n
+    return "nps" if nps_n > csat_n else "csat"
+
+
+def _tiles(tiles, headline: str, anonymous: bool) -> list[dict]:
+    show_n = not anonymous
+    sent = tiles.sent.current.value
+    responses_note = _(
+        "%(answered)s of the %(sent)s surveys sent in this period answered; response rate %(rate)s"
+    ) % {
+        "answered": count_text(tiles.answered.current),
+        "sent": count_text(tiles.sent.current),
+        "rate": sent_share_text(tiles.response_rate.current),
+    }
+    has_nps = bool(tiles.nps.current.n or tiles.nps.previous.n)
+    has_csat = bool(tiles.csat.current.n or tiles.csat.previous.n) or not has_nps
+    csat = [
+        _tile("csat", _("CSAT (answers of 4–5)"), tiles.csat, SHARE, show_n=show_n),
+        _tile("mean", _("Mean score (1–5)"), tiles.csat_mean, MEAN, show_n=show_n),
+    ]
+    nps = [_tile("nps", _("NPS (−100 to +100)"), tiles.nps, NPS, show_n=show_n)]
+    # The headline first, the other kind after it only where it was asked.
+    rows = [*nps, *(csat if has_csat else [])] if headline == "nps" else [*csat, *nps[:has_nps]]
+    rows[0]["headline"] = True
+    rows[0]["note"] = responses_note if sent else ""
+    responses = _tile("responses", _("Responses"), tiles.responses, COUNT)
+    if anonymous and rows[0]["suppressed"] and tiles.responses.current.value:
+        responses["value"] = responses["previous"] = _("hidden (anonymous survey)")
+        responses["change"], responses["arrow"] = _("no comparison"), ""
+    rows[1:1] = [
+        responses,
+        _tile("response_rate", _("Response rate"), tiles.response_rate, SENT_SHARE),
+    ]
+    rows += [
+        _tile("volume", _("Requests received"), tiles.volume, COUNT),
+        _tile("median", _("Median time to resolve"), tiles.median_resolve_seconds, DURATION),
+        _tile("sla", _("SLA met"), tiles.sla_met, REQUEST_SHARE),
+        _tile("reopen", _("Reopen rate"), tiles.reopen_rate, REQUEST_SHARE),
+    ]
+    return rows
+
+
+def _period_label(bucket, unit: str) -> str:
+    if unit == "month":
+        return formats.date_format(bucket, "YEAR_MONTH_FORMAT")
+    if unit == "quarter":
+        return _("Q%(quarter)s %(year)s") % {
+            "quarter": (bucket.month - 1) // 3 + 1,
+            "year": bucket.year,
+        }
+    return _("week of %(day)s") % {"day": formats.date_format(bucket, "DATE_FORMAT")}
+
+
+UNIT_NAMES = {
+    "week": gettext_lazy("week"),
+    "month": gettext_lazy("month"),
+    "quarter": gettext_lazy("quarter"),
+}
+
+
+def _trend_reason(choice) -> str:
+    """Why the trend is by this unit, in the words the page uses."""
+    good, total = choice.readable[choice.unit]
+    text = _(
+        "By %(unit)s: %(good)s of %(total)s points can be shown (at least %(k)s answers, "
+        "and not hidden to protect a smaller group)."
+    ) % {"unit": UNIT_NAMES[choice.unit], "good": good, "total": total, "k": min_responses()}
+    units = ("week", "month", "quarter")
+    finer = units[: units.index(choice.unit)]
+    if finer:
+        unit = finer[-1]
+        text += " " + _(
+            "By %(unit)s only %(good)s of %(total)s could, so the trend uses the finest unit "
+            "in which most points can be shown."
+        ) % {
+            "unit": UNIT_NAMES[unit],
+            "good": choice.readable[unit][0],
+            "total": choice.readable[unit][1],
+        }
+    return text
+
+
+def _count_cell(responses: int, hidden: str, anonymous: bool) -> str:
+    """A group's number of answers; anonymous surveys hide it with the group's figures."""
+    if anonymous and hidden:
+        return "—"
+    return number(responses)
+
+
+def _breakdown(title: str, rows, show_csat: bool, show_nps: bool, anonymous: bool) -> dict:
+    show_n = not anonymous
+    return {
+        "title": title,
+        "show_csat": show_csat,
+        "show_nps": show_nps,
+        "rows": [
+            {
+                "label": _(row.label) if isinstance(row.key, bool | str) else row.label,
+                "responses": _count_cell(row.responses, row.hidden, anonymous),
+                "csat": share_text(row.csat, show_n),
+                "nps": nps_text(row.nps, show_n),
+                "nps_suppressed": not row.nps.shown,
+                "suppressed": not row.csat.shown,
+            }
+            for row in rows
+        ],
+    }
+
+
+def _value_label(kind: str, value: str) -> str:
+    if kind == Kind.YES_NO:
+        return _("Yes") if value == "1" else _("No")
+    return value
+
+
+def _question(result, anonymous: bool) -> dict:
+    figure = Figure(value=None, n=result.n, suppressed=True, hidden=result.hidden)
+    return {
+        "title": _("Version %(version)s, question %(position)s: %(text)s")
+        % {"version": result.version_number, "position": result.position + 1, "text": result.text},
+        "n": "—" if anonymous and result.suppressed else result.n,
+        "suppressed": result.suppressed,
+        "summary": not_enough(figure, not anonymous) if result.suppressed else "",
+        "counts": [
+            {"value": _value_label(result.kind, value), "count": count}
+            for value, count in result.counts
+        ],
+    }
+
+
+def _comment(row, link_tickets: bool) -> dict:
+    if row.anonymous:
+        submitted = _("week of %(day)s") % {"day": formats.date_format(row.week_of, "DATE_FORMAT")}
+    else:
+        submitted = formats.date_format(timezone.localtime(row.submitted_at), "DATE_FORMAT")
+    return {
+        "submitted": submitted,
+        "score": "" if row.score is None else str(row.score),
+        "request_type": row.request_type or "",
+        "text": row.text,
+        "anonymous": row.anonymous,
+        "who": _("Anonymous") if row.anonymous else (row.requester_name or ""),
+        "reference": None if row.anonymous else row.ticket_reference,
+        "link": link_tickets and not row.anonymous and bool(row.ticket_reference),
+    }
+
+
+def _present(card, link_tickets: bool) -> dict:
+    """Everything shown, as text, in the order shown."""
+    headline = headline_kind(card.tiles)
+    anonymous = card.anonymous
+    # Each kind's columns only where it was asked; the headline's always.
+    show_nps = bool(card.tiles.nps.current.n) or headline == "nps"
+    show_csat = bool(card.tiles.csat.current.n) or headline == "csat"
+    columns = {"show_csat": show_csat, "show_nps": show_nps, "anonymous": anonymous}
+    breakdowns = [_breakdown(_("By request type"), card.by_request_type, **columns)]
+    if not card.breakdowns_by_version_withheld:
+        breakdowns.append(
+            _breakdown(_("By customer department"), card.by_customer_department, **columns)
+        )
+        if card.by_agent is not None:
+            breakdowns.append(_breakdown(_("By agent"), card.by_agent, **columns))
+        breakdowns += [
+            _breakdown(_("By time to resolve"), card.by_resolution_time, **columns),
+            _breakdown(_("By SLA"), card.by_sla, **columns),
+        ]
+    unit = card.trend_choice.unit
+    show_n = not anonymous
+    trend = [
+        {
+            "label": _period_label(point.bucket, unit),
+            "responses": _count_cell(point.responses, point.hidden, anonymous),
+            "csat": share_text(point.csat, show_n),
+            "csat_figure": point.csat,
+            "nps": nps_text(point.nps, show_n),
+            "nps_figure": point.nps,
+        }
+        for point in card.trend
+    ]
+    comments_n = card.tiles.responses.current.value
+    if card.comments_hidden:
+        comments_note = not_enough(
+            Figure(value=None, n=comments_n, suppressed=True, hidden=card.comments_hidden),
+            show_n,
+        )
+    else:
+        comments_note = not_enough(Figure.of(None, comments_n), show_n)
+    return {
+        "show_csat": show_csat,
+        "show_nps": show_nps,
+        "headline": headline,
+        "anonymous": anonymous,
+        "tiles": _tiles(card.tiles, headline, anonymous),
+        "trend": trend,
+        "trend_unit": unit,
+        "trend_reason": _trend_reason(card.trend_choice),
+        "breakdowns": breakdowns,
+        "questions": [_question(result, anonymous) for result in card.questions],
+        "questions_note": _(
+            "Answers per question are shown for all request types together, so a small "
+            "type's answers can't be worked out by difference."
+        )
+        if card.questions_by_type_withheld
+        else "",
+        "by_version_note": _(
+            "Breakdowns and the trend are shown for all survey versions together, so that "
+            "no smaller group can be worked out from them; clear the version filter to see "
+            "them."
+        )
+        if card.breakdowns_by_version_withheld
+        else "",
+        "comments": [_comment(row, link_tickets) for row in card.comments],
+        "comments_suppressed": card.comments_suppressed,
+        "comments_note": comments_note,
+        "anonymous_note": _(
+            "Anonymous survey: groups too small to show hide their number of answers too, "
+            "and comments show only the week they were given in."
+        )
+        if anonymous
+        else "",
+    }
+
+
+def _chart(shown: dict):
+    """Bars of the headline per period (CSAT, or NPS where that is the headline)."""
+    key, measure, scale = "csat", _("CSAT"), charts.SHARE_SCALE
+    if shown["headline"] == "nps":
+        key, measure, scale = "nps", _("NPS"), charts.NPS_SCALE
+    points = [
+        {"label": p["label"], "text": p[key], "figure": p[f"{key}_figure"]} for p in shown["trend"]
+    ]
+    title = _("%(measure)s per period") % {"measure": measure}
+    svg = charts.trend_svg(points, title=title, measure=measure, scale=scale)
+    return {"svg": svg, "measure": measure, "summary": charts.summary(points, measure)}
+
+
+# ---------------------------------------------------------------- views
+
+
+def _dashboard(request, department_slug: str):
+    """Check access, bind the filters, build the scorecard and what is shown of it."""
+    department = department_get(department_slug, active_only=False)
+    require(can_view_department_dashboard(request.user, department))
+    versions = versions_answered_for(department)
+    form = DashboardFilterForm(
+        request.GET,
+        request_types=department.request_types.order_by("name"),
+        versions=versions,
+    )
+    filters = form.filters(timezone.localdate())
+    period = filters.period
+    card = department_scorecard(
+        department=department,
+        start=period.start,
+        end=period.end,
+        request_type=filters.request_type,
+        version=filters.version,
+        include_agents=True,  # only its lead and HR admins get this far
+    )
+    # Link comments to tickets only for readers who may open them (not HR admins).
+    link_tickets = can_work_queue(request.user, department)
+    return department, form, filters, _present(card, link_tickets)
+
+
+@login_required
+@require_GET
+def department_dashboard(request, department_slug):
+    department, form, filters, shown = _dashboard(request, department_slug)
+    period = filters.period
+    query = request.GET.urlencode()
+    return render(
+        request,
+        "insights/dashboard_department.html",
+        {
+            "department": department,
+            "form": form,
+            "period": period,
+            "filters": filters,
+            "shown": shown,
+            "chart": _chart(shown),
+            "csv_url": reverse("insights:department_dashboard_csv", args=[department.slug])
+            + (f"?{query}" if query else ""),
+        },
+    )
+
+
+@login_required
+@require_GET
+def department_dashboard_csv(request, department_slug):
+    department, _form, filters, shown = _dashboard(request, department_slug)
+    period = filters.period
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    filename = f"icsat-{department.slug}-{period.first.isoformat()}-{period.last.isoformat()}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    writer = csv.writer(response)
+    writer.writerow([_("Department"), department.name])
+    writer.writerow([_("Period"), period.first.isoformat(), period.last.isoformat()])
+    if filters.request_type is not None:
+        writer.writerow([_("Request type"), filters.request_type.name])
+    if filters.version is not None:
+        version = filters.version
+        writer.writerow([_("Survey version"), version.survey.name, version.number])
+    writer.writerow([])
+    writer.writerow(
+        [
+            _("Figure"),
+            _("This period"),
+            _("Previous period"),
+            pgettext("between two periods", "Change"),
+            _("Note"),
+        ]
+    )
+    for tile in shown["tiles"]:
+        writer.writerow(
+            [tile["label"], tile["value"], tile["previous"], tile["change"], tile["note"]]
+        )
+    writer.writerow([])
+    measures = [key for key in ("csat", "nps") if shown[f"show_{key}"]]
+    names = {"csat": _("CSAT"), "nps": _("NPS")}
+    if shown["by_version_note"]:
+        writer.writerow([shown["by_version_note"]])
+    else:
+        writer.writerow([shown["trend_reason"]])
+        writer.writerow([_("Trend"), _("Responses"), *(names[key] for key in measures)])
+        for point in shown["trend"]:
+            writer.writerow([point["label"], point["responses"], *(point[key] for key in measures)])
+    for breakdown in shown["breakdowns"]:
+        writer.writerow([])
+        writer.writerow([breakdown["title"], _("Responses"), *(names[key] for key in measures)])
+        for row in breakdown["rows"]:
+            writer.writerow([row["label"], row["responses"], *(row[key] for key in measures)])
+    if shown["questions_note"]:
+        writer.writerow([])
+        writer.writerow([shown["questions_note"]])
+    for question in shown["questions"]:
+        writer.writerow([])
+        writer.writerow([question["title"], _("Answers"), question["n"]])
+        if question["suppressed"]:
+            writer.writerow([question["summary"]])
+        for count in question["counts"]:
+            writer.writerow([count["value"], count["count"]])
+    writer.writerow([])
+    writer.writerow(
+        [_("Comment"), _("Date"), _("Score"), _("Request type"), _("From"), _("Ticket")]
+    )
+    if shown["comments_suppressed"]:
+        writer.writerow([shown["comments_note"]])
+    for comment in shown["comments"]:
+        writer.writerow(
+            [
+                comment["text"],
+                comment["submitted"],
+                comment["score"],
+                comment["request_type"],
+                comment["who"],
+                comment["reference"] or "",
+            ]
+        )
+    return response

@@ -1,0 +1,334 @@
+"""The department dashboard page and its CSV: access, hand-computed figures, suppression."""
+
+import csv
+import io
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from insights import charts
+from insights.stats import Figure
+from insights.views.figures import duration_text
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+OSLO = ZoneInfo("Europe/Oslo")
+START = datetime(2026, 2, 1, tzinfo=OSLO)
+FEBRUARY = {"range": "custom", "start": "2026-02-01", "end": "2026-02-28"}
+
+
+class Data:
+    """IT with two request types, one customer department and one agent, a CSAT survey."""
+
+    def __init__(self, department, request_type):
+        self.it = department
+        self.access = request_type
+        self.laptop = factories.RequestTypeFactory(department=department, name="Laptop")
+        self.hr = factories.DepartmentFactory(name="HR", slug="hr", prefix="HR")
+        self.agent = factories.agent(department, first_name="Alice", last_name="Agent")
+        self.requester = factories.employee(
+            home_department=self.hr, first_name="Ada", last_name="Lovelace"
+        )
+        self.version = factories.survey(name="CSAT", departments=[department]).versions.get()
+
+    def answer(self, score, *, at, request_type=None, comment="", anonymous=False):
+        return factories.answered_csat(
+            score=score,
+            at=at,
+            version=self.version,
+            department=self.it,
+            request_type=request_type or self.access,
+            requester=self.requester,
+            agent=self.agent,
+            customer_department=self.hr,
+            comment=comment,
+            anonymous=anonymous,
+        )
+
+    def seed(self, scores, **fields):
+        for index, score in enumerate(scores):
+            self.answer(score, at=START + timedelta(days=index % 28, hours=12), **fields)
+
+
+@pytest.fixture
+def data(department, request_type):
+    return Data(department, request_type)
+
+
+def get_page(client, user, department, **params):
+    client.force_login(user)
+    return client.get(reverse("insights:department_dashboard", args=[department.slug]), params)
+
+
+def get_csv(client, user, department, **params):
+    client.force_login(user)
+    response = client.get(
+        reverse("insights:department_dashboard_csv", args=[department.slug]), params
+    )
+    assert response.status_code == 200
+    return response, list(csv.reader(io.StringIO(response.content.decode())))
+
+
+def tile(rows, label):
+    return next(row for row in rows if row and row[0] == label)
+
+
+# ---------------------------------------------------------------- access
+
+
+def test_dashboard_redirects_signed_out_to_login(client, department):
+    response = client.get(reverse("insights:department_dashboard", args=[department.slug]))
+    assert response.status_code == 302
+    assert reverse("login") in response["Location"]
+    response = client.get(reverse("insights:department_dashboard_csv", args=[department.slug]))
+    assert response.status_code == 302
+
+
+@pytest.mark.parametrize("who", ["employee", "agent", "other_lead", "associate"])
+def test_dashboard_is_404_for_everyone_but_lead_and_hr_admin(client, department, who):
+    other = factories.DepartmentFactory(name="Facilities", slug="facilities", prefix="FA")
+    user = {
+        "employee": lambda: factories.employee(),
+        "agent": lambda: factories.agent(department),
+        "other_lead": lambda: factories.lead(other),
+        "associate": lambda: factories.associate(),
+    }[who]()
+    client.force_login(user)
+    for name in ("insights:department_dashboard", "insights:department_dashboard_csv"):
+        assert client.get(reverse(name, args=[department.slug])).status_code == 404
+
+
+def test_dashboard_opens_for_lead_and_hr_admin(client, department, it_lead):
+    assert get_page(client, it_lead, department).status_code == 200
+    assert get_page(client, factories.hr_admin(), department).status_code == 200
+
+
+def test_dashboard_is_404_for_unknown_department(client, it_lead):
+    client.force_login(it_lead)
+    url = reverse("insights:department_dashboard", args=["nowhere"])
+    assert client.get(url).status_code == 404
+
+
+# ---------------------------------------------------------------- figures
+
+
+def test_dashboard_shows_hand_computed_csat_on_page_and_in_csv(client, data, it_lead):
+    data.seed([5, 5, 5, 5, 5, 5, 5, 5, 2, 3])  # 8 of 10 → 80 %, Wilson 49.0–94.3 %
+    page = get_page(client, it_lead, data.it, **FEBRUARY)
+    html = page.content.decode()
+    assert html.count("<h1") == 1
+    assert "80 % (49–94 %)" in html
+    assert "Alice Agent" in html  # the agent breakdown, for the lead
+    assert "<svg" in html
+    assert 'role="img"' in html
+    response, rows = get_csv(client, it_lead, data.it, **FEBRUARY)
+    assert response["Content-Type"].startswith("text/csv")
+    assert response["Content-Disposition"] == (
+        'attachment; filename="icsat-it-2026-02-01-2026-02-28.csv"'
+    )
+    csat = tile(rows, "CSAT (answers of 4–5)")
+    assert csat[1] == "80 % (49–94 %)"
+    assert csat[2] == "not enough answers yet (n = 0)"  # January had no answers
+    assert tile(rows, "Responses")[1] == "10"
+    assert tile(rows, "Mean score (1–5)")[1] == "4.5"  # 45 / 10
+    assert tile(rows, "Median time to resolve")[1] == "5 h"  # every ticket took 5 hours
+    assert tile(rows, "Alice Agent")[2] == "80 % (49–94 %)"
+
+
+def test_dashboard_suppresses_figures_under_five_answers(client, data, it_lead):
+    data.seed([5, 5, 4, 1], comment="Quick and kind")
+    html = get_page(client, it_lead, data.it, **FEBRUARY).content.decode()
+    assert "not enough answers yet (n = 4)" in html
+    assert "75 %" not in html  # 3 of 4 is never shown
+    assert "Quick and kind" not in html  # too few answers for comments as well
+    _response, rows = get_csv(client, it_lead, data.it, **FEBRUARY)
+    assert tile(rows, "CSAT (answers of 4–5)")[1] == "not enough answers yet (n = 4)"
+    flat = "\n".join(",".join(row) for row in rows)
+    assert "75 %" not in flat
+    assert "Quick and kind" not in flat
+
+
+def test_dashboard_anonymous_comment_has_no_name_or_link(client, data, it_lead):
+    data.seed([5, 5, 5, 5])
+    named = data.answer(4, at=START + timedelta(days=3), comment="Named thanks")
+    secret = data.answer(2, at=START + timedelta(days=4), comment="Secret gripe", anonymous=True)
+    html = get_page(client, it_lead, data.it, **FEBRUARY).content.decode()
+    assert "Secret gripe" in html
+    assert "Named thanks" in html
+    assert reverse("requests_app:ticket_detail", args=[named.reference]) in html
+    assert secret.reference not in html
+    # the anonymous comment carries its week, never its day
+    assert "week of 2 Feb 2026" in html
+    assert "5 Feb 2026" not in html
+    _response, rows = get_csv(client, it_lead, data.it, **FEBRUARY)
+    secret_row = next(row for row in rows if row and row[0] == "Secret gripe")
+    named_row = next(row for row in rows if row and row[0] == "Named thanks")
+    assert secret_row[4:] == ["Anonymous", ""]
+    assert named_row[4:] == ["Ada Lovelace", named.reference]
+    assert secret.reference not in response_text(rows)
+
+
+def response_text(rows) -> str:
+    return "\n".join(",".join(row) for row in rows)
+
+
+# ---------------------------------------------------------------- filters
+
+
+def test_dashboard_request_type_filter_changes_figures(client, data, it_lead):
+    data.seed([5, 5, 5, 5, 5])  # access: 5 of 5
+    data.seed([1, 1, 1, 1, 1], request_type=data.laptop)  # laptop: 0 of 5
+    _response, rows = get_csv(client, it_lead, data.it, **FEBRUARY)
+    assert tile(rows, "CSAT (answers of 4–5)")[1].startswith("50 % ")
+    _response, rows = get_csv(client, it_lead, data.it, **FEBRUARY, request_type=data.laptop.pk)
+    assert tile(rows, "CSAT (answers of 4–5)")[1].startswith("0 % ")
+    assert tile(rows, "Request type")[1] == "Laptop"
+
+
+def test_dashboard_custom_range_changes_figures(client, data, it_lead):
+    data.seed([5, 5, 5, 5, 5])  # days 0..4 of February
+    first_days = {"range": "custom", "start": "2026-02-01", "end": "2026-02-03"}
+    _response, rows = get_csv(client, it_lead, data.it, **first_days)
+    assert tile(rows, "Responses")[1] == "3"
+    assert tile(rows, "CSAT (answers of 4–5)")[1] == "not enough answers yet (n = 3)"
+
+
+def test_dashboard_invalid_range_shows_message_and_defaults(client, data, it_lead):
+    params = {"range": "custom", "start": "2026-03-01", "end": "2026-02-01"}
+    response = get_page(client, it_lead, data.it, **params)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "The start date must not be after the end date." in html
+    assert "Showing the last 30 days instead." in html
+    too_long = {"range": "custom", "start": "2020-01-01", "end": "2026-02-01"}
+    html = get_page(client, it_lead, data.it, **too_long).content.decode()
+    assert "at most two years" in html
+
+
+def test_dashboard_month_trend_lists_months(client, data, it_lead):
+    data.seed([5, 5, 5, 5, 5])
+    html = get_page(client, it_lead, data.it, **FEBRUARY).content.decode()
+    assert "Trend by month" in html
+    assert "February 2026" in html
+    # the page says why: weekly points would mostly be too small to show
+    assert "By month: 1 of 1 points can be shown" in html
+    assert "By week only 0 of 5 could" in html
+
+
+def test_dashboard_trend_is_weekly_when_most_weeks_have_enough_answers(client, data, it_lead):
+    for week in range(4):
+        for _ in range(5):
+            data.answer(4, at=START + timedelta(days=1 + 7 * week, hours=12))
+    html = get_page(client, it_lead, data.it, **FEBRUARY).content.decode()
+    assert "Trend by week" in html
+    assert "By week: 4 of 5 points can be shown" in html
+    # a bookmarked unit from before no longer picks a unit that would hide most points
+    html = get_page(client, it_lead, data.it, **FEBRUARY, unit="month").content.decode()
+    assert "Trend by week" in html
+
+
+def test_dashboard_hr_admin_sees_agent_breakdown(client, data):
+    data.seed([5, 5, 5, 5, 5])
+    html = get_page(client, factories.hr_admin(), data.it, **FEBRUARY).content.decode()
+    assert "By agent" in html
+    assert "Alice Agent" in html
+
+
+# ---------------------------------------------------------------- speed
+
+
+def count_queries(client, user, department) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert get_page(client, user, department, **FEBRUARY).status_code == 200
+    return len(queries)
+
+
+def test_dashboard_query_count_does_not_grow_with_answers(client, data, it_lead):
+    data.seed([5, 4, 3, 2, 1, 5, 4, 3, 2, 1], comment="Fine")
+    count_queries(client, it_lead, data.it)  # warm the caches (content types, session)
+    small = count_queries(client, it_lead, data.it)
+    data.seed([5, 4, 3, 2, 1, 5, 4, 3, 2, 1] * 9, comment="Fine", request_type=data.laptop)
+    assert count_queries(client, it_lead, data.it) == small
+
+
+# ---------------------------------------------------------------- formatting
+
+
+@pytest.mark.parametrize(
+    ("seconds", "text"),
+    [(40 * 60, "40 min"), (5 * 3600, "5 h"), (1.5 * 3600, "1.5 h"), (2.3 * 86400, "2.3 days")],
+)
+def test_duration_text_reads_like_people_speak(seconds, text):
+    assert duration_text(seconds) == text
+
+
+def test_trend_svg_is_labelled_and_skipped_without_figures():
+    shown = Figure.share(8, 10)
+    hidden = Figure.share(1, 2)
+    points = [
+        {"label": "week 1", "text": "80 %", "figure": shown},
+        {"label": "week 2", "text": "not enough answers yet (n = 2)", "figure": hidden},
+    ]
+    svg = charts.trend_svg(points, title="CSAT per period", measure="CSAT")
+    assert svg.startswith('<svg role="img" aria-labelledby="trend-chart-title trend-chart-desc"')
+    assert "CSAT was 80 % in week 1." in svg
+    assert "1 of 2 periods had too few answers" in svg
+    assert svg.count("<rect") == 1
+    assert charts.trend_svg(points[1:], title="CSAT per period", measure="CSAT") == ""
+
+
+def test_dashboard_version_filter_lists_answered_versions(client, data, it_lead):
+    data.seed([5, 5, 5, 5, 1])
+    unused = factories.survey(name="Unused", departments=[data.it], is_default=False)
+    html = get_page(client, it_lead, data.it, **FEBRUARY).content.decode()
+    assert "CSAT, version 1" in html
+    assert "Unused, version" not in html
+    params = {**FEBRUARY, "version": data.version.pk}
+    _response, rows = get_csv(client, it_lead, data.it, **params)
+    assert tile(rows, "CSAT (answers of 4–5)")[1].startswith("80 % ")
+    params["version"] = unused.versions.get().pk  # not offered: an error, then the defaults
+    assert get_page(client, it_lead, data.it, **params).status_code == 200
+
+
+def test_dashboard_by_version_shows_no_breakdowns_or_trend(client, data, it_lead):
+    data.seed([5, 5, 5, 5, 1, 4, 4])
+    params = {**FEBRUARY, "version": data.version.pk}
+    html = get_page(client, it_lead, data.it, **params).content.decode()
+    assert "Breakdowns and the trend are shown for all survey versions together" in html
+    assert "By agent" not in html
+    assert "By request type" in html
+    _response, rows = get_csv(client, it_lead, data.it, **params)
+    titles = [row[0] for row in rows if row]
+    assert "By customer department" not in titles
+    assert "Trend" not in titles
+    # all versions together: the breakdowns are there
+    _response, rows = get_csv(client, it_lead, data.it, **FEBRUARY)
+    assert "By customer department" in [row[0] for row in rows if row]
+
+
+# ---------------------------------------------------------------- changes
+
+
+def test_dashboard_says_no_change_when_both_periods_read_the_same(client, data, it_lead):
+    for day in (1, 2, 3, 4, 5):
+        data.answer(5 if day < 5 else 3, at=START + timedelta(days=day, hours=12))
+        data.answer(5 if day < 5 else 3, at=START - timedelta(days=day, hours=12))
+    _response, rows = get_csv(client, it_lead, data.it, **FEBRUARY)
+    mean = tile(rows, "Mean score (1–5)")
+    assert mean[1] == mean[2] == "4.6"
+    assert mean[3] == "no change"
+    assert not any("down 0" in cell or "up 0" in cell for row in rows for cell in row)
+
+
+def test_dashboard_states_a_change_only_with_its_interval(client, data, it_lead):
+    for day in range(20):  # 20 of 20 satisfied now, 4 of 20 before
+        data.answer(5, at=START + timedelta(days=day % 27, hours=12))
+        data.answer(5 if day < 4 else 1, at=START - timedelta(days=1 + day % 27, hours=12))
+    _response, rows = get_csv(client, it_lead, data.it, **FEBRUARY)
+    change = tile(rows, "CSAT (answers of 4–5)")[3]
+    assert change.startswith("up 80 points (95 % interval of the change: +")
