@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "requests_app",
     "surveys",
+    "audit",  # the configuration audit trail: below both apps, its page above them
     "demo",  # the demo company and seed_demo: spans both apps
 ]
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/setlang/", language_set, name="set_language"),
     path("admin/", admin.site.urls),
+    path("", include("audit.urls")),
     path("", include("surveys.urls")),
     path("", include("requests_app.urls")),
 ]
