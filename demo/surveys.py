@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 
 from django.utils import timezone
 
+from audit.models import AuditEntry
 from demo import data as demo
 from demo.clock import Calendar, given_timestamps
 from demo.invitations import Pipeline, resolution_cycles
@@ -133,6 +134,8 @@ class SurveyHistory:
         start = self.calendar.working(self.now - timedelta(days=demo.HISTORY_DAYS + 5))
         Survey.objects.update(created_at=start, updated_at=start)
         SurveyVersion.objects.update(created_at=start)
+        # The audit log tells the same story: departments, members and surveys set up then.
+        AuditEntry.objects.update(created_at=start)
         for version in SurveyVersion.objects.all():
             self.versions.remember(version)
 
@@ -146,6 +149,9 @@ class SurveyHistory:
             raise RuntimeError("seed_demo: IT's survey has no answers before its edit")
         SurveyVersion.objects.filter(pk=v2.pk).update(created_at=self.v2_at)
         Survey.objects.filter(pk=it.pk).update(updated_at=self.v2_at)
+        AuditEntry.objects.filter(
+            kind=AuditEntry.Kind.SURVEY_VERSION_PUBLISHED, object_id=it.pk
+        ).update(created_at=self.v2_at)
         self.versions.remember(v2)
 
     def _version_number(self, survey: Survey, cycle: Cycle) -> int:

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "requests_app",
     "surveys",
     "insights",  # measurement: rollups kept by hooks, medians, scorecards, dashboards
+    "audit",  # the configuration audit trail: below both apps, its page above them
     "demo",  # the demo company and seed_demo: spans both apps
 ]
 

@@ -36,6 +36,8 @@ class Email(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("e-mail")
+        verbose_name_plural = _("e-mails")
         indexes = [
             models.Index(fields=["status", "send_after"], name="outbox_due_idx"),
             models.Index(fields=["owner_kind", "owner_id"], name="outbox_owner_idx"),

@@ -27,6 +27,9 @@ from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from audit.services import Kind as AuditKind
+from audit.services import audit_record, person_name
+
 from . import registry
 from .models import Email
 
@@ -255,15 +258,34 @@ def emails_dispatch_due(*, limit: int = 1000, per_message: int = 10) -> int:
     return len(email_ids)
 
 
-def email_retry(*, email_id: int) -> bool:
-    """An HR admin sends a failed e-mail again (attempts start over)."""
-    now = timezone.now()
-    updated = Email.objects.filter(pk=email_id, status=Status.FAILED, owner_kind="").update(
-        status=Status.PENDING, attempts=0, send_after=now, dispatched_at=None, last_error=""
+@transaction.atomic
+def email_retry(*, email_id: int, actor: Any) -> bool:
+    """An HR admin sends a failed e-mail again (attempts start over); audited."""
+    failed = (
+        Email.objects.select_for_update(of=("self",))
+        .select_related("recipient")
+        .filter(pk=email_id, status=Status.FAILED, owner_kind="")
+        .first()
     )
-    if updated:
-        transaction.on_commit(partial(_publish, [email_id]), robust=True)
-    return bool(updated)
+    if failed is None:
+        return False
+    Email.objects.filter(pk=email_id).update(
+        status=Status.PENDING,
+        attempts=0,
+        send_after=timezone.now(),
+        dispatched_at=None,
+        last_error="",
+    )
+    # The error text stays out of the log: it may quote the mail server.
+    audit_record(
+        actor=actor,
+        kind=AuditKind.EMAIL_RESENT,
+        target=failed,
+        changes={"status": [Status.FAILED, Status.PENDING], "attempts": [failed.attempts, 0]},
+        name=f"{failed.template} · {person_name(failed.recipient)}",
+    )
+    transaction.on_commit(partial(_publish, [email_id]), robust=True)
+    return True
 
 
 def emails_cancel_for_owner(*, owner_kind: str, owner_id: int) -> int:

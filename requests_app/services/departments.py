@@ -4,9 +4,53 @@ from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from audit.services import (
+    Kind,
+    audit_record,
+    audit_saved,
+    audited_fields,
+    person_name,
+    values_of,
+)
+
 from .. import permissions
 from ..exceptions import NotAllowed, TicketError
 from ..models import Department, Employee, Membership, ReferenceCounter, RequestType, Ticket
+
+DEPARTMENT_AUDITED = audited_fields(Department)
+REQUEST_TYPE_AUDITED = audited_fields(RequestType)
+FIELD_SPEC_DEFAULTS = {
+    "name": "",
+    "label": "",
+    "kind": "",
+    "required": False,
+    "choices": [],
+    "help": "",
+}
+
+
+def _audited_type(values: dict) -> dict:
+    """A request type's audited values with each form field spelt out in full.
+
+    The editor posts every key of a field; types made elsewhere may leave empty ones
+    out. Compared in full, saving an unchanged form records no change.
+    """
+    specs = [
+        {k: spec.get(k) or default for k, default in FIELD_SPEC_DEFAULTS.items()}
+        for spec in values["fields"] or []
+    ]
+    return {**values, "fields": specs}
+
+
+def _saved_values(model, instance, fields) -> dict | None:
+    """The row's values before this change, locked; None for a new object.
+
+    Read from the database: a bound ModelForm has already written the new values
+    onto the instance the view passes in.
+    """
+    if instance is None or instance.pk is None:
+        return None
+    return model.objects.select_for_update().filter(pk=instance.pk).values(*fields).first()
 
 
 @transaction.atomic
@@ -14,6 +58,7 @@ def department_save(*, actor, department: Department | None = None, **fields) ->
     """Create or update a department (HR admins); creates its reference counter."""
     if not permissions.can_manage_departments(actor):
         raise NotAllowed()
+    before = _saved_values(Department, department, DEPARTMENT_AUDITED)
     if (
         department is not None
         and "prefix" in fields
@@ -29,6 +74,16 @@ def department_save(*, actor, department: Department | None = None, **fields) ->
         raise TicketError(_("FH is reserved for file handoffs."))
     department.save()
     ReferenceCounter.objects.get_or_create(prefix=department.prefix)
+    audit_saved(
+        actor=actor,
+        target=department,
+        before=before,
+        after=values_of(department, DEPARTMENT_AUDITED),
+        created=Kind.DEPARTMENT_CREATED,
+        changed=Kind.DEPARTMENT_CHANGED,
+        own_kinds={"is_active": (Kind.DEPARTMENT_OPENED, Kind.DEPARTMENT_CLOSED)},
+        department=department,
+    )
     return department
 
 
@@ -42,16 +97,42 @@ def request_type_save(
     request_type = request_type or RequestType(department=department)
     if request_type.department_id != department.pk:
         raise NotAllowed()
+    before = _saved_values(RequestType, request_type, REQUEST_TYPE_AUDITED)
     for name, value in fields.items():
         setattr(request_type, name, value)
     if not request_type.slug:
         request_type.slug = slugify(request_type.name)[:60] or "type"
     request_type.save()
+    audit_saved(
+        actor=actor,
+        target=request_type,
+        before=None if before is None else _audited_type(before),
+        after=_audited_type(values_of(request_type, REQUEST_TYPE_AUDITED)),
+        created=Kind.REQUEST_TYPE_CREATED,
+        changed=Kind.REQUEST_TYPE_CHANGED,
+        own_kinds={
+            "fields": Kind.REQUEST_TYPE_FIELDS_CHANGED,
+            "is_active": (Kind.REQUEST_TYPE_RESTORED, Kind.REQUEST_TYPE_ARCHIVED),
+        },
+        name=f"{department.prefix} · {request_type.name}",
+        department=department,
+    )
     return request_type
 
 
 def _lead_count(department: Department) -> int:
     return Membership.objects.filter(department=department, role=Membership.Role.LEAD).count()
+
+
+def _audit_membership(actor, membership: Membership, kind: str, role: list) -> None:
+    audit_record(
+        actor=actor,
+        kind=kind,
+        target=membership,
+        changes={"role": role},
+        name=f"{person_name(membership.user)} · {membership.department.name}",
+        department=membership.department,
+    )
 
 
 @transaction.atomic
@@ -63,10 +144,13 @@ def membership_set(*, actor, department: Department, user, role: str) -> Members
     membership, created = Membership.objects.get_or_create(
         user=user, department=department, defaults={"role": role}
     )
+    if created:
+        _audit_membership(actor, membership, Kind.MEMBERSHIP_ADDED, [None, role])
     if created or membership.role == role:
         return membership
     if membership.role == Membership.Role.LEAD and _lead_count(department) == 1:
         raise TicketError(_("A department keeps at least one lead."))
+    _audit_membership(actor, membership, Kind.MEMBERSHIP_ROLE_CHANGED, [membership.role, role])
     membership.role = role
     membership.save(update_fields=["role"])
     return membership
@@ -78,11 +162,17 @@ def membership_remove(*, actor, department: Department, user) -> None:
     if not permissions.can_manage_department(actor, department):
         raise NotAllowed()
     Department.objects.select_for_update().get(pk=department.pk)
-    membership = Membership.objects.filter(user=user, department=department).first()
+    membership = (
+        Membership.objects.select_related("user", "department")
+        .filter(user=user, department=department)
+        .first()
+    )
     if membership is None:
         return
     if membership.role == Membership.Role.LEAD and _lead_count(department) == 1:
         raise TicketError(_("A department keeps at least one lead."))
+    # Recorded before the delete, while the membership still has its id.
+    _audit_membership(actor, membership, Kind.MEMBERSHIP_REMOVED, [membership.role, None])
     membership.delete()
 
 

@@ -3,12 +3,15 @@
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from audit.services import Kind, audit_record, audit_saved, audited_fields, changes_between
+
 from ..exceptions import SurveyConfigError
 from ..models import Question, Response, Survey, SurveyVersion
 from ..permissions import can_configure_surveys
 from ..selectors import current_version
 
 QUESTION_KEYS = ("kind", "text", "choices", "required", "is_headline")
+SURVEY_AUDITED = audited_fields(Survey)
 
 
 def _require_admin(actor) -> None:
@@ -51,6 +54,7 @@ def survey_save(
     """
     _require_admin(actor)
     creating = survey is None
+    before = None if survey is None else _audited_settings(survey, locked=True)
     survey = survey or Survey()
     for name, value in fields.items():
         setattr(survey, name, value)
@@ -58,14 +62,52 @@ def survey_save(
     survey.departments.set(departments)
     survey.request_types.set(request_types)
     if survey.is_default:
-        Survey.objects.filter(is_default=True).exclude(pk=survey.pk).update(is_default=False)
+        _take_default_from_others(actor, survey)
+    after = _audited_settings(survey)
     if creating:
         validate_questions(questions or [])
         version = SurveyVersion.objects.create(survey=survey, number=1, intro=intro or "")
         _create_questions(version, questions or [])
-    elif questions is not None or intro is not None:
+        after |= {"intro": intro or "", "questions": _normalise(questions or [])}
+    audit_saved(
+        actor=actor,
+        target=survey,
+        before=before,
+        after=after,
+        created=Kind.SURVEY_CREATED,
+        changed=Kind.SURVEY_CHANGED,
+        own_kinds={"is_active": (Kind.SURVEY_ACTIVATED, Kind.SURVEY_DEACTIVATED)},
+        name=survey.name,
+    )
+    if not creating and (questions is not None or intro is not None):
         survey_set_questions(actor=actor, survey=survey, intro=intro, questions=questions)
     return survey
+
+
+def _audited_settings(survey: Survey, *, locked: bool = False) -> dict:
+    """A survey's settings and targeting as stored, by name, for its audit rows."""
+    surveys = Survey.objects.select_for_update() if locked else Survey.objects
+    values = surveys.filter(pk=survey.pk).values(*SURVEY_AUDITED).get()
+    values["departments"] = sorted(survey.departments.values_list("name", flat=True))
+    values["request_types"] = sorted(
+        f"{prefix} · {name}"
+        for prefix, name in survey.request_types.values_list("department__prefix", "name")
+    )
+    return values
+
+
+def _take_default_from_others(actor, survey: Survey) -> None:
+    """Only one survey is the default: the others lose the role, each with its audit row."""
+    others = Survey.objects.select_for_update().filter(is_default=True).exclude(pk=survey.pk)
+    for other in others:
+        audit_record(
+            actor=actor,
+            kind=Kind.SURVEY_CHANGED,
+            target=other,
+            changes={"is_default": [True, False]},
+            name=other.name,
+        )
+    others.update(is_default=False)
 
 
 def _create_questions(version: SurveyVersion, questions: list[dict]) -> None:
@@ -103,9 +145,17 @@ def survey_set_questions(
     new_questions = _normalise(questions) if questions is not None else _spec(version)
     new_intro = intro if intro is not None else version.intro
     validate_questions(new_questions)
-    if new_questions == _spec(version) and new_intro == version.intro:
+    old_questions = _spec(version)
+    if new_questions == old_questions and new_intro == version.intro:
         return version
+    changes = changes_between(
+        {"intro": version.intro, "questions": old_questions},
+        {"intro": new_intro, "questions": new_questions},
+    )
+    kind = Kind.SURVEY_QUESTIONS_CHANGED
     if Response.objects.filter(version=version).exists():
+        kind = Kind.SURVEY_VERSION_PUBLISHED
+        changes = {"version": [version.number, version.number + 1], **changes}
         version.is_current = False
         version.save(update_fields=["is_current"])
         version = SurveyVersion.objects.create(
@@ -118,6 +168,7 @@ def survey_set_questions(
         version.revision += 1
         version.save(update_fields=["intro", "revision"])
     _create_questions(version, new_questions)
+    audit_record(actor=actor, kind=kind, target=survey, changes=changes, name=survey.name)
     return version
 
 

@@ -20,6 +20,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from audit.services import Kind as AuditKind
+from audit.services import audit_record
 from outbox import registry
 from outbox.services import backoff, email_send, emails_cancel_for_owner, emails_queue
 from requests_app.models import Ticket
@@ -316,15 +318,31 @@ def invitations_expire(*, now=None) -> int:
     ).update(status=Status.EXPIRED)
 
 
-def invitation_retry(*, invitation_id: int) -> bool:
-    """An HR admin sends a failed invitation again (attempts start over)."""
-    now = timezone.now()
-    updated = Invitation.objects.filter(pk=invitation_id, status=Status.FAILED).update(
-        status=Status.PENDING, send_after=now, attempts=0, dispatched_at=None
+@transaction.atomic
+def invitation_retry(*, invitation_id: int, actor) -> bool:
+    """An HR admin sends a failed invitation again (attempts start over); audited."""
+    failed = (
+        Invitation.objects.select_for_update(of=("self",))
+        .select_related("ticket", "survey", "department")
+        .filter(pk=invitation_id, status=Status.FAILED)
+        .first()
     )
-    if updated:
-        transaction.on_commit(partial(_enqueue_send, invitation_id, None), robust=True)
-    return bool(updated)
+    if failed is None:
+        return False
+    Invitation.objects.filter(pk=invitation_id).update(
+        status=Status.PENDING, send_after=timezone.now(), attempts=0, dispatched_at=None
+    )
+    # The error text stays out of the log: it may quote the mail server.
+    audit_record(
+        actor=actor,
+        kind=AuditKind.INVITATION_RESENT,
+        target=failed,
+        changes={"status": [Status.FAILED, Status.PENDING], "attempts": [failed.attempts, 0]},
+        name=f"{failed.ticket.reference} · {failed.survey.name}",
+        department=failed.department,
+    )
+    transaction.on_commit(partial(_enqueue_send, invitation_id, None), robust=True)
+    return True
 
 
 def _email_context(stored: dict, recipient) -> dict | None:

@@ -88,7 +88,7 @@ def email_retry(request, email_id):
     require(can_monitor_email(request.user))
     email = selectors.email_get(email_id)
     what = email.subject or template_label(email.template)
-    if services.email_retry(email_id=email.pk):
+    if services.email_retry(email_id=email.pk, actor=request.user):
         messages.success(
             request,
             _("Sent again: “%(what)s” to %(name)s. It goes out in a moment.")

@@ -162,7 +162,7 @@ def invitation_list(request):
 @require_POST
 def invitation_retry(request, invitation_id):
     _require_admin(request)
-    if invitation_services.invitation_retry(invitation_id=invitation_id):
+    if invitation_services.invitation_retry(invitation_id=invitation_id, actor=request.user):
         messages.success(request, _("The invitation will be sent again in a moment."))
     else:
         messages.info(request, _("That invitation had not failed, so nothing was changed."))

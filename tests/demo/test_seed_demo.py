@@ -22,6 +22,7 @@ from django.core.management import CommandError, call_command
 from django.db.models import Count, F, Max, Min, Q
 from django.utils import timezone
 
+from audit.models import AuditEntry
 from demo import data as demo_data
 from outbox.models import Email
 from requests_app.models import (
@@ -456,6 +457,21 @@ def check_the_live_pipeline_writes_what_the_history_shows():
     assert _shape(notes[0].text) == _shape(notes[1].text)
 
 
+def check_audit_log():
+    """The configuration the demo starts from is in the audit log, dated before its history."""
+    entries = AuditEntry.objects.all()
+    kinds = Counter(entries.values_list("kind", flat=True))
+    assert kinds[AuditEntry.Kind.DEPARTMENT_CREATED] == Department.objects.count()
+    assert kinds[AuditEntry.Kind.REQUEST_TYPE_CREATED] == RequestType.objects.count()
+    assert kinds[AuditEntry.Kind.MEMBERSHIP_ADDED] == Membership.objects.count()
+    assert kinds[AuditEntry.Kind.SURVEY_CREATED] == Survey.objects.count()
+    published = entries.get(kind=AuditEntry.Kind.SURVEY_VERSION_PUBLISHED)
+    assert published.created_at == SurveyVersion.objects.get(number=2).created_at
+    setup = entries.exclude(pk=published.pk).aggregate(last=Max("created_at"))["last"]
+    assert setup < Ticket.objects.aggregate(first=Min("created_at"))["first"]
+    assert set(entries.values_list("actor_name", flat=True)) != {""}
+
+
 def test_seed_demo_builds_a_believable_company_once(
     monkeypatch, django_capture_on_commit_callbacks
 ):
@@ -476,6 +492,7 @@ def test_seed_demo_builds_a_believable_company_once(
     check_people()
     check_tickets()
     check_surveys()
+    check_audit_log()
     assert sent == []
     assert mail.outbox == []
     assert published == []

@@ -18,6 +18,7 @@ from playwright.sync_api import expect
 
 from outbox.models import Email
 from requests_app.models import Ticket
+from requests_app.services import departments as department_services
 from requests_app.services import tickets as svc
 from requests_app.services.closing import tickets_close_resolved
 from tests import factories
@@ -97,7 +98,7 @@ def seed() -> dict:
     tor = factories.employee(
         home_department=finance, username="tor", first_name="Tor", last_name="Andresen"
     )
-    factories.employee(
+    anne = factories.employee(
         home_department=hr, username="anne", first_name="Anne-Marie", last_name="Dahl"
     )
     factories.employee(
@@ -283,6 +284,7 @@ def seed() -> dict:
         files=[factories.upload_pair("budget.pdf")],
     )
     _email_trouble(main, rita=rita, ola=ola, ingrid=ingrid)
+    _configure(hanne, ingrid, anne, facilities, software)
     return {
         "people": {"rita": rita, "ola": ola, "ingrid": ingrid, "hanne": hanne},
         "main": main.reference,
@@ -334,6 +336,34 @@ def _email_trouble(ticket, *, rita, ola, ingrid) -> None:
             last_error=error,
             **owner,
         )
+
+
+def _configure(hanne, ingrid, anne, facilities, software):
+    """Configuration changes through the services, for the audit log to show."""
+    from surveys.services.editor import survey_save
+
+    survey_save(
+        actor=hanne,
+        departments=[facilities],
+        intro="Two minutes of your time.",
+        questions=factories.DEFAULT_QUESTIONS[:2],
+        name="After Facilities requests",
+        is_active=False,
+    )
+    department_services.department_save(
+        actor=hanne, department=facilities, reopen_days=14, description="Doors, desks, repairs."
+    )
+    department_services.membership_set(actor=hanne, department=facilities, user=anne, role="lead")
+    department_services.request_type_save(
+        actor=ingrid,
+        department=software.department,
+        request_type=software,
+        sla_hours=96,
+        fields=[
+            *software.fields,
+            {"name": "cost", "label": "Yearly cost (NOK)", "kind": "number", "required": True},
+        ],
+    )
 
 
 # --- what is checked on every page -----------------------------------------------------------
@@ -503,6 +533,7 @@ def shots(main_reference: str) -> list[Shot]:
         Shot("members", "ingrid", "/manage/it/members/"),
         Shot("departments", "hanne", "/manage/departments/"),
         Shot("email-delivery", "hanne", "/manage/emails/"),
+        Shot("audit-log", "hanne", "/manage/audit/"),
         Shot(
             "not-found",
             "rita",

@@ -10,6 +10,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.utils import timezone
 
+from audit.models import AuditEntry
 from icsat.celery import app
 from outbox import registry, tasks
 from outbox.models import Email
@@ -255,13 +256,19 @@ def test_email_retry_sends_a_failed_email_once_more(
     assert email.status == Status.FAILED
 
     smtp_down.undo()
+    admin = factories.hr_admin()
     with django_capture_on_commit_callbacks(execute=True):
-        assert email_retry(email_id=email.pk) is True
+        assert email_retry(email_id=email.pk, actor=admin) is True
     with django_capture_on_commit_callbacks(execute=True):
-        assert email_retry(email_id=email.pk) is False
+        assert email_retry(email_id=email.pk, actor=admin) is False
     assert len(mail.outbox) == 1
     email.refresh_from_db()
     assert (email.status, email.attempts, email.last_error) == (Status.SENT, 1, "")
+    # "Send again" is in the audit log: who, which e-mail, failed → pending; no error text.
+    (entry,) = AuditEntry.objects.all()
+    assert (entry.kind, entry.actor, entry.object_id) == ("email_resent", admin, email.pk)
+    assert entry.changes == {"status": ["failed", "pending"], "attempts": [1, 0]}
+    assert entry.object_name == f"ticket_created · {recipient.get_full_name()}"
 
 
 def test_email_retry_refuses_owned_pending_and_sent_emails(
@@ -273,10 +280,12 @@ def test_email_retry_refuses_owned_pending_and_sent_emails(
     email_send(email_id=sent.pk)
     Email.objects.filter(pk=owned.pk).update(status=Status.FAILED)
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        assert email_retry(email_id=owned.pk) is False
-        assert email_retry(email_id=pending.pk) is False
-        assert email_retry(email_id=sent.pk) is False
+        admin = factories.hr_admin()
+        assert email_retry(email_id=owned.pk, actor=admin) is False
+        assert email_retry(email_id=pending.pk, actor=admin) is False
+        assert email_retry(email_id=sent.pk, actor=admin) is False
     assert callbacks == []
+    assert not AuditEntry.objects.exists()
     owned.refresh_from_db()
     assert owned.status == Status.FAILED
 

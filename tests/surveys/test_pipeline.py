@@ -178,7 +178,7 @@ def test_smtp_failure_retries_with_backoff_then_fails(resolve, monkeypatch, sett
     invitation.refresh_from_db()
     assert (invitation.status, invitation.attempts) == (Status.FAILED, 3)
     monkeypatch.undo()
-    assert svc.invitation_retry(invitation_id=invitation.pk) is True
+    assert svc.invitation_retry(invitation_id=invitation.pk, actor=factories.hr_admin()) is True
     assert svc.invitations_dispatch_due() == 1
     run_queued_tasks()
     invitation.refresh_from_db()
