@@ -45,7 +45,8 @@ INSTALLED_APPS = [
     "requests_app",
     "surveys",
     "insights",  # measurement: rollups kept by hooks, medians, scorecards, dashboards
-    "audit",  # the configuration audit trail: below both apps, its page above them
+    "audit",  # the configuration audit trail (rows only); its page is in console
+    "console",  # HR admins' pages over the other apps: audit log, e-mail delivery
     "demo",  # the demo company and seed_demo: spans both apps
 ]
 

@@ -11,7 +11,7 @@ urlpatterns = [
     path("i18n/setlang/", language_set, name="set_language"),
     path("admin/", admin.site.urls),
     path("", include("insights.urls")),
-    path("", include("audit.urls")),
+    path("", include("console.urls")),
     path("", include("surveys.urls")),
     path("", include("requests_app.urls")),
 ]

@@ -7,11 +7,6 @@ def can_configure_surveys(user) -> bool:
     return is_hr_admin(user)
 
 
-def can_monitor_email(user) -> bool:
-    """HR admins see every e-mail's delivery and may send a failed one again."""
-    return is_hr_admin(user)
-
-
 def can_answer_invitation(user, invitation) -> bool:
     """In the app, only the person asked may answer."""
     return user.is_authenticated and user.pk == invitation.recipient_id

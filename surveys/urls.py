@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import email_delivery, manage, respond
+from .views import manage, respond
 
 app_name = "surveys"
 
@@ -29,6 +29,4 @@ urlpatterns = [
         manage.invitation_retry,
         name="invitation_retry",
     ),
-    path("manage/emails/", email_delivery.email_list, name="email_list"),
-    path("manage/emails/<int:email_id>/retry/", email_delivery.email_retry, name="email_retry"),
 ]

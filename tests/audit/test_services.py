@@ -34,7 +34,7 @@ def test_audit_record_without_an_actor_is_the_systems(client, department):
     entry = only_entry()
     assert (entry.actor, entry.actor_name, entry.department_id) == (None, "", None)
     client.force_login(factories.hr_admin())
-    assert "<em>System</em>" in client.get(reverse("audit:entry_list")).content.decode()
+    assert "<em>System</em>" in client.get(reverse("console:audit_log")).content.decode()
 
 
 @pytest.mark.django_db(transaction=True)

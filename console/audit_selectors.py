@@ -2,9 +2,9 @@
 
 from django.db.models import QuerySet
 
+from audit.models import AuditEntry
 from requests_app.models import Department
 
-from .models import AuditEntry
 from .permissions import can_view_audit_log
 
 

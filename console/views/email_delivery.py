@@ -66,7 +66,7 @@ def email_list(request):
     page = paginate(request, selectors.emails_needing_attention(), settings.ICSAT_PAGE_SIZE)
     return render(
         request,
-        "surveys/manage_email_list.html",
+        "console/email_list.html",
         {
             "counts": [(status, Email.Status(status).label, n) for status, n in counts.items()],
             "page": page,
@@ -77,7 +77,7 @@ def email_list(request):
 
 def _back(request):
     """The list again, on the page the button was on."""
-    url = reverse("surveys:email_list")
+    url = reverse("console:email_list")
     page = request.POST.get("page", "")
     return redirect(f"{url}?page={page}" if page.isdigit() else url)
 

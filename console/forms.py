@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import AuditEntry
+from audit.models import AuditEntry
 
 
 class AuditFilterForm(forms.Form):

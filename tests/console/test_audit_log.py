@@ -13,7 +13,7 @@ from tests import factories
 
 pytestmark = pytest.mark.django_db
 Kind = AuditEntry.Kind
-URL = reverse("audit:entry_list")
+URL = reverse("console:audit_log")
 
 
 @pytest.fixture

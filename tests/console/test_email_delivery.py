@@ -17,11 +17,11 @@ from tests.queue import purge_queued_tasks
 
 pytestmark = pytest.mark.django_db
 Status = Email.Status
-LIST_URL = reverse("surveys:email_list")
+LIST_URL = reverse("console:email_list")
 
 
 def retry_url(email: Email) -> str:
-    return reverse("surveys:email_retry", kwargs={"email_id": email.pk})
+    return reverse("console:email_retry", kwargs={"email_id": email.pk})
 
 
 def page_text(response) -> str:
@@ -290,7 +290,7 @@ def test_email_retry_refuses_an_email_that_has_not_failed(
 
 
 def test_email_retry_is_404_for_an_unknown_email(admin_client):
-    response = admin_client.post(reverse("surveys:email_retry", kwargs={"email_id": 999}))
+    response = admin_client.post(reverse("console:email_retry", kwargs={"email_id": 999}))
     assert response.status_code == 404
 
 

@@ -11,10 +11,9 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from audit.models import AuditEntry
 from requests_app.models import RequestType
 from surveys.models import Question
-
-from .models import AuditEntry
 
 # Keys of ``changes`` that are no model field, or whose field has no translated name.
 EXTRA_LABELS = {

@@ -2,9 +2,8 @@
 
 from django.contrib import admin
 
+from audit.models import AuditEntry
 from requests_app.admin import ReadOnly
-
-from .models import AuditEntry
 
 
 @admin.register(AuditEntry)
