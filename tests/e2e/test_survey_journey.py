@@ -10,32 +10,21 @@ and JSON serialisation; nothing runs eagerly.
 import re
 from pathlib import Path
 
-import pytest
-from celery.contrib.testing.worker import start_worker
 from playwright.sync_api import expect
 
-from icsat.celery import app
 from requests_app.models import Ticket
 from surveys.models import Invitation, Notification
 from tests import factories
 
 from .browser import BROWSER_TEST, PHONE, login, logout
-from .mail import survey_link, wait_for_mail
+from .mail import celery_worker, survey_link, wait_for_mail
 
 pytestmark = BROWSER_TEST
 SHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 
 
-@pytest.fixture
-def worker(transactional_db):
-    with start_worker(
-        app, pool="solo", concurrency=1, perform_ping_check=False, shutdown_timeout=10
-    ):
-        yield
-
-
 def test_resolve_survey_answer_and_close_the_loop(
-    page, open_page, console, settings, tmp_path, live_server, worker
+    page, open_page, console, settings, tmp_path, live_server
 ):
     mail_dir = tmp_path / "mail"
     settings.MAILERS = {
@@ -60,7 +49,10 @@ def test_resolve_survey_answer_and_close_the_loop(
     logout(page)
 
     # The worker sends the survey e-mail; its link opens without a password.
-    message = wait_for_mail(mail_dir, requester.email, f"A short survey about {ticket.reference}")
+    with celery_worker():
+        message = wait_for_mail(
+            mail_dir, requester.email, f"A short survey about {ticket.reference}"
+        )
     link = survey_link(message, live_server.url)
     phone = open_page(PHONE)
     phone.goto(link)
@@ -87,7 +79,8 @@ def test_resolve_survey_answer_and_close_the_loop(
 
     # A low score: the lead is told, in the app and by e-mail.
     assert Notification.objects.filter(user=lead, ticket=ticket).exists()
-    wait_for_mail(mail_dir, lead.email, f"Low satisfaction score on {ticket.reference}")
+    with celery_worker():
+        wait_for_mail(mail_dir, lead.email, f"Low satisfaction score on {ticket.reference}")
 
     # One click reopens the request.
     phone.get_by_role("button", name=f"Reopen {ticket.reference}").click()
