@@ -4,9 +4,9 @@ They run only when DATABASE_URL is PostgreSQL and REDIS_URL is set (.ci/run's
 second pass). The worker is a separate process: it sees only committed rows
 (hence django_db(transaction=True)), uses pytest-django's test database and a
 Redis database of its own (db 15, flushed before each test), and writes the
-e-mails it sends as .eml files into a folder of the test. The test process keeps
-the locmem mailer of tests/conftest.py: the ticket notifications it sends itself
-stay out of that folder, so every .eml file there was sent by the worker.
+e-mails it sends as .eml files into a folder of the test. The worker sends every
+e-mail (ticket notifications too, through the outbox); the survey tests count the
+survey invitations among them.
 """
 
 import contextlib
@@ -93,6 +93,14 @@ def mail_dir(tmp_path) -> Path:
 def eml_files(folder: Path) -> list[Path]:
     # EmlFileBackend writes ".<name>.tmp" and renames: a *.eml file is complete.
     return sorted(folder.glob("*.eml"))
+
+
+SURVEY_SUBJECT = "A short survey about"
+
+
+def survey_eml_files(folder: Path) -> list[Path]:
+    """The survey invitations among them (the worker sends the ticket e-mails too)."""
+    return [path for path in eml_files(folder) if SURVEY_SUBJECT in read_eml(path)["Subject"]]
 
 
 def read_eml(path: Path) -> EmailMessage:

@@ -88,7 +88,7 @@ class _Handler(socketserver.StreamRequestHandler):
                 if not complete:
                     sink._record(sink.cut_off, received)
                     return
-                hold = sink._take_hold()
+                hold = sink._take_hold(data)
                 if hold and not self._client_stays(sink, hold):
                     # DATA arrived but the sender died before our 250: not delivered.
                     sink._record(sink.cut_off, received)
@@ -141,10 +141,15 @@ class _Server(socketserver.ThreadingTCPServer):
 
 
 class SmtpSink:
-    """``with SmtpSink(hold_first_seconds=30) as sink: ...`` on 127.0.0.1:``sink.port``."""
+    """``with SmtpSink(hold_first_seconds=30) as sink: ...`` on 127.0.0.1:``sink.port``.
 
-    def __init__(self, *, hold_first_seconds: float = 0, port: int = 0):
+    ``hold_matching=b"..."``: hold the first message whose data holds those bytes.
+    """
+
+    def __init__(self, *, hold_first_seconds: float = 0, hold_matching: bytes = b"", port: int = 0):
         self.hold_first_seconds = hold_first_seconds
+        # Hold the first message whose data holds these bytes (any message when empty).
+        self.hold_matching = hold_matching
         self.delivered: list[Received] = []
         self.cut_off: list[Received] = []
         self.holding = threading.Event()
@@ -167,9 +172,9 @@ class SmtpSink:
         self._server.shutdown()
         self._server.server_close()
 
-    def _take_hold(self) -> float:
+    def _take_hold(self, data: bytes) -> float:
         with self._lock:
-            if self._held or not self.hold_first_seconds:
+            if self._held or not self.hold_first_seconds or self.hold_matching not in data:
                 return 0
             self._held = True
             return self.hold_first_seconds

@@ -1,11 +1,15 @@
-"""Races on PostgreSQL without a worker: threads in this process, each with its own connection."""
+"""Races on PostgreSQL: threads in this process, each with its own connection (and, to send
+what the dispatchers handed out, a real worker)."""
 
+import base64
+import json
+import time
 from collections import Counter
 from datetime import timedelta
 
 import pytest
+import redis
 from django.contrib.auth import get_user_model
-from django.core import mail
 from django.utils import timezone
 
 from requests_app.models import Ticket, TicketEvent
@@ -14,7 +18,7 @@ from surveys.models import Invitation
 from surveys.selectors import current_version
 from surveys.services import invitations as svc
 from tests import factories
-from tests.integration.conftest import requires_services
+from tests.integration.conftest import eml_files, read_eml, requires_services, wait_until
 from tests.threads import run_together
 
 # broker: the one resolve that wins publishes its message to the tests' Redis db, not db 0.
@@ -80,13 +84,36 @@ def _five_hundred_due_invitations() -> list:
     return people
 
 
-def test_three_dispatchers_over_five_hundred_due_invitations_send_each_once():
+def _handed_out(broker: str) -> list[int]:
+    """The invitation ids in the send messages waiting in the broker's queue."""
+    client = redis.Redis.from_url(broker)
+    ids: list[int] = []
+    for raw in client.lrange("celery", 0, -1):
+        envelope = json.loads(raw)
+        _args, kwargs, _embed = json.loads(base64.b64decode(envelope["body"]))
+        ids += kwargs["invitation_ids"]
+    client.close()
+    return ids
+
+
+def test_three_dispatchers_over_five_hundred_due_invitations_send_each_once(
+    broker, start_worker, mail_dir
+):
     people = _five_hundred_due_invitations()
-    mail.outbox = []  # locmem (tests/conftest.py): one outbox shared by every thread
 
     results, errors = run_together(3, lambda i: svc.invitations_dispatch_due())
     assert errors == []
     assert sum(results) == 500
-    sent_to = Counter(message.to[0] for message in mail.outbox)
+    # Each invitation is handed out once, in messages of ten for the workers to share.
+    assert sorted(_handed_out(broker)) == sorted(Invitation.objects.values_list("pk", flat=True))
+
+    start_worker(concurrency=2)
+    wait_until(
+        lambda: Invitation.objects.filter(status=Status.SENT).count() == 500,
+        timeout=240,
+        what="500 invitations sent",
+    )
+    time.sleep(2)  # a duplicate sent a little later would show up here
+    sent_to = Counter(read_eml(path)["To"] for path in eml_files(mail_dir))
     assert sent_to == Counter({person.email: 1 for person in people})
     assert Invitation.objects.filter(status=Status.SENT, attempts=1).count() == 500

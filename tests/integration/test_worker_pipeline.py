@@ -16,9 +16,10 @@ from surveys.tasks import dispatch_due_invitations
 from surveys.tokens import hash_token
 from tests import factories
 from tests.integration.conftest import (
-    eml_files,
+    SURVEY_SUBJECT,
     read_eml,
     requires_services,
+    survey_eml_files,
     use_broker,
     wait_until,
 )
@@ -61,6 +62,11 @@ def by_reference(paths) -> dict:
     return found
 
 
+def surveys_in(received: list) -> list:
+    """The survey invitations among what the SMTP sink received (ticket e-mails go too)."""
+    return [r for r in received if SURVEY_SUBJECT in r.message()["Subject"]]
+
+
 def link_token(message) -> str:
     body = message.get_body(preferencelist=("plain",)).get_content()
     match = SURVEY_LINK.search(body)
@@ -71,12 +77,12 @@ def link_token(message) -> str:
 def assert_one_mail_per_ticket(mail_dir, tickets, *, timeout):
     """Exactly one e-mail per ticket, to its requester, naming its reference; none later."""
     wait_until(
-        lambda: len(eml_files(mail_dir)) >= len(tickets),
+        lambda: len(survey_eml_files(mail_dir)) >= len(tickets),
         timeout=timeout,
         what=f"{len(tickets)} e-mails in {mail_dir}",
     )
     time.sleep(2)  # a duplicate sent a little later would show up here
-    files = eml_files(mail_dir)
+    files = survey_eml_files(mail_dir)
     assert len(files) == len(tickets)
     found = by_reference(files)
     assert Counter({ref: len(messages) for ref, messages in found.items()}) == Counter(
@@ -133,7 +139,7 @@ def test_broker_down_during_resolves_then_dispatcher_sends_each_once(
     client.close()
     assert Invitation.objects.filter(status=Status.PENDING).count() == 20
     time.sleep(1)
-    assert eml_files(mail_dir) == []
+    assert survey_eml_files(mail_dir) == []
 
     # Two dispatchers at once, run by the real worker (concurrency 2).
     dispatch_due_invitations.delay()
@@ -186,7 +192,7 @@ def test_worker_killed_mid_send_still_sends_exactly_once(start_worker, open_tick
     lease = 3
     factories.survey(delay_minutes=0)
     (ticket,) = open_tickets(1)
-    with SmtpSink(hold_first_seconds=30) as sink:
+    with SmtpSink(hold_first_seconds=30, hold_matching=b"A short survey about") as sink:
         env = {
             "EMAIL_URL": f"smtp://127.0.0.1:{sink.port}",
             "ICSAT_SURVEY_LEASE_SECONDS": str(lease),
@@ -199,7 +205,7 @@ def test_worker_killed_mid_send_still_sends_exactly_once(start_worker, open_tick
 
         first.kill()
         wait_until(lambda: sink.cut_off, timeout=10, what="the sink to see the sender vanish")
-        assert sink.delivered == []
+        assert surveys_in(sink.delivered) == []
         invitation.refresh_from_db()
         assert invitation.status == Status.SENDING  # the dead worker's claim is left behind
 
@@ -210,9 +216,9 @@ def test_worker_killed_mid_send_still_sends_exactly_once(start_worker, open_tick
         wait_all_sent([ticket], timeout=30)
         time.sleep(2)
 
-        assert len(sink.cut_off) == 1
-        assert len(sink.delivered) == 1
-        (delivered,) = sink.delivered
+        assert len(surveys_in(sink.cut_off)) == 1
+        assert len(surveys_in(sink.delivered)) == 1
+        (delivered,) = surveys_in(sink.delivered)
     assert delivered.recipients == [ticket.requester.email]
     message = delivered.message()
     assert message["To"] == ticket.requester.email
@@ -222,4 +228,6 @@ def test_worker_killed_mid_send_still_sends_exactly_once(start_worker, open_tick
     assert (invitation.status, invitation.attempts) == (Status.SENT, 2)
     token = link_token(message)
     assert hash_token(token) == invitation.token_hash
-    assert token != link_token(sink.cut_off[0].message())  # the lost attempt's link is dead
+    assert token != link_token(
+        surveys_in(sink.cut_off)[0].message()
+    )  # the lost attempt's link is dead
