@@ -38,6 +38,9 @@ class AuditEntry(models.Model):
         SURVEY_VERSION_PUBLISHED = "survey_version_published", _("Survey version published")
         INVITATION_RESENT = "invitation_resent", _("Failed invitation sent again")
         EMAIL_RESENT = "email_resent", _("Failed e-mail sent again")
+        PERSON_DEACTIVATED = "person_deactivated", _("Person deactivated (left)")
+        PERSON_REACTIVATED = "person_reactivated", _("Person reactivated")
+        PERSON_CHANGED = "person_changed", _("Person's home department or HR role changed")
 
     created_at = models.DateTimeField(_("when"), default=timezone.now, editable=False)
     # Null for changes made by the system (a management command, a data migration).

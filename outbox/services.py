@@ -77,7 +77,7 @@ def emails_queue(
     max_attempts: int | None = None,
     publish: bool = True,
 ) -> list[Email]:
-    """Record one e-mail per recipient with an address (each once, never ``exclude``).
+    """Record one e-mail per active recipient with an address (each once, never ``exclude``).
 
     Call inside the transaction of the change the e-mail is about. After commit a
     worker is asked to send them (``publish=False``: the caller sends them itself,
@@ -89,7 +89,7 @@ def emails_queue(
     seen: set[int] = set()
     rows = []
     for user in recipients:
-        if user is None or not user.email or user.pk in seen:
+        if user is None or not user.email or not user.is_active or user.pk in seen:
             continue
         if exclude is not None and user.pk == exclude.pk:
             continue

@@ -36,6 +36,7 @@ class Hook:
 _created = Hook("ticket created")
 _resolved = Hook("ticket resolved")
 _reopened = Hook("ticket reopened")
+_person_left = Hook("person left")
 
 
 def on_ticket_created(receiver: Callable) -> Callable:
@@ -55,6 +56,15 @@ def on_ticket_reopened(receiver: Callable) -> Callable:
     receiver can take back what it counted for that resolution.
     """
     return _reopened.connect(receiver)
+
+
+def on_person_left(receiver: Callable) -> Callable:
+    """Register ``receiver(user=..., actor=...)`` to run when a person is deactivated."""
+    return _person_left.connect(receiver)
+
+
+def person_left(*, user, actor) -> None:
+    _person_left.send(user=user, actor=actor)
 
 
 def ticket_created(*, ticket) -> None:

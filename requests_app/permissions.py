@@ -111,3 +111,8 @@ def can_see_internal_notes(user, ticket: Ticket) -> bool:
 def can_act_as_requester(user, ticket: Ticket) -> bool:
     """Cancel and reopen belong to the person who asked."""
     return user.pk == ticket.requester_id
+
+
+def can_manage_people(user) -> bool:
+    """HR admins: everyone's home department and roles, leavers and returners."""
+    return is_hr_admin(user)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import manage, queue, tickets
+from .views import manage, people, queue, tickets
 
 app_name = "requests_app"
 
@@ -31,6 +31,19 @@ urlpatterns = [
     path("t/<str:reference>/cancel/", tickets.ticket_cancel, name="ticket_cancel"),
     path("files/<int:attachment_id>/", tickets.attachment_download, name="attachment_download"),
     path("queue/<slug:department_slug>/", queue.department_queue, name="department_queue"),
+    path("manage/people/", people.people_list, name="people_list"),
+    path("manage/people/<int:user_id>/", people.person_detail, name="person_detail"),
+    path("manage/people/<int:user_id>/role/", people.person_role, name="person_role"),
+    path(
+        "manage/people/<int:user_id>/deactivate/",
+        people.person_deactivate,
+        name="person_deactivate",
+    ),
+    path(
+        "manage/people/<int:user_id>/reactivate/",
+        people.person_reactivate,
+        name="person_reactivate",
+    ),
     path("manage/departments/", manage.department_list, name="department_list"),
     path("manage/departments/new/", manage.department_edit, name="department_new"),
     path(

@@ -14,6 +14,7 @@ class SurveysConfig(AppConfig):
 
         hooks.on_ticket_resolved(invitations.invitation_create_for_resolved)
         hooks.on_ticket_reopened(invitations.invitations_cancel_for_reopened)
+        hooks.on_person_left(invitations.invitations_cancel_for_leaver)
         # The outbox renders survey e-mails when it sends them, with these builders.
         invitations.register_emails()
         responses.register_emails()

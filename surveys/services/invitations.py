@@ -46,6 +46,7 @@ WHY_NOT = {
     "throttled": gettext_lazy("no survey: the requester was asked recently"),
     "not_sampled": gettext_lazy("no survey: not in this survey's sample"),
     "already_open": gettext_lazy("no survey: one is already open for this request"),
+    "left": gettext_lazy("no survey: the requester has left"),
 }
 
 
@@ -68,6 +69,8 @@ def invitation_create_for_resolved(*, ticket: Ticket, actor, rng=None) -> Invita
     now = timezone.now()
     rng = rng or sample_rng
     survey, reason = survey_for_ticket(ticket)
+    if survey is not None and not ticket.requester.is_active:
+        survey, reason = None, "left"
     if survey is not None and _recently_asked(survey, ticket.requester, now):
         survey, reason = None, "throttled"
     if (
@@ -126,6 +129,18 @@ def _enqueue_send(invitation_id: int, eta) -> None:
     Invitation.objects.filter(pk=invitation_id).update(dispatched_at=asked_for)
 
 
+def invitations_cancel_for_leaver(*, user, actor) -> int:
+    """Hook of person_deactivate: a leaver is asked nothing more; their open links close."""
+    open_ids = list(
+        Invitation.objects.filter(recipient=user, status__in=Invitation.OPEN_STATUSES).values_list(
+            "pk", flat=True
+        )
+    )
+    for invitation_id in open_ids:
+        emails_cancel_for_owner(owner_kind=OWNER_KIND, owner_id=invitation_id)
+    return Invitation.objects.filter(pk__in=open_ids).update(status=Status.CANCELLED)
+
+
 def invitations_cancel_for_reopened(*, ticket: Ticket, actor) -> int:
     """Hook of ticket_reopen: an unanswered invitation of the old resolution is withdrawn."""
     return Invitation.objects.filter(ticket=ticket, status__in=Invitation.OPEN_STATUSES).update(
@@ -157,6 +172,9 @@ def _claim(invitation_id: int, now) -> int | None:
         return None
     invitation = Invitation.objects.select_related("recipient").get(pk=invitation_id)
     emails_cancel_for_owner(owner_kind=OWNER_KIND, owner_id=invitation_id)
+    if not invitation.recipient.is_active:
+        Invitation.objects.filter(pk=invitation_id).update(status=Status.CANCELLED)
+        return None
     if not invitation.recipient.email:
         Invitation.objects.filter(pk=invitation_id).update(
             status=Status.FAILED, last_error="The recipient has no e-mail address."

@@ -513,7 +513,7 @@ class Shot:
     skip_link: bool = False
 
 
-def shots(main_reference: str) -> list[Shot]:
+def shots(main_reference: str, person_id: int) -> list[Shot]:
     return [
         Shot("login", None, "/accounts/login/"),
         Shot("home", "ola", "/"),
@@ -534,6 +534,8 @@ def shots(main_reference: str) -> list[Shot]:
         Shot("departments", "hanne", "/manage/departments/"),
         Shot("email-delivery", "hanne", "/manage/emails/"),
         Shot("audit-log", "hanne", "/manage/audit/"),
+        Shot("people", "hanne", "/manage/people/"),
+        Shot("person", "hanne", f"/manage/people/{person_id}/"),
         Shot(
             "not-found",
             "rita",
@@ -555,7 +557,7 @@ def test_every_page_at_desktop_and_phone_width(open_page, console):
 
     problems = []
     for width, viewport in WIDTHS.items():
-        for shot in shots(data["main"]):
+        for shot in shots(data["main"], data["people"]["ola"].pk):
             if width not in shot.widths:
                 continue
             page = pages[shot.who]

@@ -11,8 +11,8 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .models import Department, Membership, RequestType, Ticket
-from .uploads import ACCEPT_ATTRIBUTE, allowed_types_help, check_upload
+from ..models import Department, Membership, RequestType, Ticket
+from ..uploads import ACCEPT_ATTRIBUTE, allowed_types_help, check_upload
 
 
 class MultipleFileInput(forms.ClearableFileInput):

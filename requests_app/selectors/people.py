@@ -1,0 +1,73 @@
+"""The HR admins' people page: everyone, searchable, with home department and roles."""
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+
+from ..models import Department, Membership, Ticket
+
+User = get_user_model()
+
+ROLE_FILTERS = ("agent", "lead", "hr_admin", "associate")
+STATUS_FILTERS = ("active", "left", "all")
+
+
+def _is_hr_admin():
+    return Exists(Group.objects.filter(name=settings.ICSAT_HR_ADMIN_GROUP, user=OuterRef("pk")))
+
+
+def people_for_hr(
+    *, query: str = "", department: Department | None = None, role: str = "", status: str = ""
+) -> QuerySet:
+    """People with their profile, memberships and HR-admin flag; 2 queries per page."""
+    people = (
+        User.objects.select_related("employee__home_department")
+        .prefetch_related(
+            Prefetch(
+                "memberships",
+                queryset=Membership.objects.select_related("department").order_by(
+                    "department__name"
+                ),
+            )
+        )
+        .annotate(is_hr_admin=_is_hr_admin())
+        .order_by("last_name", "first_name", "username")
+    )
+    query = query.strip()
+    if query:
+        people = people.filter(
+            Q(username__icontains=query)
+            | Q(first_name__icontains=query)
+            | Q(last_name__icontains=query)
+            | Q(email__icontains=query)
+        )
+    if department is not None:
+        people = people.filter(
+            Q(employee__home_department=department) | Q(memberships__department=department)
+        ).distinct()
+    if role in ("agent", "lead"):
+        people = people.filter(memberships__role=role).distinct()
+    elif role == "hr_admin":
+        people = people.filter(is_hr_admin=True)
+    elif role == "associate":
+        people = people.filter(employee__is_associate=True)
+    if status == "left":
+        people = people.filter(is_active=False)
+    elif status != "all":
+        people = people.filter(is_active=True)
+    return people
+
+
+def person_for_hr(user_id: int):
+    """One person as the people page shows them, with their open work counted; or None."""
+    return (
+        people_for_hr(status="all")
+        .annotate(
+            open_assigned=Exists(
+                Ticket.objects.filter(assignee=OuterRef("pk"), status__in=Ticket.ACTIVE_STATUSES)
+            )
+        )
+        .filter(pk=user_id)
+        .first()
+    )

@@ -1,0 +1,209 @@
+"""People as HR admins manage them: home department, the HR-admin role, leaving and coming back.
+
+A leaver is deactivated, never deleted: their requests, answers and history keep
+their name. Deactivating signs them out everywhere, withdraws their open survey
+invitations (surveys listens to ``hooks.person_left``), gives their open requests
+to their department's lead (or back to the queue) and cancels file handoffs that
+were waiting for them, telling the sender. A returning person is reactivated.
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.contrib.sessions.models import Session
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from audit.services import Kind as AuditKind
+from audit.services import audit_record, person_name
+
+from .. import hooks
+from ..exceptions import NotAllowed
+from ..models import Department, Membership, Ticket, TicketEvent
+from . import notifications
+from .departments import employee_ensure
+from .tickets import record_event, save_changes
+
+Status = Ticket.Status
+OPEN = [Status.NEW, Status.OPEN, Status.WAITING]
+
+
+@dataclass(frozen=True)
+class LeaverReport:
+    """What deactivating a person did, for the page that asked."""
+
+    deactivated: bool
+    sessions_ended: int = 0
+    requests_reassigned: int = 0
+    handoffs_cancelled: int = 0
+
+
+def _hr_group() -> Group:
+    group, _created = Group.objects.get_or_create(name=settings.ICSAT_HR_ADMIN_GROUP)
+    return group
+
+
+def _end_sessions(user) -> int:
+    """Delete every session signed in as ``user`` (an inactive user is refused anyway)."""
+    ended = []
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+        if session.get_decoded().get("_auth_user_id") == str(user.pk):
+            ended.append(session.pk)
+    Session.objects.filter(pk__in=ended).delete()
+    return len(ended)
+
+
+def _lead_of(department_id: int | None, leaver) -> Any:
+    if department_id is None:
+        return None
+    membership = (
+        Membership.objects.filter(
+            department_id=department_id, role=Membership.Role.LEAD, user__is_active=True
+        )
+        .exclude(user=leaver)
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name", "user_id")
+        .first()
+    )
+    return membership.user if membership else None
+
+
+def _release_open_work(user, actor) -> tuple[int, int]:
+    """Give the leaver's open requests to their department's lead; cancel waiting handoffs."""
+    reassigned = cancelled = 0
+    name = person_name(user)
+    open_ids = Ticket.objects.filter(assignee=user, status__in=OPEN).values_list("pk", flat=True)
+    for ticket in Ticket.objects.select_for_update().filter(pk__in=list(open_ids)).order_by("pk"):
+        old_status = ticket.status
+        if ticket.kind == Ticket.Kind.HANDOFF:
+            ticket.status = Status.CANCELLED
+            save_changes(ticket, ["status"])
+            event = record_event(
+                ticket,
+                actor,
+                TicketEvent.Kind.STATUS,
+                is_internal=False,
+                from_status=old_status,
+                to_status=Status.CANCELLED,
+                body=_("%(name)s has left, so this handoff was cancelled. Send it to someone else.")
+                % {"name": name},
+            )
+            notifications.status_changed(event_id=event.pk)
+            cancelled += 1
+            continue
+        lead = _lead_of(ticket.department_id, user)
+        ticket.assignee = lead
+        save_changes(ticket, ["assignee"])
+        record_event(
+            ticket,
+            actor,
+            TicketEvent.Kind.ASSIGNED,
+            is_internal=False,
+            from_status=old_status,
+            to_status=old_status,
+            body=_("%(name)s has left; the request goes to %(next)s.")
+            % {"name": name, "next": person_name(lead) if lead else _("the department's queue")},
+            data={
+                "assignee_id": lead.pk if lead else None,
+                "assignee_name": person_name(lead) if lead else "",
+            },
+        )
+        if lead is not None:
+            notifications.ticket_assigned(ticket_id=ticket.pk)
+        reassigned += 1
+    return reassigned, cancelled
+
+
+@transaction.atomic
+def person_deactivate(*, user_id: int, actor) -> LeaverReport:
+    """Mark a person as gone; safe to run twice (the second run does nothing)."""
+    user = get_user_model().objects.select_for_update().get(pk=user_id)
+    if not user.is_active:
+        return LeaverReport(deactivated=False)
+    if user.pk == actor.pk:
+        raise NotAllowed(_("You cannot deactivate yourself."))
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    sessions = _end_sessions(user)
+    hooks.person_left(user=user, actor=actor)
+    reassigned, cancelled = _release_open_work(user, actor)
+    employee = employee_ensure(user)
+    audit_record(
+        actor=actor,
+        kind=AuditKind.PERSON_DEACTIVATED,
+        target=user,
+        changes={"is_active": [True, False]},
+        name=person_name(user),
+        department=employee.home_department,
+    )
+    return LeaverReport(
+        deactivated=True,
+        sessions_ended=sessions,
+        requests_reassigned=reassigned,
+        handoffs_cancelled=cancelled,
+    )
+
+
+@transaction.atomic
+def person_reactivate(*, user_id: int, actor) -> bool:
+    """A returning person gets their account back (the same one); safe to run twice."""
+    user = get_user_model().objects.select_for_update().get(pk=user_id)
+    if user.is_active:
+        return False
+    user.is_active = True
+    user.save(update_fields=["is_active"])
+    employee = employee_ensure(user)
+    audit_record(
+        actor=actor,
+        kind=AuditKind.PERSON_REACTIVATED,
+        target=user,
+        changes={"is_active": [False, True]},
+        name=person_name(user),
+        department=employee.home_department,
+    )
+    return True
+
+
+@transaction.atomic
+def person_update(
+    *, user_id: int, actor, home_department: Department | None, hr_admin: bool
+) -> bool:
+    """Change a person's home department and HR-admin role; True if anything changed.
+
+    There is always an active HR admin left: nobody can take the role from the last one.
+    """
+    user = get_user_model().objects.select_for_update().get(pk=user_id)
+    employee = employee_ensure(user)
+    group = _hr_group()
+    was_hr_admin = user.groups.filter(pk=group.pk).exists()
+    changes: dict[str, list] = {}
+    old_home = employee.home_department
+    if (old_home.pk if old_home else None) != (home_department.pk if home_department else None):
+        employee.home_department = home_department
+        employee.save(update_fields=["home_department"])
+        changes["home_department"] = [
+            old_home.name if old_home else None,
+            home_department.name if home_department else None,
+        ]
+    if was_hr_admin != hr_admin:
+        if not hr_admin:
+            others = group.user_set.filter(is_active=True).exclude(pk=user.pk)
+            if not others.exists():
+                raise NotAllowed(_("Someone must stay HR admin: make another person one first."))
+            user.groups.remove(group)
+        else:
+            user.groups.add(group)
+        changes["hr_admin"] = [was_hr_admin, hr_admin]
+    audit_record(
+        actor=actor,
+        kind=AuditKind.PERSON_CHANGED,
+        target=user,
+        changes=changes,
+        name=person_name(user),
+        department=home_department or old_home,
+    )
+    return bool(changes)

@@ -1,0 +1,146 @@
+"""HR admins manage people: search, home department, roles, leaving and coming back."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from .. import permissions
+from ..exceptions import TicketError
+from ..forms.people import PeopleFilterForm, PersonForm, PersonRoleForm
+from ..models import Membership
+from ..selectors.people import people_for_hr, person_for_hr
+from ..services import departments as department_services
+from ..services import people as people_services
+from .common import paginate, query_without_page, require
+
+
+def _person(request, user_id):
+    require(permissions.can_manage_people(request.user))
+    person = person_for_hr(user_id)
+    require(person is not None)
+    return person
+
+
+def _name(user) -> str:
+    return user.get_full_name() or user.username
+
+
+@login_required
+@require_GET
+def people_list(request):
+    require(permissions.can_manage_people(request.user))
+    form = PeopleFilterForm(request.GET or None)
+    page = paginate(request, people_for_hr(**form.filters()), settings.ICSAT_PAGE_SIZE)
+    return render(
+        request,
+        "requests_app/people_list.html",
+        {"form": form, "page": page, "query_string": query_without_page(request)},
+    )
+
+
+@login_required
+def person_detail(request, user_id):
+    person = _person(request, user_id)
+    employee = getattr(person, "employee", None)
+    form = PersonForm(
+        request.POST or None,
+        initial={
+            "home_department": employee.home_department if employee else None,
+            "hr_admin": person.is_hr_admin,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            changed = people_services.person_update(
+                user_id=person.pk,
+                actor=request.user,
+                home_department=form.cleaned_data["home_department"],
+                hr_admin=form.cleaned_data["hr_admin"],
+            )
+        except TicketError as error:
+            messages.error(request, str(error.message))
+        else:
+            if changed:
+                messages.success(request, _("%(name)s saved.") % {"name": _name(person)})
+            else:
+                messages.info(request, _("Nothing changed."))
+        return redirect("requests_app:person_detail", user_id=person.pk)
+    return render(
+        request,
+        "requests_app/person_detail.html",
+        {"person": person, "form": form, "role_form": PersonRoleForm()},
+    )
+
+
+@login_required
+@require_POST
+def person_role(request, user_id):
+    person = _person(request, user_id)
+    back = reverse("requests_app:person_detail", kwargs={"user_id": person.pk})
+    form = PersonRoleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a department and a role."))
+        return redirect(back)
+    department, role = form.cleaned_data["department"], form.cleaned_data["role"]
+    try:
+        if role == "none":
+            if Membership.objects.filter(user=person, department=department).exists():
+                department_services.membership_remove(
+                    actor=request.user, department=department, user=person
+                )
+        else:
+            department_services.membership_set(
+                actor=request.user, department=department, user=person, role=role
+            )
+    except TicketError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(
+            request,
+            _("%(name)s's role in %(department)s saved.")
+            % {"name": _name(person), "department": department.name},
+        )
+    return redirect(back)
+
+
+@login_required
+@require_POST
+def person_deactivate(request, user_id):
+    person = _person(request, user_id)
+    try:
+        report = people_services.person_deactivate(user_id=person.pk, actor=request.user)
+    except TicketError as error:
+        messages.error(request, str(error.message))
+    else:
+        if report.deactivated:
+            messages.success(
+                request,
+                _(
+                    "%(name)s is deactivated: signed out everywhere, asked no more surveys; "
+                    "%(requests)s open requests went to their department's lead or queue, "
+                    "%(handoffs)s waiting handoffs were cancelled."
+                )
+                % {
+                    "name": _name(person),
+                    "requests": report.requests_reassigned,
+                    "handoffs": report.handoffs_cancelled,
+                },
+            )
+        else:
+            messages.info(request, _("%(name)s was already deactivated.") % {"name": _name(person)})
+    return redirect("requests_app:person_detail", user_id=person.pk)
+
+
+@login_required
+@require_POST
+def person_reactivate(request, user_id):
+    person = _person(request, user_id)
+    if people_services.person_reactivate(user_id=person.pk, actor=request.user):
+        messages.success(request, _("%(name)s is active again.") % {"name": _name(person)})
+    else:
+        messages.info(request, _("%(name)s was already active.") % {"name": _name(person)})
+    return redirect("requests_app:person_detail", user_id=person.pk)
