@@ -38,6 +38,7 @@ class AuditEntry(models.Model):
         SURVEY_VERSION_PUBLISHED = "survey_version_published", _("Survey version published")
         INVITATION_RESENT = "invitation_resent", _("Failed invitation sent again")
         EMAIL_RESENT = "email_resent", _("Failed e-mail sent again")
+        PERSON_CREATED = "person_created", _("Person added")
         PERSON_DEACTIVATED = "person_deactivated", _("Person deactivated (left)")
         PERSON_REACTIVATED = "person_reactivated", _("Person reactivated")
         PERSON_CHANGED = "person_changed", _("Person's home department or HR role changed")

@@ -32,6 +32,7 @@ urlpatterns = [
     path("files/<int:attachment_id>/", tickets.attachment_download, name="attachment_download"),
     path("queue/<slug:department_slug>/", queue.department_queue, name="department_queue"),
     path("manage/people/", people.people_list, name="people_list"),
+    path("manage/people/import/", people.people_import_page, name="people_import"),
     path("manage/people/<int:user_id>/", people.person_detail, name="person_detail"),
     path("manage/people/<int:user_id>/role/", people.person_role, name="person_role"),
     path(

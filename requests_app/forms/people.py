@@ -64,3 +64,22 @@ class PersonRoleForm(BootstrapWidgetsMixin, forms.Form):
     role = forms.ChoiceField(
         label=_("Role"), choices=[*Membership.Role.choices, ("none", _("No role"))]
     )
+
+
+class PeopleImportForm(BootstrapWidgetsMixin, forms.Form):
+    MAX_BYTES = 2 * 1024 * 1024
+
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_("UTF-8, comma or semicolon separated, first row naming the columns."),
+    )
+    deactivate_missing = forms.BooleanField(
+        label=_("People missing from the file have left: deactivate them"),
+        required=False,
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > self.MAX_BYTES:
+            raise forms.ValidationError(_("The file is larger than 2 MB."))
+        return upload

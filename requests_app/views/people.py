@@ -1,8 +1,11 @@
 """HR admins manage people: search, home department, roles, leaving and coming back."""
 
+import base64
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core import signing
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -10,11 +13,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from .. import permissions
 from ..exceptions import TicketError
-from ..forms.people import PeopleFilterForm, PersonForm, PersonRoleForm
+from ..forms.people import PeopleFilterForm, PeopleImportForm, PersonForm, PersonRoleForm
 from ..models import Membership
 from ..selectors.people import people_for_hr, person_for_hr
 from ..services import departments as department_services
 from ..services import people as people_services
+from ..services import people_import
 from .common import paginate, query_without_page, require
 
 
@@ -144,3 +148,71 @@ def person_reactivate(request, user_id):
     else:
         messages.info(request, _("%(name)s was already active.") % {"name": _name(person)})
     return redirect("requests_app:person_detail", user_id=person.pk)
+
+
+IMPORT_SALT = "icsat.people-import"
+
+
+def _import_preview(request, data: bytes, deactivate_missing: bool, form):
+    try:
+        plan = people_import.people_import_plan(
+            data=data, deactivate_missing=deactivate_missing, actor=request.user
+        )
+    except people_import.PeopleImportError as error:
+        form.add_error("file", str(error.message))
+        return render(request, "requests_app/people_import.html", {"form": form})
+    # The file travels back signed with the apply button: what is applied is what was previewed.
+    payload = signing.dumps(
+        {"data": base64.b64encode(data).decode(), "deactivate": deactivate_missing},
+        salt=IMPORT_SALT,
+        compress=True,
+    )
+    return render(
+        request,
+        "requests_app/people_import.html",
+        {"form": form, "plan": plan, "payload": payload},
+    )
+
+
+@login_required
+def people_import_page(request):
+    require(permissions.can_manage_people(request.user))
+    if request.method == "POST" and request.POST.get("action") == "apply":
+        try:
+            payload = signing.loads(request.POST.get("payload", ""), salt=IMPORT_SALT, max_age=3600)
+            plan = people_import.people_import_apply(
+                data=base64.b64decode(payload["data"]),
+                deactivate_missing=bool(payload["deactivate"]),
+                actor=request.user,
+            )
+        except signing.BadSignature:
+            messages.error(
+                request, _("That preview is too old or was changed: upload the file again.")
+            )
+            return redirect("requests_app:people_import")
+        except TicketError as error:
+            messages.error(request, str(error.message))
+            return redirect("requests_app:people_import")
+        messages.success(
+            request,
+            _(
+                "Imported: %(created)s added, %(changed)s changed, %(reactivated)s back, "
+                "%(deactivated)s deactivated."
+            )
+            % {
+                "created": len(plan.creates),
+                "changed": len(plan.changes),
+                "reactivated": len(plan.reactivations),
+                "deactivated": len(plan.deactivations),
+            },
+        )
+        return redirect("requests_app:people_list")
+    form = PeopleImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        return _import_preview(
+            request,
+            form.cleaned_data["file"].read(),
+            form.cleaned_data["deactivate_missing"],
+            form,
+        )
+    return render(request, "requests_app/people_import.html", {"form": form})

@@ -501,6 +501,22 @@ def _open_mobile_menu(page):
     expect(page.locator(".dropdown-menu")).to_be_visible()
 
 
+IMPORT_CSV = (
+    "email;first_name;last_name;home_department;language;associate;roles\n"
+    "new.person@example.com;Nina;Nilsen;IT;nb;no;IT:agent\n"
+    "ola@example.com;Ola;Nordmann;Finance;nb;no;IT:agent\n"
+    "bad-address;X;Y;Atlantis;fr;maybe;IT:boss\n"
+)
+
+
+def _preview_import(page):
+    page.get_by_label("CSV file").set_input_files(
+        {"name": "people.csv", "mimeType": "text/csv", "buffer": IMPORT_CSV.encode()}
+    )
+    page.get_by_role("button", name="Preview").click()
+    expect(page.get_by_role("heading", name="Preview: nothing is changed")).to_be_visible()
+
+
 @dataclass(frozen=True)
 class Shot:
     name: str  # of the screenshot file
@@ -536,6 +552,7 @@ def shots(main_reference: str, person_id: int) -> list[Shot]:
         Shot("audit-log", "hanne", "/manage/audit/"),
         Shot("people", "hanne", "/manage/people/"),
         Shot("person", "hanne", f"/manage/people/{person_id}/"),
+        Shot("people-import-preview", "hanne", "/manage/people/import/", _preview_import),
         Shot(
             "not-found",
             "rita",
