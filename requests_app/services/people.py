@@ -40,6 +40,8 @@ class LeaverReport:
     sessions_ended: int = 0
     requests_reassigned: int = 0
     handoffs_cancelled: int = 0
+    # Departments where the leaver was the only active lead: HR must name a new one.
+    sole_lead_of: tuple[str, ...] = ()
 
 
 def _hr_group() -> Group:
@@ -131,6 +133,13 @@ def person_deactivate(*, user_id: int, actor) -> LeaverReport:
     sessions = _end_sessions(user)
     hooks.person_left(user=user, actor=actor)
     reassigned, cancelled = _release_open_work(user, actor)
+    sole_lead_of = tuple(
+        m.department.name
+        for m in Membership.objects.filter(user=user, role=Membership.Role.LEAD)
+        .select_related("department")
+        .order_by("department__name")
+        if _lead_of(m.department_id, user) is None
+    )
     employee = employee_ensure(user)
     audit_record(
         actor=actor,
@@ -145,6 +154,7 @@ def person_deactivate(*, user_id: int, actor) -> LeaverReport:
         sessions_ended=sessions,
         requests_reassigned=reassigned,
         handoffs_cancelled=cancelled,
+        sole_lead_of=sole_lead_of,
     )
 
 

@@ -134,6 +134,12 @@ def person_deactivate(request, user_id):
                     "handoffs": report.handoffs_cancelled,
                 },
             )
+            if report.sole_lead_of:
+                messages.warning(
+                    request,
+                    _("%(name)s was the only lead of %(departments)s: name a new lead there.")
+                    % {"name": _name(person), "departments": ", ".join(report.sole_lead_of)},
+                )
         else:
             messages.info(request, _("%(name)s was already deactivated.") % {"name": _name(person)})
     return redirect("requests_app:person_detail", user_id=person.pk)

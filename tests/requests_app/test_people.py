@@ -72,6 +72,14 @@ def test_person_deactivate_hands_open_requests_to_the_lead_and_keeps_history(
     assert done.status == Ticket.Status.RESOLVED
 
 
+def test_person_deactivate_names_departments_left_without_a_lead(admin, it_lead, department):
+    report = svc.person_deactivate(user_id=it_lead.pk, actor=admin)
+    assert report.sole_lead_of == ("IT",)
+    factories.lead(department)
+    other = factories.lead(department)
+    assert svc.person_deactivate(user_id=other.pk, actor=admin).sole_lead_of == ()
+
+
 def test_person_deactivate_sends_open_requests_back_to_the_queue_without_a_lead(
     admin, request_type, it_agent
 ):
@@ -242,7 +250,13 @@ def test_person_page_changes_roles_home_department_and_status(admin, department,
     assert not Membership.objects.filter(user=requester).exists()
     bad = client.post(role, {"department": "999", "role": "boss"}, follow=True)
     assert "Choose a department and a role." in bad.content.decode()
-    client.post(reverse("requests_app:person_deactivate", kwargs={"user_id": requester.pk}))
+    factories.lead(department)
+    client.post(role, {"department": department.pk, "role": "lead"})
+    left = client.post(
+        reverse("requests_app:person_deactivate", kwargs={"user_id": requester.pk}), follow=True
+    ).content.decode()
+    assert "is deactivated: signed out everywhere" in left
+    assert "was the only lead" not in left  # IT keeps another lead
     requester.refresh_from_db()
     assert not requester.is_active
     page = client.get(detail).content.decode()
