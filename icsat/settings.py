@@ -5,7 +5,9 @@ With nothing set, icsat runs on SQLite under var/, the embedded Celery broker
 files under var/mail/.
 """
 
+from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import environ
 import xstatic.pkg.bootstrap as xstatic_bootstrap
@@ -41,6 +43,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_htmx",
+    "axes",  # sign-in lockout per (username, IP)
     "outbox",  # every e-mail: a row first, sent by a worker
     "requests_app",
     "surveys",
@@ -63,6 +66,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as axes asks: turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "icsat.urls"
@@ -116,6 +121,38 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "requests_app:home"
 LOGOUT_REDIRECT_URL = "login"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses a locked (username, IP) first
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# --- Sign-in lockout and throttles ------------------------------------------------
+# Behind N reverse proxies, the client is the Nth address from the right of
+# X-Forwarded-For; with 0 (the default) the header is ignored and REMOTE_ADDR counts,
+# so a client cannot pick its own address. Set it only when every request comes through
+# the proxies (icsat.throttle.client_ip).
+ICSAT_TRUSTED_PROXIES = env.int("ICSAT_TRUSTED_PROXIES", default=0)
+ICSAT_LOGIN_FAILURE_LIMIT = env.int("ICSAT_LOGIN_FAILURE_LIMIT", default=5)
+ICSAT_LOGIN_COOLOFF_MINUTES = env.int("ICSAT_LOGIN_COOLOFF_MINUTES", default=15)
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_FAILURE_LIMIT = ICSAT_LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(minutes=ICSAT_LOGIN_COOLOFF_MINUTES)
+# The pair, not either alone: a typo-prone colleague does not lock out the whole office
+# behind one NAT, and a guesser cannot lock a known person out from everywhere.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# A guess during the lockout starts the cool-off again: the page's wait stays true.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = True
+AXES_CLIENT_IP_CALLABLE = "icsat.throttle.client_ip"
+AXES_LOCKOUT_CALLABLE = "icsat.throttle.sign_in_locked_out"
+AXES_HTTP_RESPONSE_CODE = 429
+# Password reset: per address asked for and per client, in a fixed window.
+ICSAT_PASSWORD_RESET_LIMIT_PER_EMAIL = env.int("ICSAT_PASSWORD_RESET_LIMIT_PER_EMAIL", default=3)
+ICSAT_PASSWORD_RESET_LIMIT_PER_IP = env.int("ICSAT_PASSWORD_RESET_LIMIT_PER_IP", default=10)
+ICSAT_PASSWORD_RESET_WINDOW_MINUTES = env.int("ICSAT_PASSWORD_RESET_WINDOW_MINUTES", default=60)
+# Survey links: wrong or malformed tokens per client, in a fixed window.
+ICSAT_SURVEY_TOKEN_FAILURE_LIMIT = env.int("ICSAT_SURVEY_TOKEN_FAILURE_LIMIT", default=20)
+ICSAT_SURVEY_TOKEN_WINDOW_MINUTES = env.int("ICSAT_SURVEY_TOKEN_WINDOW_MINUTES", default=15)
 
 # --- i18n -------------------------------------------------------------------
 LANGUAGE_CODE = "en"
@@ -184,8 +221,34 @@ else:
         }
     }
 
-# --- Celery -----------------------------------------------------------------
+# --- Cache (the throttles' counters) --------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
+
+
+def cache_config(redis_url: str, var_dir: Path, redis_db: int = 1) -> dict:
+    """Redis when there is one (a database of its own, not the broker's), else files under
+    var/: either way every web process counts the same attempts."""
+    if redis_url:
+        location = urlunsplit(urlsplit(redis_url)._replace(path=f"/{redis_db}"))
+        return {
+            "default": {
+                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "LOCATION": location,
+            }
+        }
+    return {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(var_dir / "cache"),
+            # Culling drops a third of the files at random: keep it for real overflow.
+            "OPTIONS": {"MAX_ENTRIES": 10_000},
+        }
+    }
+
+
+CACHES = cache_config(REDIS_URL, VAR_DIR, env.int("ICSAT_CACHE_REDIS_DB", default=1))
+
+# --- Celery -----------------------------------------------------------------
 BROKER_DIR = VAR_DIR / "broker"
 if REDIS_URL:
     CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)

@@ -35,6 +35,11 @@ if os.environ.get("REDIS_URL"):
         os.environ["CELERY_BROKER_URL"] = _test_redis(os.environ["CELERY_BROKER_URL"])
 
 from .settings import *  # noqa: E402, F403
+from .settings import VAR_DIR, cache_config  # noqa: E402
+
+# The run's own cache (files under its var/): the throttles' counters of one run never
+# meet another's, whatever Redis the shell points at. tests/conftest.py clears it per test.
+CACHES = cache_config("", VAR_DIR)
 
 # Hashing demo passwords at production strength would dominate the suite's time.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

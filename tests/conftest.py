@@ -3,6 +3,7 @@ import os
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, connection
 from django.utils import translation
 
@@ -42,6 +43,15 @@ def _isolated_files(settings, tmp_path):
     """Uploads and e-mail files of a test go to its own folder."""
     settings.MEDIA_ROOT = tmp_path / "uploads"
     settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with no throttle counts: the test client always comes from
+    127.0.0.1, and one test's wrong guesses must not throttle the next test."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -1,7 +1,11 @@
-"""The signed-in person's own settings."""
+"""The person's own account: language, and asking for a new password."""
 
+from django.conf import settings
+from django.contrib.auth import views as auth_views
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
+
+from icsat import throttle
 
 from ..services.departments import employee_set_language
 
@@ -12,3 +16,26 @@ def language_set(request):
     if request.user.is_authenticated:
         employee_set_language(user=request.user, language=request.POST.get("language", ""))
     return set_language(request)
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's password reset, throttled per client and per address asked for.
+
+    Below the limits every address gets the same answer (Django's: known or not, the
+    "check your inbox" page); above either limit, the 429 page, again for any address.
+    """
+
+    def post(self, request, *args, **kwargs):
+        window = settings.ICSAT_PASSWORD_RESET_WINDOW_MINUTES * 60
+        by_ip = throttle.hit(
+            f"password-reset:ip:{throttle.client_ip(request)}",
+            settings.ICSAT_PASSWORD_RESET_LIMIT_PER_IP,
+            window,
+        )
+        email = request.POST.get("email", "").strip().lower()
+        by_email = not email or throttle.hit(
+            f"password-reset:email:{email}", settings.ICSAT_PASSWORD_RESET_LIMIT_PER_EMAIL, window
+        )
+        if not (by_ip and by_email):
+            return throttle.too_many_requests(request, window=window)
+        return super().post(request, *args, **kwargs)

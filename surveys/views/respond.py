@@ -1,14 +1,17 @@
 """The recipient's side: answer from the e-mail link (no password) or in the app."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from icsat import throttle
 
 from .. import selectors
 from ..exceptions import AlreadyAnswered, InvalidAnswer, SurveyChanged, SurveyClosed, SurveyError
@@ -92,6 +95,23 @@ def _answer_page(request, invitation: Invitation, *, reopen_url: str):
     return render(request, "surveys/answer_form.html", context, status=status)
 
 
+def _invitation_or_refusal(request, token) -> Invitation | HttpResponse:
+    """The link's invitation, or the page to show instead: 404 for a wrong token, 429 once
+    one client has sent too many wrong ones (then for every token, so guessing learns
+    nothing more until the window ends). Valid links from anyone else keep working."""
+    window = settings.ICSAT_SURVEY_TOKEN_WINDOW_MINUTES * 60
+    limit = settings.ICSAT_SURVEY_TOKEN_FAILURE_LIMIT
+    key = f"survey-token:ip:{throttle.client_ip(request)}"
+    if throttle.blocked(key, limit, window):
+        return throttle.too_many_requests(request, window=window)
+    try:
+        return selectors.invitation_by_token(token)
+    except Http404:  # unknown, tampered or malformed: one friendly page, nothing else
+        if not throttle.hit(key, limit, window):
+            return throttle.too_many_requests(request, window=window)
+        return render(request, "surveys/answer_gone.html", {"expired": False}, status=404)
+
+
 def _in_recipient_language(invitation: Invitation):
     """A personal link speaks its recipient's language, signed in or not."""
     employee = getattr(invitation.recipient, "employee", None)
@@ -101,10 +121,9 @@ def _in_recipient_language(invitation: Invitation):
 @never_cache
 @require_http_methods(["GET", "POST"])
 def answer_by_token(request, token):
-    try:
-        invitation = selectors.invitation_by_token(token)
-    except Http404:  # unknown, tampered or malformed: one friendly page, nothing else
-        return render(request, "surveys/answer_gone.html", {"expired": False}, status=404)
+    invitation = _invitation_or_refusal(request, token)
+    if isinstance(invitation, HttpResponse):
+        return invitation
     with _in_recipient_language(invitation):
         return _answer_page(
             request,
@@ -127,10 +146,9 @@ def _reopen(request, invitation: Invitation, back_url: str):
 @never_cache
 @require_POST
 def reopen_by_token(request, token):
-    try:
-        invitation = selectors.invitation_by_token(token)
-    except Http404:
-        return render(request, "surveys/answer_gone.html", {"expired": False}, status=404)
+    invitation = _invitation_or_refusal(request, token)
+    if isinstance(invitation, HttpResponse):
+        return invitation
     with _in_recipient_language(invitation):
         return _reopen(request, invitation, reverse("surveys:answer", kwargs={"token": token}))
 

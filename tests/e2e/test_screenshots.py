@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
+from django.conf import settings
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -517,6 +518,17 @@ def _preview_import(page):
     expect(page.get_by_role("heading", name="Preview: nothing is changed")).to_be_visible()
 
 
+def _lock_out(page):
+    """Fail to sign in until the lockout page shows (an unknown name: no one else is locked)."""
+    for _ in range(settings.ICSAT_LOGIN_FAILURE_LIMIT):
+        page.get_by_label("Username").fill("nobody-in-particular")
+        page.get_by_label("Password").fill("wrong-password")
+        page.get_by_role("button", name="Sign in").click()
+        if page.get_by_role("heading", name="Sign-in paused").count():
+            return
+    expect(page.get_by_role("heading", name="Sign-in paused")).to_be_visible()
+
+
 @dataclass(frozen=True)
 class Shot:
     name: str  # of the screenshot file
@@ -532,6 +544,13 @@ class Shot:
 def shots(main_reference: str, person_id: int) -> list[Shot]:
     return [
         Shot("login", None, "/accounts/login/"),
+        Shot(
+            "login-locked-out",
+            None,
+            "/accounts/login/",
+            _lock_out,
+            allow=r"Failed to load resource: .* 429 \(Too Many Requests\) \[.*/accounts/login/\]$",
+        ),
         Shot("home", "ola", "/"),
         Shot("home-menu-open", "ingrid", "/", _open_mobile_menu, widths=(375,)),
         Shot("new-request-departments", "rita", "/requests/new/"),
