@@ -113,10 +113,17 @@ def emails_queue(
     return emails
 
 
-def _publish(email_ids: list[int]) -> None:
+def emails_send_soon(email_ids: list[int], *, seconds: int = 2) -> None:
+    """Ask a worker to send these in a moment (a sender that hit a passing database error)."""
+    _publish(email_ids, countdown=seconds)
+
+
+def _publish(email_ids: list[int], countdown: int | None = None) -> None:
     try:
         # By name: services sit below tasks and do not import them.
-        current_app.send_task("outbox.tasks.send_emails", kwargs={"email_ids": email_ids})
+        current_app.send_task(
+            "outbox.tasks.send_emails", kwargs={"email_ids": email_ids}, countdown=countdown
+        )
     except Exception as error:
         # The broker is away: the next dispatcher run (≤ 30 s) hands them out.
         logger.warning("E-mails %s left for the dispatcher: %s", email_ids, error)

@@ -2,15 +2,17 @@
 
 from celery import shared_task
 
+from outbox.tasks import RETRY_ON_DATABASE_ERRORS
+
 from .services import digests, invitations
 
 
-@shared_task
+@shared_task(**RETRY_ON_DATABASE_ERRORS)
 def send_invitation(invitation_id: int) -> bool:
     return invitations.invitation_send(invitation_id=invitation_id)
 
 
-@shared_task
+@shared_task(**RETRY_ON_DATABASE_ERRORS)
 def send_invitations(invitation_ids: list[int]) -> int:
     return invitations.invitations_send(invitation_ids=invitation_ids)
 

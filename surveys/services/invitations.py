@@ -13,7 +13,7 @@ from itertools import batched
 
 from celery import current_app
 from django.conf import settings
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -23,7 +23,13 @@ from django.utils.translation import gettext_lazy
 from audit.services import Kind as AuditKind
 from audit.services import audit_record
 from outbox import registry
-from outbox.services import backoff, email_send, emails_cancel_for_owner, emails_queue
+from outbox.services import (
+    backoff,
+    email_send,
+    emails_cancel_for_owner,
+    emails_queue,
+    emails_send_soon,
+)
 from requests_app.models import Ticket
 from requests_app.services.tickets import ticket_log_event
 
@@ -256,7 +262,12 @@ def invitation_send(*, invitation_id: int) -> bool:
     email_id = _claim(invitation_id, timezone.now())
     if email_id is None:
         return False
-    return email_send(email_id=email_id)
+    try:
+        return email_send(email_id=email_id)
+    except DatabaseError:
+        # The claim and its e-mail are saved: a worker sends the e-mail in a moment.
+        emails_send_soon([email_id])
+        raise
 
 
 def invitations_dispatch_due(*, limit: int = 1000, per_message: int = 10) -> int:

@@ -296,3 +296,28 @@ def test_tasks_are_thin_and_safe_twice(resolve):
     assert tasks.send_survey_reminders() == 0
     assert tasks.expire_invitations() == 0
     assert len(mail.outbox) == 1
+
+
+def test_database_error_while_sending_hands_the_email_to_a_worker(resolve, monkeypatch):
+    """The claim and its e-mail row are saved; a passing database error must not strand them."""
+    from django.db import OperationalError
+
+    from surveys import tasks
+
+    factories.survey()
+    invitation = Invitation.objects.get(ticket=resolve())
+
+    def locked(**kwargs):
+        raise OperationalError("database table is locked")
+
+    monkeypatch.setattr(svc, "email_send", locked)
+    with pytest.raises(OperationalError):
+        svc.invitation_send(invitation_id=invitation.pk)
+    monkeypatch.undo()
+    assert mail.outbox == []
+    assert run_queued_tasks() == ["outbox.tasks.send_emails"]  # a worker's turn, seconds later
+    invitation.refresh_from_db()
+    assert (invitation.status, invitation.attempts) == (Status.SENT, 1)
+    assert len(mail.outbox) == 1
+    # The task itself is tried again on such errors (its claim step is one transaction).
+    assert OperationalError in tasks.send_invitation.autoretry_for
