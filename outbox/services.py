@@ -23,7 +23,7 @@ from celery import current_app
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
@@ -242,27 +242,55 @@ def _give_up_stale(now: datetime) -> int:
     return given_up
 
 
+def hand_out_due(
+    due: QuerySet,
+    *,
+    now: datetime,
+    lease: timedelta,
+    task: str,
+    ids_kwarg: str,
+    limit: int,
+    per_message: int,
+) -> int:
+    """Publish ``task`` for the due rows nobody was asked to send within a lease.
+
+    Rows go out in messages of ``per_message`` ids spread over the workers, marked
+    ``dispatched_at`` so they are handed out again only after a lease; dispatchers
+    running at once split the rows (skip_locked). Sends nothing itself; returns how
+    many rows it handed out. Used for e-mails and for survey invitations.
+    """
+    with transaction.atomic():
+        ids = list(
+            due.select_for_update(skip_locked=True)
+            .filter(Q(dispatched_at__isnull=True) | Q(dispatched_at__lt=now - lease))
+            .order_by("send_after", "pk")
+            .values_list("pk", flat=True)[:limit]
+        )
+        due.model.objects.filter(pk__in=ids).update(dispatched_at=now)
+    for chunk in batched(ids, per_message):
+        # By name: services sit below tasks and do not import them.
+        current_app.send_task(task, kwargs={ids_kwarg: list(chunk)})
+    return len(ids)
+
+
 def emails_dispatch_due(*, limit: int = 1000, per_message: int = 10) -> int:
     """Ask the workers to send every due e-mail nobody was asked to send within a lease.
 
     Retries, sends the broker missed and claims of dead workers go out as small
-    messages spread over all workers; this task sends nothing itself. Dispatchers
-    running at once split the rows (skip_locked). Returns how many it handed out.
+    messages spread over all workers (``hand_out_due``); a dead worker's claim with
+    no attempts left is marked failed first.
     """
     now = timezone.now()
     _give_up_stale(now)
-    with transaction.atomic():
-        email_ids = list(
-            Email.objects.select_for_update(skip_locked=True)
-            .filter(_due(now))
-            .filter(Q(dispatched_at__isnull=True) | Q(dispatched_at__lt=now - _lease()))
-            .order_by("send_after", "pk")
-            .values_list("pk", flat=True)[:limit]
-        )
-        Email.objects.filter(pk__in=email_ids).update(dispatched_at=now)
-    for chunk in batched(email_ids, per_message):
-        _publish(list(chunk))
-    return len(email_ids)
+    return hand_out_due(
+        Email.objects.filter(_due(now)),
+        now=now,
+        lease=_lease(),
+        task="outbox.tasks.send_emails",
+        ids_kwarg="email_ids",
+        limit=limit,
+        per_message=per_message,
+    )
 
 
 @transaction.atomic

@@ -11,6 +11,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from audit.services import person_name
+
 from .. import permissions
 from ..exceptions import TicketError
 from ..forms.people import PeopleFilterForm, PeopleImportForm, PersonForm, PersonRoleForm
@@ -27,10 +29,6 @@ def _person(request, user_id):
     person = person_for_hr(user_id)
     require(person is not None)
     return person
-
-
-def _name(user) -> str:
-    return user.get_full_name() or user.username
 
 
 @login_required
@@ -69,7 +67,7 @@ def person_detail(request, user_id):
             messages.error(request, str(error.message))
         else:
             if changed:
-                messages.success(request, _("%(name)s saved.") % {"name": _name(person)})
+                messages.success(request, _("%(name)s saved.") % {"name": person_name(person)})
             else:
                 messages.info(request, _("Nothing changed."))
         return redirect("requests_app:person_detail", user_id=person.pk)
@@ -106,7 +104,7 @@ def person_role(request, user_id):
         messages.success(
             request,
             _("%(name)s's role in %(department)s saved.")
-            % {"name": _name(person), "department": department.name},
+            % {"name": person_name(person), "department": department.name},
         )
     return redirect(back)
 
@@ -129,7 +127,7 @@ def person_deactivate(request, user_id):
                     "%(handoffs)s waiting handoffs were cancelled."
                 )
                 % {
-                    "name": _name(person),
+                    "name": person_name(person),
                     "requests": report.requests_reassigned,
                     "handoffs": report.handoffs_cancelled,
                 },
@@ -138,10 +136,12 @@ def person_deactivate(request, user_id):
                 messages.warning(
                     request,
                     _("%(name)s was the only lead of %(departments)s: name a new lead there.")
-                    % {"name": _name(person), "departments": ", ".join(report.sole_lead_of)},
+                    % {"name": person_name(person), "departments": ", ".join(report.sole_lead_of)},
                 )
         else:
-            messages.info(request, _("%(name)s was already deactivated.") % {"name": _name(person)})
+            messages.info(
+                request, _("%(name)s was already deactivated.") % {"name": person_name(person)}
+            )
     return redirect("requests_app:person_detail", user_id=person.pk)
 
 
@@ -150,9 +150,9 @@ def person_deactivate(request, user_id):
 def person_reactivate(request, user_id):
     person = _person(request, user_id)
     if people_services.person_reactivate(user_id=person.pk, actor=request.user):
-        messages.success(request, _("%(name)s is active again.") % {"name": _name(person)})
+        messages.success(request, _("%(name)s is active again.") % {"name": person_name(person)})
     else:
-        messages.info(request, _("%(name)s was already active.") % {"name": _name(person)})
+        messages.info(request, _("%(name)s was already active.") % {"name": person_name(person)})
     return redirect("requests_app:person_detail", user_id=person.pk)
 
 

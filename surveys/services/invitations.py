@@ -9,7 +9,6 @@ import logging
 import random
 from datetime import timedelta
 from functools import partial
-from itertools import batched
 
 from celery import current_app
 from django.conf import settings
@@ -29,6 +28,7 @@ from outbox.services import (
     emails_cancel_for_owner,
     emails_queue,
     emails_send_soon,
+    hand_out_due,
 )
 from requests_app.models import Ticket
 from requests_app.services.tickets import ticket_log_event
@@ -274,25 +274,18 @@ def invitations_dispatch_due(*, limit: int = 1000, per_message: int = 10) -> int
     """Ask the workers to send every due invitation nobody was asked to send within a lease.
 
     Sends the broker missed, retries and dead workers' claims go out as small
-    messages spread over all workers; this task sends nothing itself. Dispatchers
-    running at once split the rows (skip_locked). Returns how many it handed out.
+    messages spread over all workers (``outbox.services.hand_out_due``).
     """
     now = timezone.now()
-    lease = timedelta(seconds=settings.ICSAT_SURVEY_LEASE_SECONDS)
-    with transaction.atomic():
-        ids = list(
-            Invitation.objects.select_for_update(skip_locked=True)
-            .filter(_due(now))
-            .filter(Q(dispatched_at__isnull=True) | Q(dispatched_at__lt=now - lease))
-            .order_by("send_after", "pk")
-            .values_list("pk", flat=True)[:limit]
-        )
-        Invitation.objects.filter(pk__in=ids).update(dispatched_at=now)
-    for chunk in batched(ids, per_message):
-        current_app.send_task(
-            "surveys.tasks.send_invitations", kwargs={"invitation_ids": list(chunk)}
-        )
-    return len(ids)
+    return hand_out_due(
+        Invitation.objects.filter(_due(now)),
+        now=now,
+        lease=timedelta(seconds=settings.ICSAT_SURVEY_LEASE_SECONDS),
+        task="surveys.tasks.send_invitations",
+        ids_kwarg="invitation_ids",
+        limit=limit,
+        per_message=per_message,
+    )
 
 
 def invitations_send(*, invitation_ids: list[int]) -> int:
