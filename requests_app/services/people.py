@@ -120,6 +120,63 @@ def _release_open_work(user, actor) -> tuple[int, int]:
     return reassigned, cancelled
 
 
+def person_find(*, email: str, username: str = ""):
+    """The account (active or not) a directory, a sign-in or a file means by this
+    e-mail or username, case-insensitively; None when there is none."""
+    User = get_user_model()
+    for lookup in ({"username__iexact": username} if username else None, {"email__iexact": email}):
+        if lookup and next(iter(lookup.values())):
+            found = User.objects.filter(**lookup).order_by("pk").first()
+            if found is not None:
+                return found
+    return None
+
+
+@transaction.atomic
+def person_create(
+    *,
+    actor,
+    email: str,
+    first_name: str = "",
+    last_name: str = "",
+    username: str = "",
+    home_department: Department | None = None,
+    language: str = "",
+    is_associate: bool = False,
+    source: str,
+):
+    """A new person with no password (they sign in by single sign-on or set one with
+    "Forgot password?"). ``source`` says where they came from in the audit trail
+    ("sso", "scim", "import row 7").
+
+    A returning person is reactivated, never duplicated: an existing account with this
+    username or e-mail is refused (callers look it up with ``person_find`` first).
+    """
+    username = username or email
+    if person_find(email=email, username=username) is not None:
+        raise NotAllowed(
+            _("An account with the username or e-mail %(email)s exists already.")
+            % {"email": username}
+        )
+    user = get_user_model().objects.create_user(
+        username=username, email=email, first_name=first_name, last_name=last_name
+    )
+    employee = employee_ensure(user)
+    employee.home_department = home_department
+    employee.language = language or settings.LANGUAGE_CODE
+    employee.is_associate = is_associate
+    employee.save()
+    audit_record(
+        actor=actor,
+        kind=AuditKind.PERSON_CREATED,
+        target=user,
+        changes={"email": [None, email], "source": [None, source]},
+        name=person_name(user),
+        department=home_department,
+    )
+    return user
+
+
 @transaction.atomic
 def person_deactivate(*, user_id: int, actor) -> LeaverReport:
     """Mark a person as gone; safe to run twice (the second run does nothing)."""

@@ -25,13 +25,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from audit.services import Kind as AuditKind
-from audit.services import audit_record, person_name
-
-from ..exceptions import TicketError
+from ..exceptions import NotAllowed, TicketError
 from ..models import Department, Employee, Membership
 from .departments import employee_ensure, membership_remove, membership_set
-from .people import person_deactivate, person_reactivate, person_update
+from .people import person_create, person_deactivate, person_reactivate, person_update
 
 User = get_user_model()
 COLUMNS = ("email", "first_name", "last_name", "home_department", "language", "associate", "roles")
@@ -341,31 +338,22 @@ def people_import_plan(*, data: bytes, deactivate_missing: bool, actor) -> Impor
 
 
 def _create(person: Person, actor):
-    if User.objects.filter(username=person.email).exists():
+    try:
+        return person_create(
+            actor=actor,
+            email=person.email,
+            first_name=person.first_name,
+            last_name=person.last_name,
+            home_department=person.home_department,
+            language=person.language,
+            is_associate=bool(person.associate),
+            source=f"import row {person.row}",
+        )
+    except NotAllowed as taken:
         raise PeopleImportError(
             _("Row %(row)s: the username %(email)s is taken by another account.")
             % {"row": person.row, "email": person.email}
-        )
-    user = User.objects.create_user(
-        username=person.email,
-        email=person.email,
-        first_name=person.first_name,
-        last_name=person.last_name,
-    )  # no password: they sign in by single sign-on or set one with "Forgot password?"
-    employee = employee_ensure(user)
-    employee.home_department = person.home_department
-    employee.language = person.language or settings.LANGUAGE_CODE
-    employee.is_associate = bool(person.associate)
-    employee.save()
-    audit_record(
-        actor=actor,
-        kind=AuditKind.PERSON_CREATED,
-        target=user,
-        changes={"email": [None, person.email], "imported_from_row": [None, person.row]},
-        name=person_name(user),
-        department=person.home_department,
-    )
-    return user
+        ) from taken
 
 
 def _apply_roles(person: Person, user, actor) -> None:

@@ -265,3 +265,22 @@ def test_person_page_changes_roles_home_department_and_status(admin, department,
     requester.refresh_from_db()
     assert requester.is_active
     assert client.get(reverse("requests_app:person_role", kwargs={"user_id": 1})).status_code == 405
+
+
+def test_person_create_refuses_a_second_account_for_the_same_address(admin, department):
+    created = svc.person_create(
+        actor=admin,
+        email="Siri.Dahl@example.com",
+        first_name="Siri",
+        last_name="Dahl",
+        home_department=department,
+        language="nb",
+        source="scim",
+    )
+    assert created.username == "Siri.Dahl@example.com" and not created.has_usable_password()
+    assert created.employee.home_department == department and created.employee.language == "nb"
+    entry = AuditEntry.objects.get(kind="person_created", object_id=created.pk)
+    assert entry.changes["source"] == [None, "scim"]
+    assert svc.person_find(email="siri.dahl@EXAMPLE.com") == created
+    with pytest.raises(NotAllowed):
+        svc.person_create(actor=admin, email="siri.dahl@example.com", source="sso")
