@@ -26,7 +26,7 @@ from ..exceptions import NotAllowed
 from ..models import Department, Membership, Ticket, TicketEvent
 from . import notifications
 from .departments import employee_ensure
-from .tickets import record_event, save_changes
+from .tickets import assign_locked, record_event, save_changes
 
 Status = Ticket.Status
 OPEN = [Status.NEW, Status.OPEN, Status.WAITING]
@@ -98,24 +98,13 @@ def _release_open_work(user, actor) -> tuple[int, int]:
             cancelled += 1
             continue
         lead = _lead_of(ticket.department_id, user)
-        ticket.assignee = lead
-        save_changes(ticket, ["assignee"])
-        record_event(
+        assign_locked(
             ticket,
-            actor,
-            TicketEvent.Kind.ASSIGNED,
-            is_internal=False,
-            from_status=old_status,
-            to_status=old_status,
+            actor=actor,
+            assignee=lead,
             body=_("%(name)s has left; the request goes to %(next)s.")
             % {"name": name, "next": person_name(lead) if lead else _("the department's queue")},
-            data={
-                "assignee_id": lead.pk if lead else None,
-                "assignee_name": person_name(lead) if lead else "",
-            },
         )
-        if lead is not None:
-            notifications.ticket_assigned(ticket_id=ticket.pk)
         reassigned += 1
     return reassigned, cancelled
 

@@ -235,6 +235,14 @@ def ticket_assign(
                 "department": ticket.department.name,
             }
         )
+    assign_locked(ticket, actor=actor, assignee=assignee)
+    return ticket
+
+
+def assign_locked(ticket: Ticket, *, actor, assignee, body: str = "") -> None:
+    """Give a locked, open ticket to ``assignee`` (or the queue): the version, the
+    timeline entry and the assignee's notification. The caller has checked that
+    ``actor`` may do it (ticket_assign; person_deactivate for a leaver's work)."""
     fields = ["assignee"]
     ticket.assignee = assignee
     old_status = ticket.status
@@ -249,6 +257,7 @@ def ticket_assign(
         is_internal=False,
         from_status=old_status,
         to_status=ticket.status,
+        body=body,
         data={
             "assignee_id": assignee.pk if assignee else None,
             "assignee_name": (assignee.get_full_name() or assignee.username) if assignee else "",
@@ -256,7 +265,6 @@ def ticket_assign(
     )
     if assignee is not None and assignee.pk != actor.pk:
         notifications.ticket_assigned(ticket_id=ticket.pk)
-    return ticket
 
 
 def ticket_claim(*, ticket_id: int, actor, expected_version: int | None = None) -> Ticket:

@@ -7,6 +7,8 @@ from collections.abc import Iterator
 
 import pytest
 
+from tests.queue import purge_queued_tasks
+
 from .browser import CHROMIUM, CHROMIUM_ARGS, DESKTOP, ConsoleLog, new_page, unavailable
 
 
@@ -62,3 +64,11 @@ def open_page(browser, live_server, console) -> Iterator:
     yield make
     for context in contexts:
         context.close()
+
+
+@pytest.fixture(autouse=True)
+def _empty_broker():
+    """A browser test's worker sends only what this test published: the broker may hold
+    hundreds of messages the earlier tests of the run published and never ran (their
+    rows are gone), and working through them delays this test's e-mails."""
+    purge_queued_tasks()

@@ -31,7 +31,20 @@ def wait_for_mail(folder: Path, address: str, subject_part: str, timeout=30.0):
             if subject_part in message["Subject"]:
                 return message
         time.sleep(0.2)
-    raise AssertionError(f"no e-mail to {address} about {subject_part!r} within {timeout} s")
+    raise AssertionError(
+        f"no e-mail to {address} about {subject_part!r} within {timeout} s; {_outbox_state()}"
+    )
+
+
+def _outbox_state() -> str:
+    """What the database says about the e-mails and invitations, to tell a slow worker
+    from a lost message or a failed send when a browser test waits in vain."""
+    from outbox.models import Email
+    from surveys.models import Invitation
+
+    emails = list(Email.objects.values_list("pk", "template", "status", "attempts", "last_error"))
+    invitations = list(Invitation.objects.values_list("pk", "status", "attempts", "last_error"))
+    return f"e-mails: {emails}; invitations: {invitations}"
 
 
 def survey_link(message, live_url: str) -> str:
