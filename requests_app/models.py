@@ -9,6 +9,18 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 
+class SignedInSession(models.Model):
+    """Which session belongs to whom, written at sign-in, so that signing a leaver out
+    everywhere deletes their sessions without decoding every session of the site."""
+
+    session_key = models.CharField(max_length=40, primary_key=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    signed_in_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"{self.user_id} since {self.signed_in_at:%Y-%m-%d %H:%M}"
+
+
 class Department(models.Model):
     """A provider of services: HR, IT, Facilities..."""
 

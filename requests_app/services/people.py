@@ -23,7 +23,7 @@ from audit.services import audit_record, person_name
 
 from .. import hooks
 from ..exceptions import NotAllowed
-from ..models import Department, Membership, Ticket, TicketEvent
+from ..models import Department, Membership, SignedInSession, Ticket, TicketEvent
 from . import notifications
 from .departments import employee_ensure
 from .tickets import assign_locked, record_event, save_changes
@@ -49,14 +49,24 @@ def _hr_group() -> Group:
     return group
 
 
+def session_signed_in(*, user, session_key: str | None) -> None:
+    """Remember whose session this is (called at every sign-in, password or SSO), and
+    forget the person's sessions that have ended since."""
+    if not session_key:
+        return
+    live = Session.objects.filter(expire_date__gt=timezone.now()).values("session_key")
+    SignedInSession.objects.filter(user=user).exclude(session_key__in=live).delete()
+    SignedInSession.objects.update_or_create(session_key=session_key, defaults={"user": user})
+
+
 def _end_sessions(user) -> int:
     """Delete every session signed in as ``user`` (an inactive user is refused anyway)."""
-    ended = []
-    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
-        if session.get_decoded().get("_auth_user_id") == str(user.pk):
-            ended.append(session.pk)
-    Session.objects.filter(pk__in=ended).delete()
-    return len(ended)
+    keys = SignedInSession.objects.filter(user=user).values_list("session_key", flat=True)
+    ended, _by_model = Session.objects.filter(
+        session_key__in=list(keys), expire_date__gt=timezone.now()
+    ).delete()
+    SignedInSession.objects.filter(user=user).delete()
+    return ended
 
 
 def _lead_of(department_id: int | None, leaver) -> Any:

@@ -284,3 +284,13 @@ def test_person_create_refuses_a_second_account_for_the_same_address(admin, depa
     assert svc.person_find(email="siri.dahl@EXAMPLE.com") == created
     with pytest.raises(NotAllowed):
         svc.person_create(actor=admin, email="siri.dahl@example.com", source="sso")
+
+
+def test_signing_in_remembers_the_session_and_forgets_ended_ones(it_agent):
+    from requests_app.models import SignedInSession
+
+    first = signed_in(it_agent)
+    first.post(reverse("logout"))
+    second = signed_in(it_agent)
+    keys = set(SignedInSession.objects.filter(user=it_agent).values_list("session_key", flat=True))
+    assert keys == {second.session.session_key}
