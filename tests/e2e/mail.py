@@ -23,8 +23,12 @@ def mails_to(folder: Path, address: str) -> list[email.message.EmailMessage]:
     return [m for m in mails(folder) if address in m["To"]]
 
 
-def wait_for_mail(folder: Path, address: str, subject_part: str, timeout=30.0):
-    """The first e-mail to ``address`` whose subject holds ``subject_part``, once written."""
+def wait_for_mail(folder: Path, address: str, subject_part: str, timeout=60.0):
+    """The first e-mail to ``address`` whose subject holds ``subject_part``, once written.
+
+    A minute: on SQLite a send that meets the live server's lock is retried with a backoff
+    of 1, 2, 4, 8 and 16 s (outbox.tasks.RETRY_ON_DATABASE_ERRORS).
+    """
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         for message in mails_to(folder, address):
