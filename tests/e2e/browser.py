@@ -20,6 +20,8 @@ CHROMIUM_ARGS = [
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 375, "height": 812}
 TIMEOUT_MS = 10_000
+# The accessibility sweep's one-line result, printed at the end of the run by conftest.
+AXE_SUMMARY = pytest.StashKey[str]()
 
 # Every browser test module sets ``pytestmark = BROWSER_TEST``: ``pytest -m "not browser"``
 # leaves them out, and live_server needs a transactional database.
@@ -73,10 +75,11 @@ class ConsoleLog:
         ]
 
 
-def new_page(browser, base_url: str, log: ConsoleLog, viewport=DESKTOP):
-    """A page in a fresh context (its own cookies), watched by ``log``."""
+def new_page(browser, base_url: str, log: ConsoleLog, viewport=DESKTOP, locale="en-GB"):
+    """A page in a fresh context (its own cookies), watched by ``log``; ``locale`` is the
+    browser's language, which a signed-out person's pages are shown in."""
     context = browser.new_context(
-        viewport=viewport, base_url=base_url, accept_downloads=True, locale="en-GB"
+        viewport=viewport, base_url=base_url, accept_downloads=True, locale=locale
     )
     context.set_default_timeout(TIMEOUT_MS)
     context.add_init_script(CSP_LISTENER)

@@ -9,7 +9,21 @@ import pytest
 
 from tests.queue import purge_queued_tasks
 
-from .browser import CHROMIUM, CHROMIUM_ARGS, DESKTOP, ConsoleLog, new_page, unavailable
+from .browser import (
+    AXE_SUMMARY,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    DESKTOP,
+    ConsoleLog,
+    new_page,
+    unavailable,
+)
+
+
+def pytest_terminal_summary(terminalreporter, config) -> None:
+    """The accessibility sweep's counts, in every run's output (with or without -s)."""
+    if summary := config.stash.get(AXE_SUMMARY, None):
+        terminalreporter.write_line(summary)
 
 
 @pytest.fixture(scope="package")
@@ -56,8 +70,8 @@ def open_page(browser, live_server, console) -> Iterator:
     """Makes more pages, each in its own context: one per person signed in at once."""
     contexts = []
 
-    def make(viewport=DESKTOP):
-        created = new_page(browser, live_server.url, console, viewport)
+    def make(viewport=DESKTOP, locale="en-GB"):
+        created = new_page(browser, live_server.url, console, viewport, locale)
         contexts.append(created.context)
         return created
 
