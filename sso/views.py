@@ -115,6 +115,13 @@ class SignInView(auth_views.LoginView):
             return refusal_page(request, Refusal.PASSWORD_OFF)
         return super().post(request, *args, **kwargs)
 
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        if sso_enabled():
+            # The provider's button comes first; the cursor must not jump past it.
+            form.fields["username"].widget.attrs.pop("autofocus", None)
+        return form
+
     def get_context_data(self, **kwargs):
         return {
             **super().get_context_data(**kwargs),
