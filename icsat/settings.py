@@ -123,6 +123,7 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "requests_app:home"
 LOGOUT_REDIRECT_URL = "login"
+# Single sign-on (its block below) adds its backend, and can take the password one away.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # refuses a locked (username, IP) first
     "django.contrib.auth.backends.ModelBackend",

@@ -183,3 +183,25 @@ def test_department_from_claim_takes_a_name_or_slug_and_never_creates_one():
     assert department_from_claim("Sales") is None
     assert department_from_claim(42) is None
     assert department_from_claim(None) is None
+
+
+def test_admin_shows_linked_accounts_but_cannot_change_them(client, sso):
+    person = factories.employee(email="linked@example.com")
+    sub = sso.new_user(**verified("linked@example.com"))
+    sign_in(client, sso, sub)
+    client.logout()
+    root = User.objects.create_superuser("root", "root@example.com", "x")
+    client.force_login(root, backend="django.contrib.auth.backends.ModelBackend")
+
+    listing = client.get("/admin/sso/ssoidentity/")
+
+    assert listing.status_code == 200
+    assert sub in listing.content.decode()
+    identity = person.sso_identities.get()
+    change = f"/admin/sso/ssoidentity/{identity.pk}/change/"
+    assert client.post(change, {"subject": "other"}).status_code == 403
+    assert (
+        client.post(f"/admin/sso/ssoidentity/{identity.pk}/delete/", {"post": "yes"}).status_code
+        == 403
+    )
+    assert client.get("/admin/sso/ssoidentity/add/").status_code == 403
