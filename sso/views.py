@@ -184,6 +184,11 @@ class CallbackView(View):
             # nothing the person can fix, so one message; the log says which.
             logger.warning("single sign-on failed: %s: %s", type(exc).__name__, exc)
             return _refused(Refusal.FAILED)
+        except (KeyError, ValueError, TypeError):
+            # A provider answer of an unexpected shape (a key set without "keys" or "kid"):
+            # the same page for the person, the whole traceback for whoever reads the log.
+            logger.exception("single sign-on failed: unexpected answer from the provider")
+            return _refused(Refusal.FAILED)
         if user is None or not user.is_active:
             return _refused(Refusal.FAILED)
         next_url = request.session.get("oidc_login_next") or resolve_url(

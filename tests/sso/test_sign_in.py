@@ -389,3 +389,25 @@ def test_sso_failures_are_not_counted_as_password_failures(client, sso, settings
         "/accounts/login/", {"username": "alice", "password": factories.PASSWORD}
     )
     assert response.status_code == 302
+
+
+def test_sso_refuses_when_the_provider_does_not_answer(client, sso, settings, caplog):
+    factories.employee(email="down@example.com")
+    sub = sso.new_user(**verified("down@example.com"))
+    settings.OIDC_OP_TOKEN_ENDPOINT = "http://127.0.0.1:9/token"  # nothing listens there
+
+    text = refused_page(client, sign_in(client, sso, sub))
+
+    assert "could not complete your sign-in" in text
+    assert "ConnectionError" in caplog.text
+
+
+def test_sso_refuses_when_the_provider_key_set_is_malformed(client, sso, settings):
+    factories.employee(email="keys@example.com")
+    sub = sso.new_user(**verified("keys@example.com"))
+    # JSON, but not a key set: no "keys".
+    settings.OIDC_OP_JWKS_ENDPOINT = f"{sso.issuer}/.well-known/openid-configuration"
+
+    text = refused_page(client, sign_in(client, sso, sub))
+
+    assert "could not complete your sign-in" in text
