@@ -42,6 +42,7 @@ class AuditEntry(models.Model):
         PERSON_DEACTIVATED = "person_deactivated", _("Person deactivated (left)")
         PERSON_REACTIVATED = "person_reactivated", _("Person reactivated")
         PERSON_CHANGED = "person_changed", _("Person's home department or HR role changed")
+        SSO_LINKED = "sso_linked", _("Single sign-on account linked")
 
     created_at = models.DateTimeField(_("when"), default=timezone.now, editable=False)
     # Null for changes made by the system (a management command, a data migration).
