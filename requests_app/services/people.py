@@ -56,7 +56,12 @@ def session_signed_in(*, user, session_key: str | None) -> None:
         return
     live = Session.objects.filter(expire_date__gt=timezone.now()).values("session_key")
     SignedInSession.objects.filter(user=user).exclude(session_key__in=live).delete()
-    SignedInSession.objects.update_or_create(session_key=session_key, defaults={"user": user})
+    SignedInSession.objects.bulk_create(
+        [SignedInSession(session_key=session_key, user=user)],
+        update_conflicts=True,
+        unique_fields=["session_key"],
+        update_fields=["user"],
+    )
 
 
 def _end_sessions(user) -> int:

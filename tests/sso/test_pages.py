@@ -62,6 +62,8 @@ def test_password_off_hides_the_form_and_the_reset_link(client, sso_only):
     assert f"Sign in with {PROVIDER_NAME}" in text
     assert 'name="password"' not in text
     assert "Forgot your password?" not in text
+    assert client.get("/accounts/password_reset/").status_code == 404
+    assert client.post("/accounts/password_reset/", {"email": "a@example.com"}).status_code == 404
 
 
 def test_password_off_refuses_a_posted_password_without_counting_it(client, sso_only):
