@@ -53,8 +53,8 @@ class ScimUser(models.Model):
     external_id = models.CharField(max_length=255, blank=True, db_index=True)
     # As the directory sent them: every address with its type; user.email is the primary.
     emails = models.JSONField(default=list, blank=True)
-    preferred_language = models.CharField(max_length=35, blank=True)
-    locale = models.CharField(max_length=35, blank=True)
+    preferred_language = models.CharField(max_length=64, blank=True)
+    locale = models.CharField(max_length=64, blank=True)
     # The enterprise extension's department as sent, matched or not to an icsat department.
     department = models.CharField(max_length=100, blank=True)
     created_at = models.DateTimeField(default=timezone.now)

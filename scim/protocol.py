@@ -56,7 +56,7 @@ KEPT: dict[str, dict[str, set[str] | None]] = {
         "emails": {"value", "type", "primary"},
     },
     ENTERPRISE_SCHEMA: {"department": None},
-    GROUP_SCHEMA: {"displayName": None, "members": None},
+    GROUP_SCHEMA: {"displayName": None, "members": {"value", "$ref", "type"}},
 }
 
 

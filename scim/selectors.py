@@ -10,7 +10,6 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from audit.services import person_name
 from requests_app.models import Department
 
 from .models import ScimGroup, ScimGroupMapping, ScimGroupMember, ScimToken, ScimUser
@@ -71,7 +70,8 @@ def user_payload(user, base_url: str) -> dict[str, Any]:
         emails = [{"value": user.email, "type": "work", "primary": True}]
     if emails:
         payload["emails"] = emails
-    language = (scim.preferred_language if scim else "") or (employee.language if employee else "")
+    # As the directory sent it; for people icsat had before SCIM, their icsat language.
+    language = scim.preferred_language if scim else (employee.language if employee else "")
     if language:
         payload["preferredLanguage"] = language
     if scim and scim.locale:
@@ -131,7 +131,6 @@ def group_payload(group: ScimGroup, base_url: str, with_members: bool = True) ->
                 "value": str(m.user_id),
                 "$ref": f"{base_url}Users/{m.user_id}",
                 "type": "User",
-                "display": person_name(m.user),
             }
             for m in group.memberships.all()
         ]

@@ -223,8 +223,8 @@ def user_data(resource) -> UserData:
         email=email,
         emails=emails,
         active=resource.active,
-        preferred_language=_limit(resource.preferred_language, 35, "preferredLanguage"),
-        locale=_limit(resource.locale, 35, "locale"),
+        preferred_language=_limit(resource.preferred_language, 64, "preferredLanguage"),
+        locale=_limit(resource.locale, 64, "locale"),
         department=None if department is None else _limit(department, 100, "department"),
     )
 
