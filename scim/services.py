@@ -42,6 +42,7 @@ from requests_app.services.people import (
     person_create,
     person_deactivate,
     person_details_set,
+    person_find,
     person_reactivate,
     person_update,
 )
@@ -314,12 +315,7 @@ def user_create(*, actor, resource) -> tuple[Any, bool]:
     Returns (user, created).
     """
     data = user_data(resource)
-    existing = None
-    for lookup in ({"username__iexact": data.username}, {"email__iexact": data.email}):
-        if lookup and next(iter(lookup.values())):
-            existing = User.objects.filter(**lookup).select_related("scim").order_by("pk").first()
-            if existing is not None:
-                break
+    existing = person_find(email=data.email, username=data.username)
     if existing is not None:
         scim = selectors.scim_user_of(existing)
         returning = not existing.is_active or (scim is not None and scim.deleted_at is not None)
@@ -555,6 +551,8 @@ def group_replace(*, actor, group_id: str, resource: Group) -> ScimGroup:
 def group_patch(*, actor, group_id: str, patch: PatchOp, base_url: str) -> ScimGroup:
     group = _locked_group(group_id)
     current = selectors.group_get(group_id)
+    if current is None:  # locked above, so it exists
+        raise NotFoundException(detail=f"No Group {group_id}.")
     resource = Group.model_validate(
         selectors.group_payload(current, base_url), scim_ctx=Context.RESOURCE_QUERY_RESPONSE
     )

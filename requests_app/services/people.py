@@ -319,7 +319,7 @@ def person_details_set(
     return bool(changes)
 
 
-ROLE_ORDER = {Membership.Role.LEAD: 0, Membership.Role.AGENT: 1, None: 2}
+ROLE_ORDER: dict[str | None, int] = {Membership.Role.LEAD: 0, Membership.Role.AGENT: 1, None: 2}
 
 
 def memberships_apply(*, actor, changes: Iterable[tuple[Any, Department, str | None]]) -> None:

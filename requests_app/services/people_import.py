@@ -351,7 +351,7 @@ def _create(person: Person, actor):
             first_name=person.first_name,
             last_name=person.last_name,
             home_department=person.home_department,
-            language=person.language,
+            language=person.language or "",
             is_associate=bool(person.associate),
             source=f"import row {person.row}",
         )
