@@ -9,7 +9,20 @@ from requests_app.models import Department
 from .models import ScimGroupMapping
 
 
-class TokenForm(BootstrapWidgetsMixin, forms.Form):
+class MarksInvalidFields(BootstrapWidgetsMixin):
+    """A field with an error is marked for sight (red) and for screen readers (its message)."""
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                attrs = self.fields[name].widget.attrs
+                attrs["class"] = f"{attrs.get('class', '')} is-invalid".strip()
+                attrs["aria-invalid"] = "true"
+                attrs["aria-describedby"] = f"{self[name].auto_id}-error"
+
+
+class TokenForm(MarksInvalidFields, forms.Form):
     name = forms.CharField(
         label=_("Token name"),
         max_length=100,
@@ -17,7 +30,7 @@ class TokenForm(BootstrapWidgetsMixin, forms.Form):
     )
 
 
-class MappingForm(BootstrapWidgetsMixin, forms.Form):
+class MappingForm(MarksInvalidFields, forms.Form):
     directory_group = forms.CharField(
         label=_("Directory group"),
         max_length=200,

@@ -42,18 +42,18 @@ def provisioning(request):
     if request.POST.get("action") == "token":
         form = TokenForm(request.POST, prefix="token")
         if not form.is_valid():
-            return _page(request, token_form=form, status=400)
+            return _page(request, token_form=form)
         token, raw = services.token_create(actor=request.user, name=form.cleaned_data["name"])
         # Rendered, not redirected: the value is shown once and never stored in a session.
         return _page(request, new_token={"name": token.name, "value": raw})
     form = MappingForm(request.POST, prefix="mapping")
     if not form.is_valid():
-        return _page(request, mapping_form=form, status=400)
+        return _page(request, mapping_form=form)
     try:
         services.mapping_create(actor=request.user, **form.cleaned_data)
     except TicketError as error:
         form.add_error(None, str(error.message))
-        return _page(request, mapping_form=form, status=400)
+        return _page(request, mapping_form=form)
     messages.success(
         request,
         _("Members of %(group)s now get their role in icsat.")
