@@ -25,7 +25,7 @@ def seed():
     )
     hanne = factories.hr_admin(username="hanne", first_name="Hanne", last_name="Rask")
     factories.lead(it, username="ingrid", first_name="Ingrid", last_name="Lie")
-    used, raw = services.token_create(actor=hanne, name="Entra ID production")
+    _used, raw = services.token_create(actor=hanne, name="Entra ID production")
     services.token_authenticate(raw=raw)
     old, _raw = services.token_create(actor=hanne, name="Okta trial (2025)")
     services.token_revoke(actor=hanne, token_id=old.pk)
@@ -61,9 +61,7 @@ def seed():
     services.mapping_create(
         actor=hanne, directory_group="SG-IT-Support-Agents", grant="agent", department=it
     )
-    services.mapping_create(
-        actor=hanne, directory_group="SG-IT-Leads", grant="lead", department=it
-    )
+    services.mapping_create(actor=hanne, directory_group="SG-IT-Leads", grant="lead", department=it)
     services.mapping_create(
         actor=hanne, directory_group="SG-HR-Administrators", grant="hr_admin", department=None
     )

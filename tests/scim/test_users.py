@@ -455,3 +455,44 @@ def test_user_patch_that_breaks_a_limit_halfway_changes_nothing(scim):
     assert response.status_code == 400
     assert response.json()["scimType"] == "invalidValue"
     assert User.objects.get(pk=created["id"]).first_name == "Ada"
+
+
+def test_standard_attributes_icsat_does_not_keep_are_accepted_and_ignored(scim):
+    body = user_body(
+        "t@example.com",
+        displayName="Tess T",
+        title="Engineer",
+        phoneNumbers=[{"value": "+47 22 00 00 00", "type": "work"}],
+    )
+    created = scim.post("Users", body)
+    assert created.status_code == 201, created.json()
+    assert "title" not in created.json()
+    response = scim.patch(
+        f"Users/{created.json()['id']}",
+        patch_body(
+            {"op": "Add", "path": "displayName", "value": "Tess"},
+            {"op": "Replace", "path": "title", "value": "Lead engineer"},
+        ),
+    )
+    assert response.status_code == 200
+
+
+def test_bad_patch_path_is_invalid_path(scim):
+    created = scim.post("Users", user_body("u@example.com")).json()
+    response = scim.patch(
+        f"Users/{created['id']}", patch_body({"op": "replace", "path": "shoeSize", "value": 1})
+    )
+    assert response.json()["scimType"] == "invalidPath"
+    bad_op = scim.patch(
+        f"Users/{created['id']}", patch_body({"op": "frobnicate", "path": "active", "value": 1})
+    )
+    assert bad_op.status_code == 400
+
+
+def test_body_over_the_size_limit_answers_413(scim, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    body = user_body("v@example.com", title="x" * 2000)
+    response = scim.post("Users", body)
+    assert response.status_code == 413
+    assert response.json()["schemas"] == [ERROR]
+    assert not User.objects.filter(username="v@example.com").exists()
