@@ -11,6 +11,7 @@ from functools import wraps
 from typing import Any
 
 from django.core.exceptions import RequestDataTooBig
+from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
@@ -26,6 +27,7 @@ from scim2_models import (
     ResponseParameters,
     SCIMException,
     SearchRequest,
+    UniquenessException,
 )
 
 from requests_app.exceptions import TicketError
@@ -92,6 +94,10 @@ def scim_endpoint(*methods: str) -> Callable:
             except TicketError as error:
                 # A rule of icsat (a department keeps a lead, someone stays HR admin).
                 return _error(Conflict(detail=str(error.message)))
+            except IntegrityError:
+                # Two requests raced past the checks with the same userName or group name;
+                # the database's unique constraints kept one, the transaction undid the other.
+                return _error(UniquenessException(detail="That name is taken."))
 
         return wrapper
 

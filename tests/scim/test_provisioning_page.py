@@ -113,3 +113,29 @@ def test_provisioning_page_in_norwegian(client, hr_admin):
     client.force_login(hr_admin)
     page = client.get(URL, headers={"Accept-Language": "nb"}).content.decode()
     assert "Provisioning (SCIM)" not in page
+
+
+def test_audit_log_shows_token_and_mapping_changes(client, hr_admin):
+    it = factories.DepartmentFactory(name="IT", slug="it", prefix="IT")
+    client.force_login(hr_admin)
+    client.post(URL, {"action": "token", "token-name": "Okta"})
+    client.post(f"{URL}tokens/{ScimToken.objects.get().pk}/revoke/")
+    client.post(
+        URL,
+        {
+            "action": "mapping",
+            "mapping-directory_group": "IT agents",
+            "mapping-grant": "agent",
+            "mapping-department": it.pk,
+        },
+    )
+    page = client.get("/manage/audit/")
+    assert page.status_code == 200
+    text = page.content.decode()
+    for label in (
+        "Provisioning token created",
+        "Provisioning token revoked",
+        "Directory group mapped",
+    ):
+        assert label in text
+    assert "IT agents" in text
