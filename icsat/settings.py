@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "audit",  # the configuration audit trail (rows only); its page is in console
     "console",  # HR admins' pages over the other apps: audit log, e-mail delivery
     "sso",  # single sign-on with OpenID Connect (off unless ICSAT_OIDC_ISSUER is set)
+    "scim",  # provisioning from a directory (SCIM 2.0): its API, tokens, group mappings
     "demo",  # the demo company and seed_demo: spans both apps
 ]
 
@@ -422,3 +423,7 @@ ICSAT_OUTBOX_MAX_ATTEMPTS = env.int("ICSAT_OUTBOX_MAX_ATTEMPTS", default=8)
 # this belongs to a worker that died mid-send, and the dispatcher hands it out again.
 ICSAT_OUTBOX_LEASE_SECONDS = env.int("ICSAT_OUTBOX_LEASE_SECONDS", default=60)
 ICSAT_OUTBOX_BACKOFF_SECONDS = env.int("ICSAT_OUTBOX_BACKOFF_SECONDS", default=30)
+
+# --- Provisioning (SCIM 2.0) -------------------------------------------------------
+# The most resources one list page returns (advertised in /scim/v2/ServiceProviderConfig).
+ICSAT_SCIM_MAX_PAGE_SIZE = env.int("ICSAT_SCIM_MAX_PAGE_SIZE", default=200)

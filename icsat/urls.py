@@ -20,6 +20,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("insights.urls")),
     path("", include("console.urls")),
+    path("", include("scim.urls")),
     path("", include("surveys.urls")),
     path("", include("requests_app.urls")),
 ]
