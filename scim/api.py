@@ -32,8 +32,11 @@ from scim2_models import (
 
 from requests_app.exceptions import TicketError
 
-from . import protocol, selectors, services
+from . import protocol, selectors
 from .protocol import CONTENT_TYPE, Conflict, UserResource
+from .services import groups as group_services
+from .services import tokens as token_services
+from .services import users as user_services
 
 log = logging.getLogger(__name__)
 BODY_METHODS = {"POST", "PUT", "PATCH"}
@@ -64,7 +67,9 @@ def scim_endpoint(*methods: str) -> Callable:
             header = request.headers.get("Authorization", "")
             scheme, _space, raw = header.partition(" ")
             token = (
-                services.token_authenticate(raw=raw.strip()) if scheme.lower() == "bearer" else None
+                token_services.token_authenticate(raw=raw.strip())
+                if scheme.lower() == "bearer"
+                else None
             )
             if token is None:
                 return _unauthorized()
@@ -192,7 +197,7 @@ def users(request: HttpRequest, body: Any) -> HttpResponse:
     if request.method == "GET":
         return _user_list(request, None)
     resource = _parse(UserResource, body, Context.RESOURCE_CREATION_REQUEST)
-    user, _created = services.user_create(actor=request.scim_actor, resource=resource)  # type: ignore[attr-defined]
+    user, _created = user_services.user_create(actor=request.scim_actor, resource=resource)  # type: ignore[attr-defined]
     payload = selectors.user_payload(selectors.user_get(str(user.pk)), request.scim_base)  # type: ignore[attr-defined]
     return _one(UserResource, payload, ResponseParameters(), 201)
 
@@ -213,14 +218,14 @@ def user(request: HttpRequest, body: Any, user_id: str) -> HttpResponse:
         return _one(UserResource, payload, _response_parameters(request))
     _check_version(request, selectors.user_payload(found, base))
     if request.method == "DELETE":
-        services.user_delete(actor=actor, user_id=user_id)
+        user_services.user_delete(actor=actor, user_id=user_id)
         return HttpResponse(status=204, content_type=CONTENT_TYPE)
     if request.method == "PUT":
         resource = _parse(UserResource, body, Context.RESOURCE_REPLACEMENT_REQUEST)
-        services.user_replace(actor=actor, user_id=user_id, resource=resource)
+        user_services.user_replace(actor=actor, user_id=user_id, resource=resource)
     else:
         patch = protocol.patch_op(UserResource, body)
-        services.user_patch(actor=actor, user_id=user_id, patch=patch, base_url=base)
+        user_services.user_patch(actor=actor, user_id=user_id, patch=patch, base_url=base)
     changed = selectors.user_get(user_id)
     if changed is None:  # pragma: no cover - a write never hides the person
         raise NotFoundException()
@@ -247,7 +252,7 @@ def groups(request: HttpRequest, body: Any) -> HttpResponse:
     if request.method == "GET":
         return _group_list(request, None)
     resource = _parse(Group, body, Context.RESOURCE_CREATION_REQUEST)
-    group = services.group_create(actor=request.scim_actor, resource=resource)  # type: ignore[attr-defined]
+    group = group_services.group_create(actor=request.scim_actor, resource=resource)  # type: ignore[attr-defined]
     payload = selectors.group_payload(selectors.group_get(str(group.pk)), request.scim_base)  # type: ignore[attr-defined,arg-type]
     return _one(Group, payload, ResponseParameters(), 201)
 
@@ -269,14 +274,14 @@ def group(request: HttpRequest, body: Any, group_id: str) -> HttpResponse:
         return _one(Group, selectors.group_payload(found, base, with_members), parameters)
     _check_version(request, selectors.group_payload(found, base))
     if request.method == "DELETE":
-        services.group_delete(actor=actor, group_id=group_id)
+        group_services.group_delete(actor=actor, group_id=group_id)
         return HttpResponse(status=204, content_type=CONTENT_TYPE)
     if request.method == "PUT":
         resource = _parse(Group, body, Context.RESOURCE_REPLACEMENT_REQUEST)
-        services.group_replace(actor=actor, group_id=group_id, resource=resource)
+        group_services.group_replace(actor=actor, group_id=group_id, resource=resource)
     else:
         patch = protocol.patch_op(Group, body)
-        services.group_patch(actor=actor, group_id=group_id, patch=patch, base_url=base)
+        group_services.group_patch(actor=actor, group_id=group_id, patch=patch, base_url=base)
     changed = selectors.group_get(group_id)
     if changed is None:  # pragma: no cover
         raise NotFoundException()

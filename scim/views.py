@@ -11,9 +11,11 @@ from django.views.decorators.http import require_POST
 from requests_app.exceptions import TicketError
 from requests_app.views.common import require
 
-from . import selectors, services
+from . import selectors
 from .forms import MappingForm, TokenForm
 from .permissions import can_manage_provisioning
+from .services import groups as group_services
+from .services import tokens as token_services
 
 
 def _page(request, token_form=None, mapping_form=None, new_token=None, status=200):
@@ -43,14 +45,14 @@ def provisioning(request):
         form = TokenForm(request.POST, prefix="token")
         if not form.is_valid():
             return _page(request, token_form=form)
-        token, raw = services.token_create(actor=request.user, name=form.cleaned_data["name"])
+        token, raw = token_services.token_create(actor=request.user, name=form.cleaned_data["name"])
         # Rendered, not redirected: the value is shown once and never stored in a session.
         return _page(request, new_token={"name": token.name, "value": raw})
     form = MappingForm(request.POST, prefix="mapping")
     if not form.is_valid():
         return _page(request, mapping_form=form)
     try:
-        services.mapping_create(actor=request.user, **form.cleaned_data)
+        group_services.mapping_create(actor=request.user, **form.cleaned_data)
     except TicketError as error:
         form.add_error(None, str(error.message))
         return _page(request, mapping_form=form)
@@ -66,7 +68,7 @@ def provisioning(request):
 @require_POST
 def token_revoke(request, token_id):
     require(can_manage_provisioning(request.user))
-    if services.token_revoke(actor=request.user, token_id=token_id):
+    if token_services.token_revoke(actor=request.user, token_id=token_id):
         messages.success(request, _("The token is revoked: the directory using it is refused."))
     return redirect("scim:provisioning")
 
@@ -75,7 +77,7 @@ def token_revoke(request, token_id):
 @require_POST
 def mapping_delete(request, mapping_id):
     require(can_manage_provisioning(request.user))
-    services.mapping_delete(actor=request.user, mapping_id=mapping_id)
+    group_services.mapping_delete(actor=request.user, mapping_id=mapping_id)
     messages.success(
         request,
         _("Mapping removed. Roles it gave stay; change them on the people pages."),

@@ -2,7 +2,7 @@ import json
 
 import pytest
 
-from scim import services
+from scim.services import tokens
 from tests import factories
 
 SCIM = "application/scim+json"
@@ -15,7 +15,7 @@ def hr_admin():
 
 @pytest.fixture
 def token(hr_admin):
-    _token, raw = services.token_create(actor=hr_admin, name="Entra ID")
+    _token, raw = tokens.token_create(actor=hr_admin, name="Entra ID")
     return raw
 
 

@@ -12,7 +12,7 @@ import pytest
 from scim2_client.engines.httpx2 import SyncSCIMClient
 from scim2_tester import Status, check_server
 
-from scim import services
+from scim.services import tokens
 from tests import factories
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -27,7 +27,7 @@ KNOWN = {
 
 def test_conformance_checker_finds_no_error(live_server, capsys):
     admin = factories.hr_admin(username="conformance-admin")
-    _token, raw = services.token_create(actor=admin, name="scim2-tester")
+    _token, raw = tokens.token_create(actor=admin, name="scim2-tester")
     http = httpx2.Client(
         base_url=f"{live_server.url}/scim/v2",
         headers={"Authorization": f"Bearer {raw}"},

@@ -6,8 +6,8 @@ from django.contrib.auth import get_user_model
 
 from audit.models import AuditEntry
 from requests_app.models import Membership
-from scim import services
 from scim.models import ScimGroup, ScimGroupMapping
+from scim.services import groups
 from tests import factories
 from tests.scim.conftest import patch_body, user_body
 
@@ -38,7 +38,7 @@ def _role(user_id, department):
 
 
 def _map(actor, name, grant, department=None):
-    return services.mapping_create(
+    return groups.mapping_create(
         actor=actor, directory_group=name, grant=grant, department=department
     )
 

@@ -16,7 +16,7 @@ from django.test import Client
 from audit.models import AuditEntry
 from requests_app.models import Department, Membership, ReferenceCounter, Ticket, TicketEvent
 from requests_app.services import tickets as ticket_svc
-from scim import services
+from scim.services import groups, tokens
 from surveys.models import Answer, Invitation, Response
 from tests import factories
 from tests.scim.conftest import ScimClient, patch_body, user_body
@@ -69,13 +69,13 @@ def test_directory_provisions_moves_and_offboards_without_losing_history(client)
     }
     it = departments["IT"]
     admin = factories.hr_admin(username="hanne", first_name="Hanne", last_name="HR")
-    _token, raw = services.token_create(actor=admin, name="Entra ID")
+    _token, raw = tokens.token_create(actor=admin, name="Entra ID")
     scim = ScimClient(client, raw)
     hr_client = Client()
     hr_client.force_login(admin)
-    services.mapping_create(actor=admin, directory_group="IT agents", grant="agent", department=it)
-    services.mapping_create(actor=admin, directory_group="IT leads", grant="lead", department=it)
-    services.mapping_create(
+    groups.mapping_create(actor=admin, directory_group="IT agents", grant="agent", department=it)
+    groups.mapping_create(actor=admin, directory_group="IT leads", grant="lead", department=it)
+    groups.mapping_create(
         actor=admin, directory_group="HR admins", grant="hr_admin", department=None
     )
 

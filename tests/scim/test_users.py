@@ -38,9 +38,9 @@ def test_users_with_wrong_or_revoked_token_answers_401(client, hr_admin, token):
     assert (
         client.get("/scim/v2/Users", headers={"Authorization": f"Basic {token}"}).status_code == 401
     )
-    from scim import services
+    from scim.services import tokens
 
-    services.token_revoke(actor=hr_admin, token_id=ScimToken.objects.get().pk)
+    tokens.token_revoke(actor=hr_admin, token_id=ScimToken.objects.get().pk)
     response = client.get("/scim/v2/Users", headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 401
 
