@@ -134,7 +134,7 @@ AUTHENTICATION_BACKENDS = [
 # Behind N reverse proxies, the client is the Nth address from the right of
 # X-Forwarded-For; with 0 (the default) the header is ignored and REMOTE_ADDR counts,
 # so a client cannot pick its own address. Set it only when every request comes through
-# the proxies (icsat.throttle.client_ip).
+# the proxies (requests_app.throttle.client_ip).
 ICSAT_TRUSTED_PROXIES = env.int("ICSAT_TRUSTED_PROXIES", default=0)
 ICSAT_LOGIN_FAILURE_LIMIT = env.int("ICSAT_LOGIN_FAILURE_LIMIT", default=5)
 ICSAT_LOGIN_COOLOFF_MINUTES = env.int("ICSAT_LOGIN_COOLOFF_MINUTES", default=15)
@@ -147,8 +147,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 # A guess during the lockout starts the cool-off again: the page's wait stays true.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = True
-AXES_CLIENT_IP_CALLABLE = "icsat.throttle.client_ip"
-AXES_LOCKOUT_CALLABLE = "icsat.throttle.sign_in_locked_out"
+AXES_CLIENT_IP_CALLABLE = "requests_app.throttle.client_ip"
+AXES_LOCKOUT_CALLABLE = "requests_app.throttle.sign_in_locked_out"
 AXES_HTTP_RESPONSE_CODE = 429
 # Password reset: per address asked for and per client, in a fixed window.
 ICSAT_PASSWORD_RESET_LIMIT_PER_EMAIL = env.int("ICSAT_PASSWORD_RESET_LIMIT_PER_EMAIL", default=3)

@@ -6,7 +6,7 @@ from django.http import Http404
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
-from icsat import throttle
+from requests_app import throttle
 
 from ..services.departments import employee_set_language
 
