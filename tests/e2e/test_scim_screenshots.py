@@ -8,8 +8,10 @@ error, no sideways scrolling on a phone).
 from playwright.sync_api import expect
 from scim2_models import Group, GroupMember
 
-from scim import services
 from scim.protocol import UserResource
+from scim.services import groups as group_services
+from scim.services import tokens as token_services
+from scim.services import users as user_services
 from tests import factories
 
 from .browser import BROWSER_TEST, login
@@ -25,10 +27,10 @@ def seed():
     )
     hanne = factories.hr_admin(username="hanne", first_name="Hanne", last_name="Rask")
     factories.lead(it, username="ingrid", first_name="Ingrid", last_name="Lie")
-    _used, raw = services.token_create(actor=hanne, name="Entra ID production")
-    services.token_authenticate(raw=raw)
-    old, _raw = services.token_create(actor=hanne, name="Okta trial (2025)")
-    services.token_revoke(actor=hanne, token_id=old.pk)
+    _used, raw = token_services.token_create(actor=hanne, name="Entra ID production")
+    token_services.token_authenticate(raw=raw)
+    old, _raw = token_services.token_create(actor=hanne, name="Okta trial (2025)")
+    token_services.token_revoke(actor=hanne, token_id=old.pk)
     people = []
     for n, department in enumerate(["IT", "Marketing", "Marketing", "IT", "Legal & Compliance"]):
         resource = UserResource.model_validate(
@@ -45,27 +47,29 @@ def seed():
                 },
             }
         )
-        people.append(services.user_create(actor=hanne, resource=resource)[0])
+        people.append(user_services.user_create(actor=hanne, resource=resource)[0])
     for name, members in [
         ("SG-IT-Support-Agents", people[:3]),
         ("SG-IT-Leads", people[3:4]),
         ("SG-HR-Administrators", [hanne]),
         ("All staff (Oslo office, building B)", people),
     ]:
-        services.group_create(
+        group_services.group_create(
             actor=hanne,
             resource=Group(
                 display_name=name, members=[GroupMember(value=str(p.pk)) for p in members]
             ),
         )
-    services.mapping_create(
+    group_services.mapping_create(
         actor=hanne, directory_group="SG-IT-Support-Agents", grant="agent", department=it
     )
-    services.mapping_create(actor=hanne, directory_group="SG-IT-Leads", grant="lead", department=it)
-    services.mapping_create(
+    group_services.mapping_create(
+        actor=hanne, directory_group="SG-IT-Leads", grant="lead", department=it
+    )
+    group_services.mapping_create(
         actor=hanne, directory_group="SG-HR-Administrators", grant="hr_admin", department=None
     )
-    services.mapping_create(
+    group_services.mapping_create(
         actor=hanne, directory_group="SG-Facilities", grant="agent", department=facilities
     )
     return hanne
