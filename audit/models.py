@@ -42,6 +42,15 @@ class AuditEntry(models.Model):
         PERSON_DEACTIVATED = "person_deactivated", _("Person deactivated (left)")
         PERSON_REACTIVATED = "person_reactivated", _("Person reactivated")
         PERSON_CHANGED = "person_changed", _("Person's home department or HR role changed")
+        SSO_LINKED = "sso_linked", _("Single sign-on account linked")
+        PERSON_DETAILS_CHANGED = (
+            "person_details_changed",
+            _("Person's name, e-mail or language changed"),
+        )
+        SCIM_TOKEN_CREATED = "scim_token_created", _("Provisioning token created")
+        SCIM_TOKEN_REVOKED = "scim_token_revoked", _("Provisioning token revoked")
+        SCIM_MAPPING_ADDED = "scim_mapping_added", _("Directory group mapped")
+        SCIM_MAPPING_REMOVED = "scim_mapping_removed", _("Directory group mapping removed")
 
     created_at = models.DateTimeField(_("when"), default=timezone.now, editable=False)
     # Null for changes made by the system (a management command, a data migration).

@@ -11,6 +11,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import environ
 import xstatic.pkg.bootstrap as xstatic_bootstrap
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
@@ -50,6 +51,8 @@ INSTALLED_APPS = [
     "insights",  # measurement: rollups kept by hooks, medians, scorecards, dashboards
     "audit",  # the configuration audit trail (rows only); its page is in console
     "console",  # HR admins' pages over the other apps: audit log, e-mail delivery
+    "sso",  # single sign-on with OpenID Connect (off unless ICSAT_OIDC_ISSUER is set)
+    "scim",  # provisioning from a directory (SCIM 2.0): its API, tokens, group mappings
     "demo",  # the demo company and seed_demo: spans both apps
 ]
 
@@ -121,6 +124,7 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "requests_app:home"
 LOGOUT_REDIRECT_URL = "login"
+# Single sign-on (its block below) adds its backend, and can take the password one away.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # refuses a locked (username, IP) first
     "django.contrib.auth.backends.ModelBackend",
@@ -130,7 +134,7 @@ AUTHENTICATION_BACKENDS = [
 # Behind N reverse proxies, the client is the Nth address from the right of
 # X-Forwarded-For; with 0 (the default) the header is ignored and REMOTE_ADDR counts,
 # so a client cannot pick its own address. Set it only when every request comes through
-# the proxies (icsat.throttle.client_ip).
+# the proxies (requests_app.throttle.client_ip).
 ICSAT_TRUSTED_PROXIES = env.int("ICSAT_TRUSTED_PROXIES", default=0)
 ICSAT_LOGIN_FAILURE_LIMIT = env.int("ICSAT_LOGIN_FAILURE_LIMIT", default=5)
 ICSAT_LOGIN_COOLOFF_MINUTES = env.int("ICSAT_LOGIN_COOLOFF_MINUTES", default=15)
@@ -143,8 +147,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 # A guess during the lockout starts the cool-off again: the page's wait stays true.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = True
-AXES_CLIENT_IP_CALLABLE = "icsat.throttle.client_ip"
-AXES_LOCKOUT_CALLABLE = "icsat.throttle.sign_in_locked_out"
+AXES_CLIENT_IP_CALLABLE = "requests_app.throttle.client_ip"
+AXES_LOCKOUT_CALLABLE = "requests_app.throttle.sign_in_locked_out"
 AXES_HTTP_RESPONSE_CODE = 429
 # Password reset: per address asked for and per client, in a fixed window.
 ICSAT_PASSWORD_RESET_LIMIT_PER_EMAIL = env.int("ICSAT_PASSWORD_RESET_LIMIT_PER_EMAIL", default=3)
@@ -338,6 +342,64 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# --- Single sign-on (OpenID Connect) -----------------------------------------------
+# Off unless ICSAT_OIDC_ISSUER is set; then the client and the endpoints are required.
+# README: "Single sign-on (OpenID Connect)". The endpoints are variables of their own, not
+# discovered from ISSUER/.well-known/openid-configuration at startup: a provider that is
+# slow or down would stop every web process from starting, and what icsat trusts would
+# change with whatever that URL answered. `manage.py sso_discover` prints them once.
+ICSAT_OIDC_ISSUER = env.str("ICSAT_OIDC_ISSUER", default="")
+ICSAT_SSO = bool(ICSAT_OIDC_ISSUER)
+
+
+def _sso_setting(name: str) -> str:
+    return env.str(name) if ICSAT_SSO else env.str(name, default="")
+
+
+# mozilla-django-oidc's names (it reads them when each request needs them).
+OIDC_RP_CLIENT_ID = _sso_setting("ICSAT_OIDC_CLIENT_ID")
+OIDC_RP_CLIENT_SECRET = _sso_setting("ICSAT_OIDC_CLIENT_SECRET")
+OIDC_OP_AUTHORIZATION_ENDPOINT = _sso_setting("ICSAT_OIDC_AUTHORIZATION_ENDPOINT")
+OIDC_OP_TOKEN_ENDPOINT = _sso_setting("ICSAT_OIDC_TOKEN_ENDPOINT")
+OIDC_OP_USER_ENDPOINT = _sso_setting("ICSAT_OIDC_USERINFO_ENDPOINT")
+OIDC_OP_JWKS_ENDPOINT = _sso_setting("ICSAT_OIDC_JWKS_ENDPOINT")
+OIDC_RP_SIGN_ALGO = env.str("ICSAT_OIDC_SIGN_ALGO", default="RS256")
+OIDC_RP_SCOPES = env.str("ICSAT_OIDC_SCOPES", default="openid email profile")
+OIDC_USE_PKCE = True  # also for a confidential client: a stolen code is useless alone
+OIDC_TIMEOUT = env.int("ICSAT_OIDC_TIMEOUT", default=10)
+OIDC_AUTHENTICATION_CALLBACK_URL = "sso:callback"
+# Optional: with it, signing out of icsat also ends the session at the provider.
+ICSAT_OIDC_END_SESSION_ENDPOINT = env.str("ICSAT_OIDC_END_SESSION_ENDPOINT", default="")
+ICSAT_OIDC_PROVIDER_NAME = env.str("ICSAT_OIDC_PROVIDER_NAME", default="") or _(
+    "your company account"
+)
+ICSAT_OIDC_EMAIL_CLAIM = env.str("ICSAT_OIDC_EMAIL_CLAIM", default="email")
+ICSAT_OIDC_GIVEN_NAME_CLAIM = env.str("ICSAT_OIDC_GIVEN_NAME_CLAIM", default="given_name")
+ICSAT_OIDC_FAMILY_NAME_CLAIM = env.str("ICSAT_OIDC_FAMILY_NAME_CLAIM", default="family_name")
+ICSAT_OIDC_LOCALE_CLAIM = env.str("ICSAT_OIDC_LOCALE_CLAIM", default="locale")
+ICSAT_OIDC_DEPARTMENT_CLAIM = env.str("ICSAT_OIDC_DEPARTMENT_CLAIM", default="")
+ICSAT_OIDC_CREATE_USERS = env.bool("ICSAT_OIDC_CREATE_USERS", default=False)
+ICSAT_PASSWORD_LOGIN = env.bool("ICSAT_PASSWORD_LOGIN", default=True)
+if not ICSAT_PASSWORD_LOGIN and not ICSAT_SSO:
+    raise ImproperlyConfigured(
+        "ICSAT_PASSWORD_LOGIN=off needs single sign-on (ICSAT_OIDC_ISSUER): nobody could sign in."
+    )
+if ICSAT_SSO:
+    # Axes first, guarding the password backend; without password sign-in Django's
+    # ModelBackend goes, so no password form (the admin's included) can sign anyone in.
+    AUTHENTICATION_BACKENDS = [
+        "axes.backends.AxesStandaloneBackend",
+        *(["django.contrib.auth.backends.ModelBackend"] if ICSAT_PASSWORD_LOGIN else []),
+        "sso.backends.OidcBackend",
+    ]
+    if ICSAT_OIDC_END_SESSION_ENDPOINT:
+        # The sign-out form's redirect goes on to the provider: form-action covers redirects.
+        _end_session = urlsplit(ICSAT_OIDC_END_SESSION_ENDPOINT)
+        SECURE_CSP["form-action"] = [
+            CSP.SELF,
+            urlunsplit((_end_session.scheme, _end_session.netloc, "", "", "")),
+        ]
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
@@ -361,3 +423,7 @@ ICSAT_OUTBOX_MAX_ATTEMPTS = env.int("ICSAT_OUTBOX_MAX_ATTEMPTS", default=8)
 # this belongs to a worker that died mid-send, and the dispatcher hands it out again.
 ICSAT_OUTBOX_LEASE_SECONDS = env.int("ICSAT_OUTBOX_LEASE_SECONDS", default=60)
 ICSAT_OUTBOX_BACKOFF_SECONDS = env.int("ICSAT_OUTBOX_BACKOFF_SECONDS", default=30)
+
+# --- Provisioning (SCIM 2.0) -------------------------------------------------------
+# The most resources one list page returns (advertised in /scim/v2/ServiceProviderConfig).
+ICSAT_SCIM_MAX_PAGE_SIZE = env.int("ICSAT_SCIM_MAX_PAGE_SIZE", default=200)

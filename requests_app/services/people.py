@@ -7,6 +7,7 @@ to their department's lead (or back to the queue) and cancels file handoffs that
 were waiting for them, telling the sender. A returning person is reactivated.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,7 +26,7 @@ from .. import hooks
 from ..exceptions import NotAllowed
 from ..models import Department, Membership, SignedInSession, Ticket, TicketEvent
 from . import notifications
-from .departments import employee_ensure
+from .departments import employee_ensure, membership_remove, membership_set
 from .tickets import assign_locked, record_event, save_changes
 
 Status = Ticket.Status
@@ -56,7 +57,12 @@ def session_signed_in(*, user, session_key: str | None) -> None:
         return
     live = Session.objects.filter(expire_date__gt=timezone.now()).values("session_key")
     SignedInSession.objects.filter(user=user).exclude(session_key__in=live).delete()
-    SignedInSession.objects.update_or_create(session_key=session_key, defaults={"user": user})
+    SignedInSession.objects.bulk_create(
+        [SignedInSession(session_key=session_key, user=user)],
+        update_conflicts=True,
+        unique_fields=["session_key"],
+        update_fields=["user"],
+    )
 
 
 def _end_sessions(user) -> int:
@@ -273,3 +279,62 @@ def person_update(
         department=home_department or old_home,
     )
     return bool(changes)
+
+
+@transaction.atomic
+def person_details_set(
+    *,
+    user_id: int,
+    actor,
+    username: str | None = None,
+    email: str | None = None,
+    first_name: str | None = None,
+    last_name: str | None = None,
+    language: str | None = None,
+) -> bool:
+    """Change a person's sign-in name, e-mail, name or language (None: leave as it is);
+    True if anything changed. Callers check that a new username or e-mail is free."""
+    user = get_user_model().objects.select_for_update().get(pk=user_id)
+    employee = employee_ensure(user)
+    changes: dict[str, list] = {}
+    for name, value in (
+        ("username", username),
+        ("email", email),
+        ("first_name", first_name),
+        ("last_name", last_name),
+    ):
+        if value is not None and getattr(user, name) != value:
+            changes[name] = [getattr(user, name), value]
+            setattr(user, name, value)
+    if changes:
+        user.save(update_fields=list(changes))
+    if language is not None and language != employee.language:
+        changes["language"] = [employee.language, language]
+        employee.language = language
+        employee.save(update_fields=["language"])
+    audit_record(
+        actor=actor,
+        kind=AuditKind.PERSON_DETAILS_CHANGED,
+        target=user,
+        changes=changes,
+        name=person_name(user),
+        department=employee.home_department,
+    )
+    return bool(changes)
+
+
+ROLE_ORDER: dict[str | None, int] = {Membership.Role.LEAD: 0, Membership.Role.AGENT: 1, None: 2}
+
+
+def memberships_apply(*, actor, changes: Iterable[tuple[Any, Department, str | None]]) -> None:
+    """Give each (person, department) its role, or take it away (role None).
+
+    New leads first and removals last, so a department that swaps its lead in one go
+    (a file, a directory group) is never without one in between; a change the rules
+    refuse raises TicketError and, inside the caller's transaction, undoes the rest.
+    """
+    for user, department, role in sorted(changes, key=lambda change: ROLE_ORDER[change[2]]):
+        if role is None:
+            membership_remove(actor=actor, department=department, user=user)
+        else:
+            membership_set(actor=actor, department=department, user=user, role=role)

@@ -27,8 +27,14 @@ from django.utils.translation import gettext_lazy
 
 from ..exceptions import NotAllowed, TicketError
 from ..models import Department, Employee, Membership
-from .departments import employee_ensure, membership_remove, membership_set
-from .people import person_create, person_deactivate, person_reactivate, person_update
+from .departments import employee_ensure
+from .people import (
+    memberships_apply,
+    person_create,
+    person_deactivate,
+    person_reactivate,
+    person_update,
+)
 
 User = get_user_model()
 COLUMNS = ("email", "first_name", "last_name", "home_department", "language", "associate", "roles")
@@ -345,7 +351,7 @@ def _create(person: Person, actor):
             first_name=person.first_name,
             last_name=person.last_name,
             home_department=person.home_department,
-            language=person.language,
+            language=person.language or "",
             is_associate=bool(person.associate),
             source=f"import row {person.row}",
         )
@@ -361,12 +367,16 @@ def _apply_roles(person: Person, user, actor) -> None:
         return
     current = _current_roles(user)
     departments = {d.pk: d for d in Department.objects.filter(pk__in={*current, *person.roles})}
-    # Promotions and additions first, so a lead is never missing in between.
-    for department_id, role in sorted(person.roles.items(), key=lambda item: item[1] != "lead"):
-        if current.get(department_id) != role:
-            membership_set(actor=actor, department=departments[department_id], user=user, role=role)
-    for department_id in set(current) - set(person.roles):
-        membership_remove(actor=actor, department=departments[department_id], user=user)
+    changes: list[tuple[Any, Department, str | None]] = [
+        (user, departments[department_id], role)
+        for department_id, role in person.roles.items()
+        if current.get(department_id) != role
+    ]
+    changes += [
+        (user, departments[department_id], None)
+        for department_id in set(current) - set(person.roles)
+    ]
+    memberships_apply(actor=actor, changes=changes)
 
 
 @transaction.atomic

@@ -2,10 +2,11 @@
 
 from django.conf import settings
 from django.contrib.auth import views as auth_views
+from django.http import Http404
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
-from icsat import throttle
+from requests_app import throttle
 
 from ..services.departments import employee_set_language
 
@@ -24,6 +25,13 @@ class PasswordResetView(auth_views.PasswordResetView):
     Below the limits every address gets the same answer (Django's: known or not, the
     "check your inbox" page); above either limit, the 429 page, again for any address.
     """
+
+    def dispatch(self, request, *args, **kwargs):
+        # With passwords switched off (single sign-on only) a reset would set a password
+        # nobody can sign in with: there is no such page.
+        if not settings.ICSAT_PASSWORD_LOGIN:
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
 
     def post(self, request, *args, **kwargs):
         window = settings.ICSAT_PASSWORD_RESET_WINDOW_MINUTES * 60

@@ -526,6 +526,7 @@ def shots(data: dict) -> list[Shot]:
         Shot("people", "hanne", "/manage/people/"),
         Shot("person", "hanne", f"/manage/people/{data['people']['ola'].pk}/"),
         Shot("people-import-preview", "hanne", "/manage/people/import/", _preview_import),
+        Shot("provisioning", "hanne", "/manage/scim/"),
         Shot(
             "not-found",
             "rita",

@@ -14,7 +14,7 @@ from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from icsat import throttle
+from requests_app import throttle
 from tests import factories
 from tests.surveys.test_tokens import _sent_invitations
 
