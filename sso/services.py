@@ -12,13 +12,13 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from audit.services import Kind as AuditKind
 from audit.services import audit_record, person_name
 from requests_app.exceptions import NotAllowed
 from requests_app.models import Department
+from requests_app.selectors.people import department_named, site_language
 from requests_app.services.people import person_create, person_find
 
 from .exceptions import Refusal, SignInRefused
@@ -28,7 +28,6 @@ logger = logging.getLogger(__name__)
 
 # A locale's language (BCP 47 or POSIX style) to a site language; Norwegian without a
 # written standard, and Nynorsk, read Bokmål best among the site's languages.
-LANGUAGE_ALIASES = {"no": "nb", "nn": "nb"}
 
 
 @dataclass(frozen=True)
@@ -76,11 +75,8 @@ def claims_read(*, id_token: dict[str, Any], userinfo: dict[str, Any]) -> Claims
 
 
 def language_from_locale(locale: str) -> str:
-    """The site language a locale claim names ("nb-NO", "es_ES", "no" -> "nb", "es", "nb");
-    empty when it names none of them."""
-    primary = locale.replace("_", "-").split("-")[0].strip().lower()
-    primary = LANGUAGE_ALIASES.get(primary, primary)
-    return primary if primary in dict(settings.LANGUAGES) else ""
+    """The site language a locale claim names; empty when it names none of them."""
+    return site_language(locale)
 
 
 def department_from_claim(value: Any) -> Department | None:
@@ -88,16 +84,9 @@ def department_from_claim(value: Any) -> Department | None:
     list (a groups claim), the first that names one. Never creates a department."""
     names = [value] if isinstance(value, str) else value if isinstance(value, list) else []
     for name in names:
-        if isinstance(name, str) and name.strip():
-            found = (
-                Department.objects.filter(
-                    Q(name__iexact=name.strip()) | Q(slug__iexact=name.strip())
-                )
-                .order_by("pk")
-                .first()
-            )
-            if found is not None:
-                return found
+        found = department_named(name) if isinstance(name, str) else None
+        if found is not None:
+            return found
     return None
 
 

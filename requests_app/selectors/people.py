@@ -10,6 +10,9 @@ from ..models import Department, Membership, Ticket
 User = get_user_model()
 
 ROLE_FILTERS = ("agent", "lead", "hr_admin", "associate")
+# How directories and identity providers write Norwegian: "no" (the macrolanguage) and
+# "nn" (Nynorsk, which icsat does not have; Bokmål is the nearer of its languages).
+LANGUAGE_ALIASES = {"no": "nb", "nn": "nb"}
 STATUS_FILTERS = ("active", "left", "all")
 
 
@@ -69,5 +72,30 @@ def person_for_hr(user_id: int):
             )
         )
         .filter(pk=user_id)
+        .first()
+    )
+
+
+def site_language(*values: str) -> str:
+    """The first value that names one of the site's languages ("nb-NO", "es_ES", "no" ->
+    "nb", "es", "nb"); empty when none does. For what a directory or a provider says."""
+    codes = dict(settings.LANGUAGES)
+    for value in values:
+        code = (value or "").replace("_", "-").split("-")[0].strip().lower()
+        code = LANGUAGE_ALIASES.get(code, code)
+        if code in codes:
+            return code
+    return ""
+
+
+def department_named(name: str) -> Department | None:
+    """The existing department with this name or slug, case-insensitively (a directory's
+    or a provider's word for it); None when there is none. Never creates one."""
+    name = (name or "").strip()
+    if not name:
+        return None
+    return (
+        Department.objects.filter(Q(name__iexact=name) | Q(slug__iexact=name))
+        .order_by("pk")
         .first()
     )

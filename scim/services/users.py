@@ -17,7 +17,6 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from scim2_models import (
     Context,
@@ -28,7 +27,7 @@ from scim2_models import (
     UniquenessException,
 )
 
-from requests_app.models import Department
+from requests_app.selectors.people import department_named, site_language
 from requests_app.services.people import (
     person_create,
     person_deactivate,
@@ -43,8 +42,6 @@ from ..models import ScimGroupMember, ScimUser
 from ..protocol import UserResource
 
 User = get_user_model()
-
-LANGUAGE_ALIASES = {"no": "nb"}  # "no" is Norwegian as many directories write it
 
 
 @dataclass
@@ -110,23 +107,6 @@ def _enterprise(resource) -> EnterpriseUser | None:
         return None
 
 
-def _site_language(*values: str) -> str | None:
-    """The first value that names one of the site's languages (es-ES → es, no → nb)."""
-    codes = dict(settings.LANGUAGES)
-    for value in values:
-        code = value.replace("_", "-").split("-")[0].lower()
-        code = LANGUAGE_ALIASES.get(code, code)
-        if code in codes:
-            return code
-    return None
-
-
-def _department(name: str) -> Department | None:
-    if not name:
-        return None
-    return Department.objects.filter(Q(name__iexact=name) | Q(slug__iexact=name)).first()
-
-
 def _check_free(user_id: int | None, data: UserData) -> None:
     others = User.objects.exclude(pk=user_id) if user_id else User.objects.all()
     if others.filter(username__iexact=data.username).exists():
@@ -144,7 +124,7 @@ def _write_user(actor, user, data: UserData, *, keep_missing: bool) -> None:
     if data.active and not user.is_active:
         person_reactivate(user_id=user.pk, actor=actor)
     scim, _created = ScimUser.objects.select_for_update().get_or_create(user=user)
-    language = _site_language(data.preferred_language, data.locale)
+    language = site_language(data.preferred_language, data.locale) or None
     person_details_set(
         user_id=user.pk,
         actor=actor,
@@ -157,7 +137,7 @@ def _write_user(actor, user, data: UserData, *, keep_missing: bool) -> None:
     if data.department is not None or not keep_missing:
         # An unknown department leaves the person without one (not in the wrong one) and
         # is listed on the provisioning page; icsat never creates a department on its own.
-        home = _department(data.department or "")
+        home = department_named(data.department or "")
         user.refresh_from_db()
         person_update(
             user_id=user.pk,
@@ -205,8 +185,8 @@ def user_create(*, actor, resource) -> tuple[Any, bool]:
         first_name=data.first_name,
         last_name=data.last_name,
         username=data.username,
-        home_department=_department(data.department or ""),
-        language=_site_language(data.preferred_language, data.locale) or "",
+        home_department=department_named(data.department or ""),
+        language=site_language(data.preferred_language, data.locale),
         source="scim",
     )
     ScimUser.objects.create(
