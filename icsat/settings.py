@@ -91,6 +91,8 @@ TEMPLATES = [
                 "requests_app.context_processors.navigation",
                 "surveys.context_processors.survey_inbox",
             ],
+            # |tr and |person on every page without a {% load %}.
+            "builtins": ["requests_app.templatetags.icsat"],
         },
     },
 ]

@@ -8,6 +8,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from requests_app.content import translated
+
 MAX_CUSTOM_DAYS = 2 * 366  # "two years", leap days included
 DEFAULT_RANGE = "30d"
 RANGE_DAYS = {"30d": 30, "90d": 90, "12m": 365}
@@ -82,7 +84,9 @@ class DashboardFilterForm(forms.Form):
         super().__init__(data)
         self.fields["request_type"].queryset = request_types
         # One department's dashboard: its prefix before every type would only repeat it.
-        self.fields["request_type"].label_from_instance = lambda request_type: request_type.name
+        self.fields["request_type"].label_from_instance = lambda request_type: translated(
+            request_type, "name"
+        )
         self.fields["version"].queryset = versions
         self.fields["version"].label_from_instance = lambda v: (
             _("%(survey)s, version %(n)s")

@@ -8,6 +8,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from .content import translated
+
 
 class SignedInSession(models.Model):
     """Which session belongs to whom, written at sign-in, so that signing a leaver out
@@ -33,6 +35,11 @@ class Department(models.Model):
         help_text=_("Upper-case letters that start every ticket reference, e.g. HR."),
     )
     description = models.TextField(_("description"), blank=True)
+    # Translations of name and description (requests_app.content): empty = English.
+    name_es = models.CharField(_("name (Spanish)"), max_length=100, blank=True)
+    name_nb = models.CharField(_("name (Norwegian Bokmål)"), max_length=100, blank=True)
+    description_es = models.TextField(_("description (Spanish)"), blank=True)
+    description_nb = models.TextField(_("description (Norwegian Bokmål)"), blank=True)
     is_active = models.BooleanField(_("accepts requests"), default=True)
     reopen_days = models.PositiveSmallIntegerField(
         _("reopen window (days)"),
@@ -46,7 +53,7 @@ class Department(models.Model):
         verbose_name_plural = _("departments")
 
     def __str__(self):
-        return self.name
+        return translated(self, "name")
 
 
 class ReferenceCounter(models.Model):
@@ -137,7 +144,12 @@ class RequestType(models.Model):
     name = models.CharField(_("name"), max_length=120)
     slug = models.SlugField(_("slug"), max_length=60)
     description = models.TextField(_("description"), blank=True)
-    # [{"name", "label", "kind", "required", "choices": [...], "help"}]
+    name_es = models.CharField(_("name (Spanish)"), max_length=120, blank=True)
+    name_nb = models.CharField(_("name (Norwegian Bokmål)"), max_length=120, blank=True)
+    description_es = models.TextField(_("description (Spanish)"), blank=True)
+    description_nb = models.TextField(_("description (Norwegian Bokmål)"), blank=True)
+    # [{"name", "label", "kind", "required", "choices": [...], "help",
+    #   "label_es", "help_es", "choices_es": [...], "label_nb", ...}]
     fields = models.JSONField(_("form fields"), default=list, blank=True)
     sla_hours = models.PositiveIntegerField(
         _("SLA (hours)"), default=72, help_text=_("Time to resolve before a ticket is overdue.")
@@ -155,7 +167,7 @@ class RequestType(models.Model):
         verbose_name_plural = _("request types")
 
     def __str__(self):
-        return f"{self.department.prefix} · {self.name}"
+        return f"{self.department.prefix} · {translated(self, 'name')}"
 
 
 class Ticket(models.Model):

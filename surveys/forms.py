@@ -4,6 +4,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from requests_app.content import TRANSLATED_LANGUAGES, translated, translation_key
+from requests_app.forms.translations import TranslationFieldsMixin, option_lines
 from requests_app.models import Department, RequestType
 
 from .exceptions import SurveyConfigError
@@ -28,8 +30,8 @@ SETTINGS_FIELDS = [
 class DepartmentChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj):
         if not obj.is_active:
-            return _("%(name)s (takes no requests)") % {"name": obj.name}
-        return obj.name
+            return _("%(name)s (takes no requests)") % {"name": translated(obj, "name")}
+        return translated(obj, "name")
 
 
 class RequestTypeChoiceField(forms.ModelMultipleChoiceField):
@@ -37,14 +39,16 @@ class RequestTypeChoiceField(forms.ModelMultipleChoiceField):
 
     def label_from_instance(self, obj):
         if obj.survey_opt_out:
-            return _("%(name)s (never surveyed)") % {"name": obj.name}
+            return _("%(name)s (never surveyed)") % {"name": translated(obj, "name")}
         if not obj.is_active:
-            return _("%(name)s (inactive)") % {"name": obj.name}
-        return obj.name
+            return _("%(name)s (inactive)") % {"name": translated(obj, "name")}
+        return translated(obj, "name")
 
 
-class SurveyForm(forms.ModelForm):
+class SurveyForm(TranslationFieldsMixin, forms.ModelForm):
     """A survey's settings and targeting, plus the introduction of its current version."""
+
+    translated_fields = ("intro",)
 
     departments = DepartmentChoiceField(
         label=_("Departments"),
@@ -122,17 +126,29 @@ class SurveyForm(forms.ModelForm):
             ),
         }
 
+    def service_arguments(self) -> dict:
+        """cleaned_data as editor.survey_save takes it."""
+        arguments = {name: self.cleaned_data[name] for name in SETTINGS_FIELDS}
+        arguments["intro"] = self.cleaned_data["intro"]
+        arguments["intro_translations"] = {
+            code: self.cleaned_data[translation_key("intro", code)] for code in TRANSLATED_LANGUAGES
+        }
+        return arguments
+
     def request_type_groups(self) -> list[tuple[str, list]]:
         """The request type checkboxes under their department's name, in the field's order."""
         groups: dict[str, list] = {}
         for option in self["request_types"]:
             request_type = option.data["value"].instance
-            groups.setdefault(request_type.department.name, []).append(option)
+            groups.setdefault(translated(request_type.department, "name"), []).append(option)
         return list(groups.items())
 
 
-class QuestionForm(forms.Form):
-    """One question of a survey's current version."""
+class QuestionForm(TranslationFieldsMixin, forms.Form):
+    """One question of a survey's current version, in English and the other site languages."""
+
+    translated_fields = ("text",)
+    translated_option_fields = ("choices",)
 
     kind = forms.ChoiceField(
         label=_("Kind"), choices=Question.Kind.choices, initial=Question.Kind.CSAT
@@ -155,8 +171,7 @@ class QuestionForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         kind = cleaned.get("kind")
-        options = [line.strip() for line in (cleaned.get("choices") or "").splitlines()]
-        options = [option for option in options if option]
+        options = option_lines(cleaned.get("choices"))
         if kind == Question.Kind.CHOICE:
             if len(options) < 2:
                 self.add_error(
@@ -170,6 +185,7 @@ class QuestionForm(forms.Form):
                 _("The headline must be a 1–5 satisfaction or a 0–10 recommend question."),
             )
         cleaned["choices"] = options if kind == Question.Kind.CHOICE else []
+        self.clean_translated_options(cleaned, {"choices": cleaned["choices"]})
         return cleaned
 
 
@@ -212,11 +228,8 @@ def question_initial(questions) -> list[dict]:
     """Formset rows for saved questions: options back to one per line."""
     return [
         {
-            "kind": q.kind,
-            "text": q.text,
-            "choices": "\n".join(q.choices or []),
-            "required": q.required,
-            "is_headline": q.is_headline,
+            key: "\n".join(getattr(q, key) or []) if key.startswith("choices") else getattr(q, key)
+            for key in QUESTION_KEYS
         }
         for q in questions
     ]

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from requests_app.content import translated
 from requests_app.models import Department, RequestType, Ticket
 
 
@@ -66,6 +67,9 @@ class SurveyVersion(models.Model):
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField()
     intro = models.TextField(_("introduction"), blank=True)
+    # Translations (requests_app.content): empty = the English introduction.
+    intro_es = models.TextField(_("introduction (Spanish)"), blank=True)
+    intro_nb = models.TextField(_("introduction (Norwegian Bokmål)"), blank=True)
     is_current = models.BooleanField(default=True)
     # Bumped by every in-place edit, so an answer form opened before it is detected.
     revision = models.PositiveIntegerField(default=1)
@@ -100,7 +104,13 @@ class Question(models.Model):
     position = models.PositiveSmallIntegerField(default=0)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     text = models.CharField(_("question"), max_length=300)
+    # The English options, stored as the answers' values in every language.
     choices = models.JSONField(_("options"), default=list, blank=True)
+    # Translations, option by option in the same order; empty = English.
+    text_es = models.CharField(_("question (Spanish)"), max_length=300, blank=True)
+    text_nb = models.CharField(_("question (Norwegian Bokmål)"), max_length=300, blank=True)
+    choices_es = models.JSONField(_("options (Spanish)"), default=list, blank=True)
+    choices_nb = models.JSONField(_("options (Norwegian Bokmål)"), default=list, blank=True)
     required = models.BooleanField(_("required"), default=False)
     is_headline = models.BooleanField(_("headline"), default=False)
 
@@ -113,7 +123,7 @@ class Question(models.Model):
         ]
 
     def __str__(self):
-        return self.text
+        return translated(self, "text")
 
     @property
     def scale(self) -> list[int]:

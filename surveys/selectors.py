@@ -4,6 +4,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from requests_app.content import missing_languages
 from requests_app.models import Ticket
 
 from .models import Invitation, Notification, Question, Survey, SurveyVersion
@@ -43,6 +44,14 @@ def current_version(survey: Survey) -> SurveyVersion:
 
 def version_questions(version: SurveyVersion) -> list[Question]:
     return list(version.questions.order_by("position", "pk"))
+
+
+def version_untranslated_languages(version: SurveyVersion, questions: list[Question]) -> set[str]:
+    """The languages in which some of the version's intro, questions or options is English."""
+    missing = set(missing_languages(version, ("intro",)))
+    for question in questions:
+        missing.update(missing_languages(question, ("text", "choices")))
+    return missing
 
 
 def invitation_by_token(token: str) -> Invitation:

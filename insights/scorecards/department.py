@@ -8,6 +8,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from requests_app.content import translated, translated_options
 from requests_app.models import Department, RequestType
 from surveys.models import Question, Response
 
@@ -288,7 +289,7 @@ def _by_request_type(protection, view) -> list[BreakdownRow]:
     """One row per request type answered in the period (only the filtered one, if any)."""
     sums = protection.sums.current
     request_types = [view[0]] if view[0] != TOTAL else protection.request_types
-    names = dict(RequestType.objects.filter(pk__in=request_types).values_list("pk", "name"))
+    names = {t.pk: translated(t, "name") for t in RequestType.objects.filter(pk__in=request_types)}
     rows = []
     for request_type in request_types:
         key = (request_type, view[1])
@@ -313,7 +314,7 @@ def _breakdown_cells(protection, dimension, view) -> dict[int, tuple[dict, dict]
 
 
 def _by_customer(cells: dict[int, tuple[dict, dict]]) -> list[BreakdownRow]:
-    names = dict(Department.objects.filter(pk__in=cells).values_list("pk", "name"))
+    names = {d.pk: translated(d, "name") for d in Department.objects.filter(pk__in=cells)}
     return _most_answers_first(
         [
             _row(value or None, names.get(value, "—") if value else "—", row, state)
@@ -374,6 +375,9 @@ def _question_results(department, current, version_id, protection) -> list[Quest
             values = ["1", "0"]
         else:
             values = [*question.choices, *(v for v in seen if v not in question.choices)]
+        # Answers hold the English option whatever language they were given in; the
+        # reader sees each option in their own.
+        labels = dict(translated_options(question)) if question.kind == Kind.CHOICE else {}
         hidden = (
             TOO_FEW
             if n < min_responses()
@@ -385,9 +389,9 @@ def _question_results(department, current, version_id, protection) -> list[Quest
                 version_number=question.version.number,
                 position=question.position,
                 kind=question.kind,
-                text=question.text,
+                text=translated(question, "text"),
                 n=n,
-                counts=[] if hidden else [(v, seen.get(v, 0)) for v in values],
+                counts=[] if hidden else [(labels.get(v, v), seen.get(v, 0)) for v in values],
                 suppressed=bool(hidden),
                 hidden=hidden,
             )

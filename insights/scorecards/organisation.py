@@ -9,6 +9,7 @@ from datetime import datetime
 
 from django.db.models import Sum
 
+from requests_app.content import translated
 from requests_app.models import Department
 
 from ..disclosure import TOTAL
@@ -49,7 +50,7 @@ def organisation_overview(
     """
     if tables is None:
         tables = protections(start=start, end=end)
-    departments = list(Department.objects.order_by("name"))
+    departments = sorted(Department.objects.all(), key=lambda d: translated(d, "name").casefold())
     tickets = {
         row["department"]: row
         for row in TicketDay.objects.filter(rollup_days(start, end))
@@ -131,7 +132,7 @@ def satisfaction_matrix(
     """
     if tables is None:
         tables = protections(start=start, end=end)
-    names = dict(Department.objects.values_list("pk", "name"))
+    names = {d.pk: translated(d, "name") for d in Department.objects.all()}
     rows, columns, figures = {}, {}, {}
     for department_id, protection in tables.items():
         cells = protection.breakdown_sums["customer"]

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
+from requests_app.content import translated
 from requests_app.models import Department
 from requests_app.permissions import is_hr_admin
 from requests_app.views.common import require
@@ -88,7 +89,7 @@ def _sort_key(key: str, row):
     """Shown figures by value, suppressed (or empty) ones after them; ties by name. The
     headline column sorts CSAT departments before NPS ones (the scales differ)."""
     _label, figure_of, descending = SORTS[key]
-    name = row.department.name.casefold()
+    name = translated(row.department, "name").casefold()
     if figure_of is None:
         return (0, 0, 0, name)
     figure = figure_of(row)

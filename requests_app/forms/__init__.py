@@ -11,8 +11,10 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from ..content import TRANSLATED_LANGUAGES, translated, translated_options, translation_key
 from ..models import Department, Membership, RequestType, Ticket
 from ..uploads import ACCEPT_ATTRIBUTE, allowed_types_help, check_upload
+from .translations import TranslationFieldsMixin, option_lines
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -100,14 +102,28 @@ class SubmissionKeyMixin(forms.Form):
 
 
 FIELD_PREFIX = "field_"
+# A request type's form field as stored in RequestType.fields.
+FIELD_SPEC_KEYS = (
+    "name",
+    "label",
+    "kind",
+    "required",
+    "choices",
+    "help",
+    *(
+        translation_key(attr, code)
+        for attr in ("label", "help", "choices")
+        for code in TRANSLATED_LANGUAGES
+    ),
+)
 
 
 def _custom_field(spec: dict) -> forms.Field:
     kind = spec.get("kind", "text")
     common = {
-        "label": spec.get("label") or spec.get("name"),
+        "label": translated(spec, "label") or spec.get("name"),
         "required": bool(spec.get("required")),
-        "help_text": spec.get("help", ""),
+        "help_text": translated(spec, "help"),
     }
     kinds = RequestType.FieldKind
     if kind == kinds.TEXTAREA:
@@ -117,7 +133,8 @@ def _custom_field(spec: dict) -> forms.Field:
     if kind == kinds.DATE:
         return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), **common)
     if kind == kinds.CHOICE:
-        choices = [("", _("Choose…")), *((c, c) for c in spec.get("choices") or [])]
+        # The English option is the stored value in every language (requests_app.content).
+        choices = [("", _("Choose…")), *translated_options(spec)]
         return forms.ChoiceField(choices=choices, **common)
     if kind == kinds.YES_NO:
         return forms.TypedChoiceField(
@@ -311,11 +328,13 @@ class QueueFilterForm(BootstrapWidgetsMixin, forms.Form):
     def __init__(self, *args, request_types=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["type"].choices = [("", _("All types"))] + [
-            (t.slug, t.name) for t in request_types
+            (t.slug, translated(t, "name")) for t in request_types
         ]
 
 
-class DepartmentForm(forms.ModelForm):
+class DepartmentForm(TranslationFieldsMixin, forms.ModelForm):
+    translated_fields = ("name", "description")
+
     prefix = forms.CharField(
         label=_("Reference prefix"),
         max_length=6,
@@ -324,7 +343,16 @@ class DepartmentForm(forms.ModelForm):
 
     class Meta:
         model = Department
-        fields = ["name", "slug", "prefix", "description", "reopen_days", "is_active"]
+        fields = [
+            "name",
+            *(translation_key("name", code) for code in TRANSLATED_LANGUAGES),
+            "slug",
+            "prefix",
+            "description",
+            *(translation_key("description", code) for code in TRANSLATED_LANGUAGES),
+            "reopen_days",
+            "is_active",
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -343,13 +371,17 @@ class DepartmentForm(forms.ModelForm):
         return prefix
 
 
-class RequestTypeForm(forms.ModelForm):
+class RequestTypeForm(TranslationFieldsMixin, forms.ModelForm):
+    translated_fields = ("name", "description")
+
     class Meta:
         model = RequestType
         fields = [
             "name",
+            *(translation_key("name", code) for code in TRANSLATED_LANGUAGES),
             "slug",
             "description",
+            *(translation_key("description", code) for code in TRANSLATED_LANGUAGES),
             "sla_hours",
             "position",
             "is_active",
@@ -377,8 +409,11 @@ class RequestTypeForm(forms.ModelForm):
         return slug
 
 
-class FieldSpecForm(forms.Form):
-    """One custom field of a request type's form."""
+class FieldSpecForm(TranslationFieldsMixin, forms.Form):
+    """One custom field of a request type's form, with its words in each site language."""
+
+    translated_fields = ("label", "help")
+    translated_option_fields = ("choices",)
 
     name = forms.SlugField(
         label=_("Key"),
@@ -399,10 +434,11 @@ class FieldSpecForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        options = [c.strip() for c in (cleaned.get("choices") or "").splitlines() if c.strip()]
+        options = option_lines(cleaned.get("choices"))
         if cleaned.get("kind") == RequestType.FieldKind.CHOICE and len(options) < 2:
             self.add_error("choices", _("A choice field needs at least two options."))
         cleaned["choices"] = options if cleaned.get("kind") == RequestType.FieldKind.CHOICE else []
+        self.clean_translated_options(cleaned, {"choices": cleaned["choices"]})
         return cleaned
 
 
@@ -423,8 +459,7 @@ class BaseFieldSpecFormSet(forms.BaseFormSet):
             (f for f in self.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")),
             key=lambda f: f.cleaned_data.get("ORDER") or 0,
         )
-        keys = ("name", "label", "kind", "required", "choices", "help")
-        return [{k: f.cleaned_data.get(k) for k in keys} for f in ordered]
+        return [{k: f.cleaned_data.get(k) for k in FIELD_SPEC_KEYS} for f in ordered]
 
 
 FieldSpecFormSet = forms.formset_factory(
@@ -440,8 +475,9 @@ FieldSpecFormSet = forms.formset_factory(
 def field_spec_initial(request_type: RequestType | None) -> list[dict]:
     if request_type is None:
         return []
+    option_keys = ["choices", *(translation_key("choices", c) for c in TRANSLATED_LANGUAGES)]
     return [
-        {**spec, "choices": "\n".join(spec.get("choices") or [])}
+        {**spec, **{key: "\n".join(spec.get(key) or []) for key in option_keys}}
         for spec in request_type.fields or []
     ]
 

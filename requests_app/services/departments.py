@@ -14,6 +14,7 @@ from audit.services import (
 )
 
 from .. import permissions
+from ..content import TRANSLATED_LANGUAGES, translation_key
 from ..exceptions import NotAllowed, TicketError
 from ..models import Department, Employee, Membership, ReferenceCounter, RequestType, Ticket
 
@@ -26,6 +27,12 @@ FIELD_SPEC_DEFAULTS = {
     "required": False,
     "choices": [],
     "help": "",
+    # Translations (requests_app.content); empty = English.
+    **{
+        translation_key(attr, code): [] if attr == "choices" else ""
+        for attr in ("label", "help", "choices")
+        for code in TRANSLATED_LANGUAGES
+    },
 }
 
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from .. import hooks, permissions
+from ..content import translated
 from ..exceptions import InvalidTransition, NotAllowed, StaleTicket, TicketError
 from ..models import Membership, ReferenceCounter, RequestType, Ticket, TicketEvent
 from ..timing import resolution_seconds
@@ -232,7 +233,7 @@ def ticket_assign(
             _("%(name)s is not a member of %(department)s.")
             % {
                 "name": assignee.get_full_name() or assignee.username,
-                "department": ticket.department.name,
+                "department": translated(ticket.department, "name"),
             }
         )
     assign_locked(ticket, actor=actor, assignee=assignee)

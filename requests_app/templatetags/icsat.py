@@ -20,3 +20,27 @@ def status_label(code: str) -> str:
         return Ticket.Status(code).label
     except ValueError:
         return code
+
+
+@register.filter
+def tr(source, attr: str) -> str:
+    """``source.attr`` in the reader's language, falling back to English (requests_app.content)."""
+    from requests_app.content import translated
+
+    return translated(source, attr)
+
+
+@register.filter
+def option_label(value, source) -> str:
+    """A stored (English) option of ``source.choices`` in the reader's language."""
+    from requests_app.content import option_label as label
+
+    return label(source, value)
+
+
+@register.filter
+def options(source, attr: str = "choices") -> list[tuple[str, str]]:
+    """(stored English value, label in the reader's language) of each option of ``source``."""
+    from requests_app.content import translated_options
+
+    return translated_options(source, attr)

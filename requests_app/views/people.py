@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from audit.services import person_name
 
 from .. import permissions
+from ..content import translated
 from ..exceptions import TicketError
 from ..forms.people import PeopleFilterForm, PeopleImportForm, PersonForm, PersonRoleForm
 from ..models import Membership
@@ -104,7 +105,7 @@ def person_role(request, user_id):
         messages.success(
             request,
             _("%(name)s's role in %(department)s saved.")
-            % {"name": person_name(person), "department": department.name},
+            % {"name": person_name(person), "department": translated(department, "name")},
         )
     return redirect(back)
 

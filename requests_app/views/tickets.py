@@ -11,8 +11,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from .. import forms, permissions, selectors
+from ..content import option_label, translated
 from ..exceptions import StaleTicket, TicketError
-from ..models import Ticket
+from ..models import RequestType, Ticket
 from ..services import tickets as ticket_services
 from ..uploads import sanitize_filename
 from .common import paginate, query_without_page, refuse_as_message, require
@@ -77,7 +78,7 @@ def new_request_form(request, department_slug, type_slug):
                 messages.success(
                     request,
                     _("Request %(reference)s was sent to %(department)s.")
-                    % {"reference": ticket.reference, "department": department.name},
+                    % {"reference": ticket.reference, "department": translated(department, "name")},
                 )
                 return redirect(ticket)
     else:
@@ -216,7 +217,7 @@ def _field_rows(ticket: Ticket) -> list[dict]:
         value = ticket.data.get(spec["name"])
         if value is None:
             continue
-        row = {"label": spec.get("label") or spec["name"], "value": value}
+        row = {"label": translated(spec, "label") or spec["name"], "value": value}
         if isinstance(value, dict) and "attachment_id" in value:
             row = {
                 "label": row["label"],
@@ -225,6 +226,8 @@ def _field_rows(ticket: Ticket) -> list[dict]:
             }
         elif isinstance(value, bool):
             row["value"] = _("Yes") if value else _("No")
+        elif spec.get("kind") == RequestType.FieldKind.CHOICE:
+            row["value"] = option_label(spec, value)
         rows.append(row)
     return rows
 

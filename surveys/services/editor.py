@@ -4,13 +4,23 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from audit.services import Kind, audit_record, audit_saved, audited_fields, changes_between
+from requests_app.content import TRANSLATED_LANGUAGES, translation_key
 
 from ..exceptions import SurveyConfigError
 from ..models import Question, Response, Survey, SurveyVersion
 from ..permissions import can_configure_surveys
 from ..selectors import current_version
 
-QUESTION_KEYS = ("kind", "text", "choices", "required", "is_headline")
+# A question as the editor takes it: its English text and options and their translations.
+QUESTION_KEYS = (
+    "kind",
+    "text",
+    "choices",
+    "required",
+    "is_headline",
+    *(translation_key(attr, code) for attr in ("text", "choices") for code in TRANSLATED_LANGUAGES),
+)
+INTRO_KEYS = ("intro", *(translation_key("intro", code) for code in TRANSLATED_LANGUAGES))
 SURVEY_AUDITED = audited_fields(Survey)
 
 
@@ -45,11 +55,13 @@ def survey_save(
     departments=(),
     request_types=(),
     intro=None,
+    intro_translations: dict[str, str] | None = None,
     questions: list[dict] | None = None,
     **fields,
 ) -> Survey:
     """Create or update a survey's settings and targeting; a new survey gets its first version.
 
+    ``intro_translations`` maps a language code to the introduction in it ("" = English).
     Making a survey the default takes that role from any other survey.
     """
     _require_admin(actor)
@@ -66,9 +78,10 @@ def survey_save(
     after = _audited_settings(survey)
     if creating:
         validate_questions(questions or [])
-        version = SurveyVersion.objects.create(survey=survey, number=1, intro=intro or "")
+        intros = _intros(None, intro, intro_translations)
+        version = SurveyVersion.objects.create(survey=survey, number=1, **intros)
         _create_questions(version, questions or [])
-        after |= {"intro": intro or "", "questions": _normalise(questions or [])}
+        after |= {**intros, "questions": _normalise(questions or [])}
     audit_saved(
         actor=actor,
         target=survey,
@@ -79,8 +92,14 @@ def survey_save(
         own_kinds={"is_active": (Kind.SURVEY_ACTIVATED, Kind.SURVEY_DEACTIVATED)},
         name=survey.name,
     )
-    if not creating and (questions is not None or intro is not None):
-        survey_set_questions(actor=actor, survey=survey, intro=intro, questions=questions)
+    if not creating and (questions is not None or intro is not None or intro_translations):
+        survey_set_questions(
+            actor=actor,
+            survey=survey,
+            intro=intro,
+            intro_translations=intro_translations,
+            questions=questions,
+        )
     return survey
 
 
@@ -118,7 +137,20 @@ def _create_questions(version: SurveyVersion, questions: list[dict]) -> None:
 
 
 def _default(key):
-    return [] if key == "choices" else (False if key in ("required", "is_headline") else "")
+    if key.startswith("choices"):
+        return []
+    return False if key in ("required", "is_headline") else ""
+
+
+def _intros(version: SurveyVersion | None, intro, translations: dict[str, str] | None) -> dict:
+    """The version's introduction in every language, with the given ones replaced."""
+    intros = {key: getattr(version, key) if version else "" for key in INTRO_KEYS}
+    if intro is not None:
+        intros["intro"] = intro
+    for code, text in (translations or {}).items():
+        if code in TRANSLATED_LANGUAGES:
+            intros[translation_key("intro", code)] = text or ""
+    return intros
 
 
 def _spec(version: SurveyVersion) -> list[dict]:
@@ -134,23 +166,30 @@ def _normalise(questions: list[dict]) -> list[dict]:
 
 @transaction.atomic
 def survey_set_questions(
-    *, actor, survey: Survey, questions: list[dict] | None, intro: str | None = None
+    *,
+    actor,
+    survey: Survey,
+    questions: list[dict] | None,
+    intro: str | None = None,
+    intro_translations: dict[str, str] | None = None,
 ) -> SurveyVersion:
     """Replace the intro and questions; a version with answers is kept and a new one made.
 
-    Returns the current version. Unchanged input changes nothing.
+    A translation is part of what recipients saw, so it follows the same rule as the
+    English text. Returns the current version. Unchanged input changes nothing.
     """
     _require_admin(actor)
     version = SurveyVersion.objects.select_for_update().filter(survey=survey, is_current=True).get()
     new_questions = _normalise(questions) if questions is not None else _spec(version)
-    new_intro = intro if intro is not None else version.intro
+    new_intros = _intros(version, intro, intro_translations)
+    old_intros = _intros(version, None, None)
     validate_questions(new_questions)
     old_questions = _spec(version)
-    if new_questions == old_questions and new_intro == version.intro:
+    if new_questions == old_questions and new_intros == old_intros:
         return version
     changes = changes_between(
-        {"intro": version.intro, "questions": old_questions},
-        {"intro": new_intro, "questions": new_questions},
+        {**old_intros, "questions": old_questions},
+        {**new_intros, "questions": new_questions},
     )
     kind = Kind.SURVEY_QUESTIONS_CHANGED
     if Response.objects.filter(version=version).exists():
@@ -159,14 +198,15 @@ def survey_set_questions(
         version.is_current = False
         version.save(update_fields=["is_current"])
         version = SurveyVersion.objects.create(
-            survey=survey, number=version.number + 1, intro=new_intro
+            survey=survey, number=version.number + 1, **new_intros
         )
     else:
         # Nobody answered yet: edit in place, and let open answer forms notice.
         version.questions.all().delete()
-        version.intro = new_intro
+        for key, text in new_intros.items():
+            setattr(version, key, text)
         version.revision += 1
-        version.save(update_fields=["intro", "revision"])
+        version.save(update_fields=[*INTRO_KEYS, "revision"])
     _create_questions(version, new_questions)
     audit_record(actor=actor, kind=kind, target=survey, changes=changes, name=survey.name)
     return version

@@ -1,9 +1,11 @@
 """HR admins configure surveys, preview them and watch their delivery."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -54,7 +56,7 @@ def survey_edit(request, survey_id=None):
                     actor=request.user,
                     survey=survey,
                     questions=formset.questions(),
-                    **form.cleaned_data,
+                    **form.service_arguments(),
                 )
             except SurveyConfigError as error:
                 form.add_error(None, error.message)
@@ -63,7 +65,8 @@ def survey_edit(request, survey_id=None):
                 return redirect("surveys:survey_edit", survey_id=saved.pk)
     else:
         form = forms.SurveyForm(
-            instance=survey, initial={"intro": current.intro if current else ""}
+            instance=survey,
+            initial={key: getattr(current, key) for key in editor.INTRO_KEYS} if current else {},
         )
         rows = (
             forms.question_initial(selectors.version_questions(current))
@@ -127,13 +130,25 @@ def survey_preview(request, survey_id):
     _require_admin(request)
     survey = selectors.survey_get(survey_id)
     version = selectors.current_version(survey)
+    questions = selectors.version_questions(version)
+    # The recipient's part of the page in the language asked for (default: the admin's own).
+    names = dict(settings.LANGUAGES)
+    shown = request.GET.get("language")
+    if shown not in names:
+        shown = translation.get_language()
+    untranslated = selectors.version_untranslated_languages(version, questions)
     return render(
         request,
         "surveys/manage_survey_preview.html",
         {
             "survey": survey,
             "version": version,
-            "questions": selectors.version_questions(version),
+            "questions": questions,
+            "preview_language": shown,
+            "languages": [
+                {"code": code, "name": name, "falls_back": code in untranslated}
+                for code, name in settings.LANGUAGES
+            ],
             # What the recipient's partial expects; a preview has no answers and no errors.
             "errors": {},
             "values": {},
