@@ -2,8 +2,6 @@
 
 import random
 
-from django.utils.translation import gettext
-
 from demo import data as demo
 from surveys.models import Question
 
@@ -137,9 +135,3 @@ def headline(questions: list[Question], answers: dict) -> tuple[str, int | None]
     question = next(q for q in questions if q.is_headline)
     score = next((n for q, n, _t in answer_rows(questions, answers) if q is question), None)
     return question.kind, score
-
-
-def score_text(kind: str, score: int | None) -> str:
-    if score is None:
-        return gettext("no score given")
-    return f"{score}/{5 if kind == Kind.CSAT else 10}"

@@ -11,12 +11,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from types import SimpleNamespace
 
-from django.utils import timezone
-from django.utils.translation import gettext
-
 from demo.clock import given_timestamps
-from demo.opinions import answer_rows, headline, score_text
+from demo.opinions import answer_rows, headline
 from requests_app.models import Membership, TicketEvent
+from requests_app.phrases import phrase
 from surveys.dimensions import response_dimensions
 from surveys.models import (
     Answer,
@@ -27,7 +25,8 @@ from surveys.models import (
     Survey,
     SurveyVersion,
 )
-from surveys.services.responses import is_low_score
+from surveys.services.invitations import survey_scheduled_phrase
+from surveys.services.responses import ANSWERED, LOW_SCORE, is_low_score, score_phrase
 
 InvitationStatus = Invitation.Status
 Kind = Question.Kind
@@ -155,28 +154,32 @@ def responses_create(invites: list[Invite], versions: Versions) -> list[tuple[In
 
 def scheduled_event(invite: Invite) -> TicketEvent:
     """What the resolve hook writes on the ticket's audit trail."""
-    when = timezone.localtime(invite.send_after).strftime("%d.%m.%Y %H:%M")
     return TicketEvent(
         ticket_id=invite.ticket["pk"],
         kind=TicketEvent.Kind.SURVEY,
-        body=gettext("Satisfaction survey “%(survey)s” will be sent on %(when)s.")
-        % {"survey": invite.survey.name, "when": when},
         is_internal=True,
-        data={"survey": invite.survey.pk, "invitation": invite.invitation.pk},
+        data={
+            "survey": invite.survey.pk,
+            "invitation": invite.invitation.pk,
+            "phrase": survey_scheduled_phrase(invite.survey, invite.send_after),
+        },
         created_at=invite.cycle.resolved_at,
     )
 
 
 def answered_event(invite: Invite, response: Response) -> TicketEvent:
     """What response_submit writes on the ticket's audit trail (not for anonymous surveys)."""
-    score = score_text(response.headline_kind, response.headline_score)
-    body = gettext("The requester answered the satisfaction survey: %(score)s.") % {"score": score}
+    score = score_phrase(response.headline_kind, response.headline_score)
     return TicketEvent(
         ticket_id=invite.ticket["pk"],
         kind=TicketEvent.Kind.SURVEY,
-        body=body + (f"\n\n{response.comment}" if response.comment else ""),
+        body=response.comment,
         is_internal=True,
-        data={"response": response.pk, "score": response.headline_score},
+        data={
+            "response": response.pk,
+            "score": response.headline_score,
+            "phrase": phrase(ANSWERED, score=score),
+        },
         created_at=invite.answered_at,
     )
 
@@ -184,7 +187,9 @@ def answered_event(invite: Invite, response: Response) -> TicketEvent:
 def leads_notify(
     responses: list[tuple[Invite, Response]], *, now: datetime, rng: random.Random
 ) -> None:
-    """A low score tells the department's leads; they have read all but the newest ones."""
+    """A low score of a named survey tells the department's leads; they have read all but
+    the newest ones. Anonymous low scores reach leads only in the weekly digest (as in
+    surveys.services.responses: an alert's time would point at the ticket)."""
     leads: dict[int, list[int]] = {}
     for department_id, user_id in Membership.objects.filter(role=Membership.Role.LEAD).values_list(
         "department_id", "user_id"
@@ -192,26 +197,20 @@ def leads_notify(
         leads.setdefault(department_id, []).append(user_id)
     notes: dict[int, list[Notification]] = {}
     for invite, response in responses:
-        if not is_low_score(response.headline_kind, response.headline_score):
+        if response.anonymous or not is_low_score(response.headline_kind, response.headline_score):
             continue
         ticket = invite.ticket
-        score = score_text(response.headline_kind, response.headline_score)
-        if response.anonymous:
-            text = gettext("A low satisfaction score (%(score)s) was given to %(department)s.") % {
-                "score": score,
-                "department": ticket["department__name"],
-            }
-        else:
-            text = gettext("%(reference)s got a low satisfaction score (%(score)s).") % {
-                "reference": ticket["reference"],
-                "score": score,
-            }
+        said = phrase(
+            LOW_SCORE,
+            reference=ticket["reference"],
+            score=score_phrase(response.headline_kind, response.headline_score),
+        )
         for user_id in leads.get(ticket["department_id"], []):
             notes.setdefault(user_id, []).append(
                 Notification(
                     user_id=user_id,
-                    ticket_id=None if response.anonymous else ticket["pk"],
-                    text=text[:300],
+                    ticket_id=ticket["pk"],
+                    phrase=said,
                     created_at=invite.answered_at,
                 )
             )

@@ -33,6 +33,7 @@ from demo.survey_rows import (
     scheduled_event,
 )
 from requests_app.models import RequestType, Ticket, TicketEvent
+from requests_app.phrases import phrase
 from surveys.models import Invitation, Question, Response, Survey, SurveyVersion
 from surveys.selectors import survey_for_ticket
 from surveys.services.editor import survey_save, survey_set_questions
@@ -76,9 +77,12 @@ class SurveyHistory:
                     TicketEvent(
                         ticket_id=cycle.ticket_id,
                         kind=TicketEvent.Kind.SURVEY,
-                        body=str(WHY_NOT[reason]),
                         is_internal=True,
-                        data={"survey": "none", "reason": reason},
+                        data={
+                            "survey": "none",
+                            "reason": reason,
+                            "phrase": phrase(WHY_NOT[reason]),
+                        },
                         created_at=cycle.resolved_at,
                     )
                 )

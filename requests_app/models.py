@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from .content import translated
+from .phrases import render
 
 
 class SignedInSession(models.Model):
@@ -350,6 +351,13 @@ class TicketEvent(models.Model):
 
     def __str__(self):
         return f"{self.ticket_id} {self.kind}"
+
+    @property
+    def text(self) -> str:
+        """What the entry says, in the reader's language: the system's own words (written
+        when read) above what a person wrote."""
+        said = render(self.data.get("phrase")) if self.data else ""
+        return "\n\n".join(part for part in (said, self.body) if part)
 
 
 def attachment_path(instance, filename):

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from requests_app.content import translated
 from requests_app.models import Department, RequestType, Ticket
+from requests_app.phrases import render
 
 
 class Survey(models.Model):
@@ -257,7 +258,10 @@ class Notification(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
     )
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, null=True, related_name="+")
-    text = models.CharField(max_length=300)
+    # What it says, written in the reader's language when read (requests_app.phrases);
+    # ``text`` holds finished text of notifications made before phrases were kept.
+    phrase = models.JSONField(default=dict, blank=True)
+    text = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
 
@@ -266,7 +270,11 @@ class Notification(models.Model):
         indexes = [models.Index(fields=["user", "read_at"], name="notification_unread_idx")]
 
     def __str__(self):
-        return self.text
+        return self.message
+
+    @property
+    def message(self) -> str:
+        return render(self.phrase) or self.text
 
 
 class AnonymousDigest(models.Model):

@@ -18,6 +18,7 @@ from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from audit.services import Kind as AuditKind
 from audit.services import audit_record, person_name
@@ -25,6 +26,7 @@ from audit.services import audit_record, person_name
 from .. import hooks
 from ..exceptions import NotAllowed
 from ..models import Department, Membership, SignedInSession, Ticket, TicketEvent
+from ..phrases import phrase
 from . import notifications
 from .departments import employee_ensure, membership_remove, membership_set
 from .tickets import assign_locked, record_event, save_changes
@@ -107,8 +109,15 @@ def _release_open_work(user, actor) -> tuple[int, int]:
                 is_internal=False,
                 from_status=old_status,
                 to_status=Status.CANCELLED,
-                body=_("%(name)s has left, so this handoff was cancelled. Send it to someone else.")
-                % {"name": name},
+                data={
+                    "phrase": phrase(
+                        gettext_noop(
+                            "%(name)s has left, so this handoff was cancelled. "
+                            "Send it to someone else."
+                        ),
+                        name=name,
+                    )
+                },
             )
             notifications.status_changed(event_id=event.pk)
             cancelled += 1
@@ -118,8 +127,11 @@ def _release_open_work(user, actor) -> tuple[int, int]:
             ticket,
             actor=actor,
             assignee=lead,
-            body=_("%(name)s has left; the request goes to %(next)s.")
-            % {"name": name, "next": person_name(lead) if lead else _("the department's queue")},
+            note=phrase(
+                gettext_noop("%(name)s has left; the request goes to %(next)s."),
+                name=name,
+                next=person_name(lead) if lead else phrase(gettext_noop("the department's queue")),
+            ),
         )
         reassigned += 1
     return reassigned, cancelled

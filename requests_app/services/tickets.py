@@ -19,6 +19,7 @@ from .. import hooks, permissions
 from ..content import translated
 from ..exceptions import InvalidTransition, NotAllowed, StaleTicket, TicketError
 from ..models import Membership, ReferenceCounter, RequestType, Ticket, TicketEvent
+from ..phrases import Phrase
 from ..timing import resolution_seconds
 from . import notifications
 from .files import UploadPair, attachments_add
@@ -240,7 +241,7 @@ def ticket_assign(
     return ticket
 
 
-def assign_locked(ticket: Ticket, *, actor, assignee, body: str = "") -> None:
+def assign_locked(ticket: Ticket, *, actor, assignee, note: Phrase | None = None) -> None:
     """Give a locked, open ticket to ``assignee`` (or the queue): the version, the
     timeline entry and the assignee's notification. The caller has checked that
     ``actor`` may do it (ticket_assign; person_deactivate for a leaver's work)."""
@@ -258,10 +259,10 @@ def assign_locked(ticket: Ticket, *, actor, assignee, body: str = "") -> None:
         is_internal=False,
         from_status=old_status,
         to_status=ticket.status,
-        body=body,
         data={
             "assignee_id": assignee.pk if assignee else None,
             "assignee_name": (assignee.get_full_name() or assignee.username) if assignee else "",
+            **({"phrase": note} if note else {}),
         },
     )
     if assignee is not None and assignee.pk != actor.pk:
@@ -486,14 +487,23 @@ def ticket_cancel(
 
 
 def ticket_log_event(
-    *, ticket_id: int, body: str, data: dict | None = None, internal: bool = True, actor=None
+    *,
+    ticket_id: int,
+    note: Phrase,
+    body: str = "",
+    data: dict | None = None,
+    internal: bool = True,
+    actor=None,
 ) -> TicketEvent:
-    """Record what another app did about a ticket on its audit trail; changes no state."""
+    """Record what another app did about a ticket on its audit trail; changes no state.
+
+    ``note`` is written in each reader's language when read; ``body`` is someone's own
+    words, shown under it as they wrote them."""
     return TicketEvent.objects.create(
         ticket_id=ticket_id,
         actor=actor,
         kind=TicketEvent.Kind.SURVEY,
         body=body,
         is_internal=internal,
-        data=data or {},
+        data={**(data or {}), "phrase": note},
     )

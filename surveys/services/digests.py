@@ -8,11 +8,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import ngettext
 
 from outbox import registry
 from outbox.services import emails_queue
 from requests_app.models import Department, Membership
+from requests_app.phrases import Phrase, content_ref, plural_phrase, render
 
 from ..models import AnonymousDigest, Notification, Question, Response
 
@@ -28,14 +28,18 @@ def last_full_week(today: date) -> date:
     return today - timedelta(days=today.weekday() + 7)
 
 
-def digest_summary(department_name: str, responses: int, low_scores: int) -> str:
-    return ngettext(
+def digest_phrase(department: Department, responses: int, low_scores: int) -> Phrase:
+    """The digest's one line, written in the reader's language when read or sent."""
+    return plural_phrase(
         "Last week %(department)s got %(responses)s anonymous answers; %(low)s of them was "
         "a low score.",
         "Last week %(department)s got %(responses)s anonymous answers; %(low)s of them were "
         "low scores.",
-        low_scores,
-    ) % {"department": department_name, "responses": responses, "low": low_scores}
+        "low",
+        department=content_ref(department, "name"),
+        responses=responses,
+        low=low_scores,
+    )
 
 
 def anonymous_digests_send(*, today: date | None = None) -> int:
@@ -84,9 +88,9 @@ def _digest_create(department_id: int, week_start: date, responses: int, low: in
             "user"
         )
     )
-    text = digest_summary(department.name, responses, low)
+    said = digest_phrase(department, responses, low)
     Notification.objects.bulk_create(
-        Notification(user_id=m.user_id, ticket=None, text=text[:300]) for m in leads
+        Notification(user_id=m.user_id, ticket=None, phrase=said) for m in leads
     )
     emails_queue(
         recipients=[m.user for m in leads],
@@ -106,7 +110,7 @@ def _digest_context(stored: dict, recipient) -> dict | None:
     )
     return {
         "department": department,
-        "summary": digest_summary(department.name, stored["responses"], stored["low"]),
+        "summary": render(digest_phrase(department, stored["responses"], stored["low"])),
         "url": url,
     }
 

@@ -16,8 +16,7 @@ from django.db import DatabaseError, transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_noop
 
 from audit.services import Kind as AuditKind
 from audit.services import audit_record
@@ -31,6 +30,7 @@ from outbox.services import (
     hand_out_due,
 )
 from requests_app.models import Ticket
+from requests_app.phrases import Phrase, phrase
 from requests_app.services.tickets import ticket_log_event
 
 from .. import hooks
@@ -45,15 +45,22 @@ OWNER_KIND = "survey_invitation"
 # Replaced by a seeded generator in tests, so sampling can be checked exactly.
 sample_rng = random.Random()  # noqa: S311 - sampling, not secrecy
 
+# Message ids: the timeline writes them in each reader's language when read.
 WHY_NOT = {
-    "handoff": gettext_lazy("no survey: file handoffs are not surveyed"),
-    "opted_out": gettext_lazy("no survey: this request type never sends surveys"),
-    "no_survey": gettext_lazy("no survey: none applies to this department or request type"),
-    "throttled": gettext_lazy("no survey: the requester was asked recently"),
-    "not_sampled": gettext_lazy("no survey: not in this survey's sample"),
-    "already_open": gettext_lazy("no survey: one is already open for this request"),
-    "left": gettext_lazy("no survey: the requester has left"),
+    "handoff": gettext_noop("no survey: file handoffs are not surveyed"),
+    "opted_out": gettext_noop("no survey: this request type never sends surveys"),
+    "no_survey": gettext_noop("no survey: none applies to this department or request type"),
+    "throttled": gettext_noop("no survey: the requester was asked recently"),
+    "not_sampled": gettext_noop("no survey: not in this survey's sample"),
+    "already_open": gettext_noop("no survey: one is already open for this request"),
+    "left": gettext_noop("no survey: the requester has left"),
 }
+SCHEDULED = gettext_noop("Satisfaction survey “%(survey)s” will be sent on %(when)s.")
+
+
+def survey_scheduled_phrase(survey: Survey, send_after) -> Phrase:
+    """The timeline's "will be sent on …", for the resolve hook and the demo."""
+    return phrase(SCHEDULED, survey=survey.name, when=send_after)
 
 
 def _recently_asked(survey: Survey, recipient, now) -> bool:
@@ -93,7 +100,7 @@ def invitation_create_for_resolved(*, ticket: Ticket, actor, rng=None) -> Invita
     if survey is None:
         ticket_log_event(
             ticket_id=ticket.pk,
-            body=str(WHY_NOT[reason]),
+            note=phrase(WHY_NOT[reason]),
             data={"survey": "none", "reason": reason},
         )
         return None
@@ -110,11 +117,7 @@ def invitation_create_for_resolved(*, ticket: Ticket, actor, rng=None) -> Invita
     )
     ticket_log_event(
         ticket_id=ticket.pk,
-        body=_("Satisfaction survey “%(survey)s” will be sent on %(when)s.")
-        % {
-            "survey": survey.name,
-            "when": timezone.localtime(send_after).strftime("%d.%m.%Y %H:%M"),
-        },
+        note=survey_scheduled_phrase(survey, send_after),
         data={"survey": survey.pk, "invitation": invitation.pk},
     )
     transaction.on_commit(partial(_enqueue_send, invitation.pk, send_after), robust=True)

@@ -5,11 +5,13 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from outbox import registry
 from outbox.services import emails_queue
 from requests_app.exceptions import TicketError
 from requests_app.models import Membership, Ticket
+from requests_app.phrases import Phrase, phrase, render
 from requests_app.services.tickets import can_still_reopen, ticket_log_event, ticket_reopen
 
 from .. import hooks
@@ -115,9 +117,8 @@ def response_submit(
     if not version.survey.anonymous:
         ticket_log_event(
             ticket_id=ticket.pk,
-            body=_("The requester answered the satisfaction survey: %(score)s.")
-            % {"score": _score_text(response)}
-            + (f"\n\n{comment}" if comment else ""),
+            note=phrase(ANSWERED, score=score_phrase(response.headline_kind, headline_score)),
+            body=comment,
             data={"response": response.pk, "score": headline_score},
         )
     # Anonymous low scores are told to the leads in a weekly digest (digests.py), never
@@ -127,11 +128,20 @@ def response_submit(
     return response
 
 
-def _score_text(response: Response) -> str:
-    if response.headline_score is None:
-        return _("no score given")
-    top = 5 if response.headline_kind == Kind.CSAT else 10
-    return f"{response.headline_score}/{top}"
+ANSWERED = gettext_noop("The requester answered the satisfaction survey: %(score)s.")
+LOW_SCORE = gettext_noop("%(reference)s got a low satisfaction score (%(score)s).")
+
+
+def render_score(response: Response) -> str:
+    said = score_phrase(response.headline_kind, response.headline_score)
+    return said if isinstance(said, str) else render(said)
+
+
+def score_phrase(kind: str, score: int | None) -> Phrase | str:
+    """A headline score as people read it: "2/5", or "no score given" in their language."""
+    if score is None:
+        return phrase(gettext_noop("no score given"))
+    return f"{score}/{5 if kind == Kind.CSAT else 10}"
 
 
 def _alert_leads(invitation: Invitation, response: Response) -> None:
@@ -142,12 +152,13 @@ def _alert_leads(invitation: Invitation, response: Response) -> None:
             department_id=invitation.department_id, role=Membership.Role.LEAD
         ).select_related("user__employee")
     )
-    text = _("%(reference)s got a low satisfaction score (%(score)s).") % {
-        "reference": ticket.reference,
-        "score": _score_text(response),
-    }
+    said = phrase(
+        LOW_SCORE,
+        reference=ticket.reference,
+        score=score_phrase(response.headline_kind, response.headline_score),
+    )
     Notification.objects.bulk_create(
-        Notification(user=m.user, ticket=ticket, text=text[:300]) for m in leads
+        Notification(user=m.user, ticket=ticket, phrase=said) for m in leads
     )
     emails_queue(
         recipients=[m.user for m in leads],
@@ -169,7 +180,7 @@ def _low_score_context(stored: dict, recipient) -> dict | None:
     url = settings.ICSAT_BASE_URL + reverse(
         "requests_app:ticket_detail", kwargs={"reference": ticket.reference}
     )
-    return {"response": response, "ticket": ticket, "url": url, "score": _score_text(response)}
+    return {"response": response, "ticket": ticket, "url": url, "score": render_score(response)}
 
 
 def register_emails() -> None:

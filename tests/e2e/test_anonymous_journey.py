@@ -254,7 +254,7 @@ def test_anonymous_low_score_names_no_one_in_any_channel(
 
     # Every notification and e-mail the lead and the agent got.
     for note in Notification.objects.filter(user__in=[lead, agent]):
-        seen[f"notification to {note.user.username}"] = note.text
+        seen[f"notification to {note.user.username}"] = note.message
     assert list(Notification.objects.filter(user=lead).values_list("text", flat=True)) == [
         digest_text
     ]

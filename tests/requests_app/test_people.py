@@ -59,7 +59,7 @@ def test_person_deactivate_hands_open_requests_to_the_lead_and_keeps_history(
     assert mine.assignee == it_lead
     event = mine.events.latest("pk")
     assert event.kind == TicketEvent.Kind.ASSIGNED
-    assert event.body == (
+    assert event.text == (
         f"{it_agent.get_full_name()} has left; the request goes to {it_lead.get_full_name()}."
     )
     # The lead is told by e-mail; the leaver gets nothing more.
@@ -88,7 +88,7 @@ def test_person_deactivate_sends_open_requests_back_to_the_queue_without_a_lead(
     svc.person_deactivate(user_id=it_agent.pk, actor=admin)
     ticket.refresh_from_db()
     assert ticket.assignee is None
-    assert "the department's queue" in ticket.events.latest("pk").body
+    assert "the department's queue" in ticket.events.latest("pk").text
 
 
 def test_person_deactivate_cancels_handoffs_waiting_for_them_and_tells_the_sender(
@@ -126,7 +126,7 @@ def test_person_deactivate_withdraws_open_surveys_and_asks_no_more(admin, reques
     assert not Invitation.objects.filter(ticket=later).exists()
     why = later.events.filter(kind=TicketEvent.Kind.SURVEY).latest("pk")
     assert why.data["reason"] == "left"
-    assert why.body == "no survey: the requester has left"
+    assert why.text == "no survey: the requester has left"
 
 
 def test_person_deactivate_is_audited_and_safe_to_run_twice(admin, it_agent):

@@ -163,7 +163,7 @@ def test_low_score_alerts_lead_and_reopens_with_one_click(
     with django_capture_on_commit_callbacks(execute=True):
         client.post(url, answers(invitation, "1", q3="Still broken"))
     note = Notification.objects.get(user=it_lead)
-    assert invitation.ticket.reference in note.text
+    assert invitation.ticket.reference in note.message
     assert [m.to for m in mail.outbox] == [[it_lead.email]]
     assert "Still broken" in mail.outbox[0].body
     thanks = client.get(url).content.decode()

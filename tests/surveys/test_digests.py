@@ -54,12 +54,12 @@ def test_digest_tells_leads_a_weeks_count_without_tickets_or_names(
         assert anonymous_digests_send(today=MONDAY) == 1
     note = Notification.objects.get(user=it_lead)
     assert note.ticket is None
-    assert note.text == "Last week IT got 5 anonymous answers; 2 of them were low scores."
+    assert note.message == "Last week IT got 5 anonymous answers; 2 of them were low scores."
     [message] = mail.outbox
     assert message.to == [it_lead.email]
     for ticket in tickets:
         assert ticket.reference not in message.body
-        assert ticket.reference not in note.text
+        assert ticket.reference not in note.message
     assert "Ada" not in message.body
     assert "/dashboards/" in message.body or department.slug in message.body
 
