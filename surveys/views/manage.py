@@ -145,7 +145,7 @@ def survey_preview(request, survey_id):
             "version": version,
             "questions": questions,
             "preview_language": shown,
-            "languages": [
+            "preview_languages": [
                 {"code": code, "name": name, "falls_back": code in untranslated}
                 for code, name in settings.LANGUAGES
             ],
