@@ -9,6 +9,7 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import AbstractUser, Group
 
 from demo import data as demo
+from demo.data.translations import translations_of
 from requests_app.models import Department, RequestType
 from requests_app.services import departments as department_services
 
@@ -81,6 +82,7 @@ def company_create() -> Company:
             prefix=spec["prefix"],
             description=spec["description"],
             reopen_days=spec["reopen_days"],
+            **translations_of(name=spec["name"]),
         )
         company.departments[spec["prefix"]] = department
         for position, type_spec in enumerate(spec["types"]):
@@ -89,6 +91,7 @@ def company_create() -> Company:
                     actor=actor,
                     department=department,
                     name=type_spec["name"],
+                    **translations_of(name=type_spec["name"]),
                     slug=type_spec["slug"],
                     description=type_spec["description"],
                     fields=type_spec["fields"],

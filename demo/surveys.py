@@ -17,6 +17,7 @@ from django.utils import timezone
 from audit.models import AuditEntry
 from demo import data as demo
 from demo.clock import Calendar, given_timestamps
+from demo.data.translations import question_translations, translations_of
 from demo.invitations import Pipeline, resolution_cycles
 from demo.opinions import Opinions, answer_rows, raw_answers
 from demo.people import Company
@@ -126,7 +127,10 @@ class SurveyHistory:
                 actor=self.admin,
                 departments=[self.company.departments[p] for p in spec["departments"]],
                 intro=spec["intro"],
-                questions=spec["questions"],
+                intro_translations={
+                    code[-2:]: text for code, text in translations_of(intro=spec["intro"]).items()
+                },
+                questions=[question_translations(q) for q in spec["questions"]],
                 name=spec["name"],
                 is_default=spec["is_default"],
                 anonymous=spec["anonymous"],
@@ -147,7 +151,9 @@ class SurveyHistory:
         """IT asked one more question once the first answers were in: version 2 from then on."""
         it = self.surveys["it"]
         v2 = survey_set_questions(
-            actor=self.admin, survey=it, questions=demo.IT_SURVEY_V2_QUESTIONS
+            actor=self.admin,
+            survey=it,
+            questions=[question_translations(q) for q in demo.IT_SURVEY_V2_QUESTIONS],
         )
         if v2.number != 2:
             raise RuntimeError("seed_demo: IT's survey has no answers before its edit")
