@@ -13,7 +13,7 @@ from audit.services import (
     values_of,
 )
 
-from .. import permissions
+from .. import permissions, zones
 from ..exceptions import NotAllowed, TicketError
 from ..models import Department, Employee, Membership, ReferenceCounter, RequestType, Ticket
 
@@ -179,6 +179,25 @@ def membership_remove(*, actor, department: Department, user) -> None:
 def employee_ensure(user) -> Employee:
     """The profile of a user, created with defaults the first time it is needed."""
     employee, _created = Employee.objects.get_or_create(user=user)
+    return employee
+
+
+def employee_set_preferences(*, user, language: str, time_zone: str) -> Employee:
+    """Remember a person's language and time zone (empty: the site's), used for their
+    pages and every e-mail they get. Values the form would refuse change nothing; safe
+    to run twice."""
+    from django.conf import settings
+
+    employee = employee_ensure(user)
+    fields = []
+    if language in dict(settings.LANGUAGES) and language != employee.language:
+        employee.language = language
+        fields.append("language")
+    if (not time_zone or zones.is_selectable(time_zone)) and time_zone != employee.time_zone:
+        employee.time_zone = time_zone
+        fields.append("time_zone")
+    if fields:
+        employee.save(update_fields=fields)
     return employee
 
 

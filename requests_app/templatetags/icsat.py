@@ -20,3 +20,11 @@ def status_label(code: str) -> str:
         return Ticket.Status(code).label
     except ValueError:
         return code
+
+
+@register.simple_tag
+def site_time_zone() -> str:
+    """The site's time zone (settings.TIME_ZONE): where the dashboards count their days."""
+    from django.conf import settings
+
+    return settings.TIME_ZONE
