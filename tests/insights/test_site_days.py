@@ -30,7 +30,7 @@ def test_organisation_dashboard_says_so_too_in_the_readers_language(client):
     hr = factories.hr_admin(username="hr", profile__language="nb")
     client.force_login(in_new_york(hr))
     text = client.get(reverse("insights:organisation_dashboard")).text
-    assert "Dagene telles i Europe/Oslo-tid, for alle som leser denne oversikten." in text
+    assert "Dagene telles i Europe/Oslo-tid, for alle som leser dette dashbordet." in text
 
 
 def test_dashboard_period_ends_with_the_sites_today_for_a_reader_elsewhere(
