@@ -201,6 +201,15 @@ def employee_set_preferences(*, user, language: str, time_zone: str) -> Employee
     return employee
 
 
+def employee_adopt_time_zone(*, user, time_zone: str) -> bool:
+    """Take a time zone said elsewhere (single sign-on's ``zoneinfo`` claim) when the person
+    has none of their own; a name not on the list changes nothing. True if it was taken;
+    safe to run twice."""
+    if not zones.is_selectable(time_zone):
+        return False
+    return bool(Employee.objects.filter(user=user, time_zone="").update(time_zone=time_zone))
+
+
 def employee_set_language(*, user, language: str) -> None:
     """Remember a person's language, used for pages and for every e-mail they get."""
     from django.conf import settings
