@@ -17,18 +17,32 @@ RANGE_DAYS = {"30d": 30, "90d": 90, "12m": 365}
 
 @dataclass(frozen=True)
 class Period:
-    """Whole local days ``first``..``last`` (inclusive) and the ``[start, end)`` they span."""
+    """Whole days ``first``..``last`` (inclusive) in the site's time zone, and the
+    ``[start, end)`` they span.
+
+    The site's zone, not the reader's: the rollups count days there, and a reader in
+    another zone must see the same figures for the same days as their colleagues.
+    """
 
     first: date
     last: date
 
     @property
     def start(self) -> datetime:
-        return timezone.make_aware(datetime.combine(self.first, time.min))
+        return _site_midnight(self.first)
 
     @property
     def end(self) -> datetime:
-        return timezone.make_aware(datetime.combine(self.last + timedelta(days=1), time.min))
+        return _site_midnight(self.last + timedelta(days=1))
+
+
+def _site_midnight(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min), timezone.get_default_timezone())
+
+
+def site_today() -> date:
+    """Today in the site's time zone: where the dashboards' last day ends."""
+    return timezone.localdate(timezone=timezone.get_default_timezone())
 
 
 @dataclass(frozen=True)

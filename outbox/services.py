@@ -12,9 +12,11 @@ dispatcher (every 30 s) hands it to a worker again. No web request talks to SMTP
 """
 
 import logging
-from collections.abc import Iterable
+import zoneinfo
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 from functools import partial
 from itertools import batched
 from typing import Any
@@ -50,9 +52,31 @@ def language_of(user: Any) -> str:
     return getattr(employee, "language", None) or settings.LANGUAGE_CODE
 
 
+def time_zone_of(user: Any) -> tzinfo:
+    """The recipient's time zone: their profile's, else the site's (also for a name the
+    installed tz database no longer has)."""
+    employee = getattr(user, "employee", None)
+    name = getattr(employee, "time_zone", None) or ""
+    if name:
+        try:
+            return zoneinfo.ZoneInfo(name)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            logger.warning("Unknown time zone %r of user %s: the site's is used", name, user.pk)
+    return timezone.get_default_timezone()
+
+
+@contextmanager
+def recipient_locale(recipient: Any) -> Iterator[None]:
+    """The recipient's language and time zone, for everything rendered inside; the
+    thread's own are back afterwards."""
+    with translation.override(language_of(recipient)), timezone.override(time_zone_of(recipient)):
+        yield
+
+
 def render_email(*, template: str, recipient: Any, context: dict) -> RenderedEmail:
-    """Render ``email/<template>`` (subject, text and HTML twins) in the recipient's language."""
-    with translation.override(language_of(recipient)):
+    """Render ``email/<template>`` (subject, text and HTML twins) in the recipient's
+    language, with times in their time zone."""
+    with recipient_locale(recipient):
         return _render(template, recipient, context)
 
 
@@ -162,7 +186,7 @@ def email_send(*, email_id: int) -> bool:
     claim = Email.objects.filter(pk=email_id, status=Status.SENDING, claimed_at=now)
     address = email.recipient.email
     try:
-        with translation.override(language_of(email.recipient)):
+        with recipient_locale(email.recipient):
             context = registry.builder_for(email.template)(email.context, email.recipient)
             rendered = _render(email.template, email.recipient, context) if context else None
         if rendered is None:

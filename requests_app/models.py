@@ -113,6 +113,9 @@ class Employee(models.Model):
     language = models.CharField(
         _("language"), max_length=8, choices=settings.LANGUAGES, default="en"
     )
+    # An IANA name (requests_app.zones); empty: the site's TIME_ZONE. No choices here: the
+    # list comes from the installed tz database and would change the migrations with it.
+    time_zone = models.CharField(_("time zone"), max_length=64, blank=True, default="")
     is_associate = models.BooleanField(
         _("associate (contractor or supplier)"),
         default=False,

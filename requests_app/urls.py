@@ -1,11 +1,12 @@
 from django.urls import path
 
-from .views import manage, people, queue, tickets
+from .views import account, manage, people, queue, tickets
 
 app_name = "requests_app"
 
 urlpatterns = [
     path("", tickets.home, name="home"),
+    path("account/", account.profile, name="profile"),
     path("requests/new/", tickets.new_request, name="new_request"),
     path(
         "requests/new/<slug:department_slug>/",

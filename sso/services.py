@@ -19,6 +19,7 @@ from audit.services import audit_record, person_name
 from requests_app.exceptions import NotAllowed
 from requests_app.models import Department
 from requests_app.selectors.people import department_named, site_language
+from requests_app.services.departments import employee_adopt_time_zone
 from requests_app.services.people import person_create, person_find
 
 from .exceptions import Refusal, SignInRefused
@@ -42,6 +43,7 @@ class Claims:
     last_name: str = ""
     locale: str = ""
     department: Any = None
+    zoneinfo: str = ""  # OpenID Connect's standard claim: an IANA time zone name
 
 
 def _text(value: Any, limit: int) -> str:
@@ -66,6 +68,7 @@ def claims_read(*, id_token: dict[str, Any], userinfo: dict[str, Any]) -> Claims
         first_name=_text(merged.get(settings.ICSAT_OIDC_GIVEN_NAME_CLAIM), 150),
         last_name=_text(merged.get(settings.ICSAT_OIDC_FAMILY_NAME_CLAIM), 150),
         locale=_text(merged.get(settings.ICSAT_OIDC_LOCALE_CLAIM), 35),
+        zoneinfo=_text(merged.get("zoneinfo"), 64),
         department=(
             merged.get(settings.ICSAT_OIDC_DEPARTMENT_CLAIM)
             if settings.ICSAT_OIDC_DEPARTMENT_CLAIM
@@ -150,6 +153,8 @@ def sso_sign_in(*, claims: Claims):
         subject=claims.subject,
         last_sign_in_at=timezone.now(),
     )
+    # First sign-in only: afterwards the zone is the person's to choose on their profile.
+    employee_adopt_time_zone(user=user, time_zone=claims.zoneinfo)
     employee = getattr(user, "employee", None)
     audit_record(
         actor=user,

@@ -23,7 +23,7 @@ from requests_app.views.common import require
 from surveys.models import Question
 
 from .. import charts
-from ..forms import DashboardFilterForm
+from ..forms import DashboardFilterForm, site_today
 from ..permissions import can_view_department_dashboard
 from ..scorecards import department_scorecard
 from ..selectors import versions_answered_for
@@ -247,7 +247,10 @@ def _comment(row, link_tickets: bool) -> dict:
     if row.anonymous:
         submitted = _("week of %(day)s") % {"day": formats.date_format(row.week_of, "DATE_FORMAT")}
     else:
-        submitted = formats.date_format(timezone.localtime(row.submitted_at), "DATE_FORMAT")
+        # The site's day, as the dashboard's periods and weeks count it (not the reader's).
+        submitted = formats.date_format(
+            timezone.localtime(row.submitted_at, timezone.get_default_timezone()), "DATE_FORMAT"
+        )
     return {
         "submitted": submitted,
         "score": "" if row.score is None else str(row.score),
@@ -362,7 +365,7 @@ def _dashboard(request, department_slug: str):
         request_types=department.request_types.order_by("name"),
         versions=versions,
     )
-    filters = form.filters(timezone.localdate())
+    filters = form.filters(site_today())
     period = filters.period
     card = department_scorecard(
         department=department,

@@ -8,7 +8,6 @@ them last whichever way the column sorts.
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
-from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -19,7 +18,7 @@ from requests_app.models import Department
 from requests_app.permissions import is_hr_admin
 from requests_app.views.common import require
 
-from ..forms import DashboardFilterForm
+from ..forms import DashboardFilterForm, site_today
 from ..scorecards import organisation_overview, protections, satisfaction_matrix
 from ..stats import Figure
 from .figures import (
@@ -170,7 +169,7 @@ def _matrix(matrix, slugs: dict) -> dict:
 def organisation_dashboard(request):
     require(is_hr_admin(request.user))
     form = OrganisationFilterForm(request.GET)
-    filters = form.filters(timezone.localdate())
+    filters = form.filters(site_today())
     period = filters.period
     sort = request.GET.get("sort")
     if sort not in SORTS:

@@ -13,7 +13,7 @@ from audit.services import (
     values_of,
 )
 
-from .. import permissions
+from .. import permissions, zones
 from ..content import TRANSLATED_LANGUAGES, translation_key
 from ..exceptions import NotAllowed, TicketError
 from ..models import Department, Employee, Membership, ReferenceCounter, RequestType, Ticket
@@ -187,6 +187,34 @@ def employee_ensure(user) -> Employee:
     """The profile of a user, created with defaults the first time it is needed."""
     employee, _created = Employee.objects.get_or_create(user=user)
     return employee
+
+
+def employee_set_preferences(*, user, language: str, time_zone: str) -> Employee:
+    """Remember a person's language and time zone (empty: the site's), used for their
+    pages and every e-mail they get. Values the form would refuse change nothing; safe
+    to run twice."""
+    from django.conf import settings
+
+    employee = employee_ensure(user)
+    fields = []
+    if language in dict(settings.LANGUAGES) and language != employee.language:
+        employee.language = language
+        fields.append("language")
+    if (not time_zone or zones.is_selectable(time_zone)) and time_zone != employee.time_zone:
+        employee.time_zone = time_zone
+        fields.append("time_zone")
+    if fields:
+        employee.save(update_fields=fields)
+    return employee
+
+
+def employee_adopt_time_zone(*, user, time_zone: str) -> bool:
+    """Take a time zone said elsewhere (single sign-on's ``zoneinfo`` claim) when the person
+    has none of their own; a name not on the list changes nothing. True if it was taken;
+    safe to run twice."""
+    if not zones.is_selectable(time_zone):
+        return False
+    return bool(Employee.objects.filter(user=user, time_zone="").update(time_zone=time_zone))
 
 
 def employee_set_language(*, user, language: str) -> None:

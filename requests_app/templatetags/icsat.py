@@ -44,3 +44,11 @@ def options(source, attr: str = "choices") -> list[tuple[str, str]]:
     from requests_app.content import translated_options
 
     return translated_options(source, attr)
+
+
+@register.simple_tag
+def site_time_zone() -> str:
+    """The site's time zone (settings.TIME_ZONE): where the dashboards count their days."""
+    from django.conf import settings
+
+    return settings.TIME_ZONE

@@ -1,14 +1,59 @@
-"""The person's own account: language, and asking for a new password."""
+"""The person's own account: their profile (language, time zone), and asking for a new
+password."""
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.views.decorators.http import require_POST
+from django.shortcuts import redirect, render
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
 from django.views.i18n import set_language
 
 from requests_app import throttle
 
-from ..services.departments import employee_set_language
+from ..forms.account import ProfileForm
+from ..services.departments import employee_ensure, employee_set_language, employee_set_preferences
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile(request):
+    """The person's language and time zone."""
+    employee = employee_ensure(request.user)
+    if request.method == "POST":
+        form = ProfileForm(request.POST)
+        if form.is_valid():
+            employee = employee_set_preferences(user=request.user, **form.cleaned_data)
+            # Saved in the language just chosen: the message is read on the next page.
+            with translation.override(employee.language):
+                messages.success(request, _("Your profile is saved."))
+            response = redirect("requests_app:profile")
+            # As set_language does, so the sign-in page speaks it too after signing out.
+            response.set_cookie(
+                settings.LANGUAGE_COOKIE_NAME,
+                employee.language,
+                max_age=settings.LANGUAGE_COOKIE_AGE,
+                path=settings.LANGUAGE_COOKIE_PATH,
+                domain=settings.LANGUAGE_COOKIE_DOMAIN,
+                secure=settings.LANGUAGE_COOKIE_SECURE,
+                httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+                samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+            )
+            return response
+    else:
+        form = ProfileForm(initial={"language": employee.language, "time_zone": employee.time_zone})
+    return render(
+        request,
+        "requests_app/profile.html",
+        {
+            "form": form,
+            "employee": employee,
+            "now": timezone.now(),
+        },
+    )
 
 
 @require_POST

@@ -72,7 +72,7 @@ def forwards(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("surveys", "0011_notification_phrase"),
-        ("requests_app", "0007_content_translations"),
+        ("requests_app", "0008_content_translations"),
     ]
 
     operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]

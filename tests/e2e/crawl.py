@@ -498,6 +498,7 @@ def shots(data: dict) -> list[Shot]:
         Shot("new-request-types", "rita", "/requests/new/it/"),
         Shot("new-request-form-error", "rita", "/requests/new/it/laptop/", _submit_empty_request),
         Shot("handoff-options-open", "rita", "/requests/handoff/", _open_colleague_options),
+        Shot("profile", "rita", "/account/"),
         Shot("my-requests", "rita", "/requests/mine/"),
         Shot("assigned-to-me", "ola", "/requests/assigned/"),
         Shot("ticket-requester", "rita", f"/t/{main}/", skip_link=True),

@@ -65,3 +65,60 @@ def test_sso_sign_in_refuses_an_email_that_is_another_persons_username(settings)
 
     assert refused.value.reason == Refusal.IDENTITY_CONFLICT
     assert not SsoIdentity.objects.exists()
+
+
+def test_claims_read_takes_the_zoneinfo_claim():
+    claims = claims_read(
+        id_token={"iss": ISSUER, "sub": "abc"},
+        userinfo={"email": "a@example.com", "zoneinfo": " America/New_York "},
+    )
+
+    assert claims.zoneinfo == "America/New_York"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("existing", "claimed", "kept"),
+    [
+        ("", "America/New_York", "America/New_York"),  # none of their own: taken
+        ("Asia/Tokyo", "America/New_York", "Asia/Tokyo"),  # their own choice stays
+        ("", "Mars/Olympus_Mons", ""),  # not a zone on the list: ignored
+        ("", "", ""),
+    ],
+)
+def test_sso_first_sign_in_takes_the_zoneinfo_claim_only_when_the_person_has_none(
+    existing, claimed, kept
+):
+    person = factories.employee(username="zoe", email="zoe@example.com")
+    person.employee.time_zone = existing
+    person.employee.save()
+    claims = Claims(
+        issuer=ISSUER,
+        subject="s-tz",
+        email="zoe@example.com",
+        email_verified=True,
+        zoneinfo=claimed,
+    )
+
+    sso_sign_in(claims=claims)
+
+    person.employee.refresh_from_db()
+    assert person.employee.time_zone == kept
+
+
+@pytest.mark.django_db
+def test_sso_later_sign_ins_leave_the_zone_to_the_person(settings):
+    settings.ICSAT_OIDC_CREATE_USERS = True
+    first = Claims(
+        issuer=ISSUER, subject="s-new", email="new@example.com", email_verified=True, zoneinfo="UTC"
+    )
+    person = sso_sign_in(claims=first)
+    person.employee.refresh_from_db()
+    assert person.employee.time_zone == "UTC"  # a new person: none of their own yet
+    person.employee.time_zone = ""
+    person.employee.save()
+
+    sso_sign_in(claims=Claims(**{**first.__dict__, "zoneinfo": "Asia/Tokyo"}))
+
+    person.employee.refresh_from_db()
+    assert person.employee.time_zone == ""

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('requests_app', '0006_signed_in_sessions'),
+        ('requests_app', '0007_employee_time_zone'),
     ]
 
     operations = [
