@@ -16,7 +16,8 @@ after layout, with nothing animating, so a check gives the same answer every run
   cells of the columns cut at its right edge are named; the one exception is a table built
   to scroll sideways below 992 px, the organisation's tables: every row heading is
   ``position: sticky``, so the row stays named while its figures scroll past), or
-  ``visible`` where the element's own text (a text node of its own, not a child's) runs out of it over its neighbours.
+  ``visible`` where the element's own text (a text node of its own, not a child's) runs
+  out of it over its neighbours.
 - **A select too narrow for its options**: the widest option's text, measured with the
   select's own font on a canvas, is wider than the select's content box (its width less
   its padding, which in a ``.form-select`` holds the arrow). Every option counts, not only
