@@ -1,15 +1,14 @@
 """A department's satisfaction dashboard and its CSV export, for its lead and HR admins.
 
 Both render the same presentation rows built here from ``department_scorecard``, so the
-CSV holds exactly what the page shows, with the same suppression: a suppressed figure
-is the text "not enough answers yet (n = …)", never a value.
+CSV holds exactly what the page shows, with the same suppression. The CSV's figures are
+plain numbers (``_raw``) so a spreadsheet sorts and sums them; a withheld figure is an
+empty cell, and the page's words for why ("not enough answers yet (n = …)") go in a note.
 """
 
-import csv
 from dataclasses import dataclass
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -17,6 +16,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_GET
 
+from icsat.csv_response import csv_response, plain
+from requests_app.content import translated
 from requests_app.permissions import can_work_queue
 from requests_app.selectors import department_get
 from requests_app.views.common import require
@@ -95,13 +96,41 @@ def _change_text(tile, kind: Kinds) -> tuple[str, str]:
     return arrow, text
 
 
+# The CSV's numbers in the unit and to the precision the page shows them (shares in whole
+# %, a mean to one decimal, times in hours), so the file says no more than the page; and
+# not localised: a spreadsheet parses "4.5" in every locale once it is a number, while
+# "4,5" or "80 %" stay text that neither sorts nor sums.
+RAW = {
+    SHARE: lambda v: round(v * 100),
+    REQUEST_SHARE: lambda v: round(v * 100),
+    SENT_SHARE: lambda v: round(v * 100),
+    MEAN: lambda v: round(v, 1),
+    NPS: lambda v: round(v),
+    COUNT: lambda v: int(v),
+    DURATION: lambda v: round(v / 3600, 1),
+}
+
+
+def _raw(figure: Figure, kind: Kinds):
+    """The figure as a plain number for the CSV; None where the page withholds it (a
+    suppressed Figure carries no value, so nothing withheld can get here)."""
+    if kind is COUNT:
+        return int(figure.value or 0)
+    if not figure.shown or figure.value is None:
+        return None
+    return RAW[kind](figure.value)
+
+
 def _tile(key: str, label: str, tile, kind: Kinds, note: str = "", show_n: bool = True) -> dict:
     arrow, change = _change_text(tile, kind)
     write = kind.text if kind is COUNT or show_n else (lambda f: kind.text(f, show_n))
     return {
         "key": key,
         "label": label,
+        "unit": "%" if kind in (SHARE, REQUEST_SHARE, SENT_SHARE) else "",
         "value": write(tile.current),
+        "raw": _raw(tile.current, kind),
+        "previous_raw": _raw(tile.previous, kind),
         "suppressed": not tile.current.shown and kind is not COUNT,
         "previous": write(tile.previous),
         "arrow": arrow,
@@ -141,6 +170,7 @@ def _tiles(tiles, headline: str, anonymous: bool) -> list[dict]:
     responses = _tile("responses", _("Responses"), tiles.responses, COUNT)
     if anonymous and rows[0]["suppressed"] and tiles.responses.current.value:
         responses["value"] = responses["previous"] = _("hidden (anonymous survey)")
+        responses["raw"] = responses["previous_raw"] = None
         responses["change"], responses["arrow"] = _("no comparison"), ""
     rows[1:1] = [
         responses,
@@ -212,6 +242,9 @@ def _breakdown(title: str, rows, show_csat: bool, show_nps: bool, anonymous: boo
             {
                 "label": _(row.label) if isinstance(row.key, bool | str) else row.label,
                 "responses": _count_cell(row.responses, row.hidden, anonymous),
+                "responses_raw": None if anonymous and row.hidden else row.responses,
+                "csat_raw": _raw(row.csat, SHARE),
+                "nps_raw": _raw(row.nps, NPS),
                 "csat": share_text(row.csat, show_n),
                 "nps": nps_text(row.nps, show_n),
                 "nps_suppressed": not row.nps.shown,
@@ -234,6 +267,7 @@ def _question(result, anonymous: bool) -> dict:
         "title": _("Version %(version)s, question %(position)s: %(text)s")
         % {"version": result.version_number, "position": result.position + 1, "text": result.text},
         "n": "—" if anonymous and result.suppressed else result.n,
+        "n_raw": None if anonymous and result.suppressed else result.n,
         "suppressed": result.suppressed,
         "summary": not_enough(figure, not anonymous) if result.suppressed else "",
         "counts": [
@@ -288,6 +322,9 @@ def _present(card, link_tickets: bool) -> dict:
         {
             "label": _period_label(point.bucket, unit),
             "responses": _count_cell(point.responses, point.hidden, anonymous),
+            "responses_raw": None if anonymous and point.hidden else point.responses,
+            "csat_raw": _raw(point.csat, SHARE),
+            "nps_raw": _raw(point.nps, NPS),
             "csat": share_text(point.csat, show_n),
             "csat_figure": point.csat,
             "nps": nps_text(point.nps, show_n),
@@ -405,16 +442,16 @@ def department_dashboard(request, department_slug):
 @login_required
 @require_GET
 def department_dashboard_csv(request, department_slug):
+    """The dashboard as CSV: headers and words in the reader's language, figures as plain
+    numbers (``_raw``; not localised, so they sort), an empty cell where one is withheld."""
     department, _form, filters, shown = _dashboard(request, department_slug)
     period = filters.period
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
     filename = f"icsat-{department.slug}-{period.first.isoformat()}-{period.last.isoformat()}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    writer = csv.writer(response)
-    writer.writerow([_("Department"), department.name])
+    response, writer = csv_response(filename)
+    writer.writerow([_("Department"), translated(department, "name")])
     writer.writerow([_("Period"), period.first.isoformat(), period.last.isoformat()])
     if filters.request_type is not None:
-        writer.writerow([_("Request type"), filters.request_type.name])
+        writer.writerow([_("Request type"), translated(filters.request_type, "name")])
     if filters.version is not None:
         version = filters.version
         writer.writerow([_("Survey version"), version.survey.name, version.number])
@@ -422,6 +459,7 @@ def department_dashboard_csv(request, department_slug):
     writer.writerow(
         [
             _("Figure"),
+            _("Unit"),
             _("This period"),
             _("Previous period"),
             pgettext("between two periods", "Change"),
@@ -429,34 +467,61 @@ def department_dashboard_csv(request, department_slug):
         ]
     )
     for tile in shown["tiles"]:
+        unit = _("hours") if tile["key"] == "median" else tile["unit"]
+        # Why a figure is withheld, in the page's words, where the number would be.
+        withheld = [
+            f"{label}: {text}"
+            for label, raw, text in (
+                (_("This period"), tile["raw"], tile["value"]),
+                (_("Previous period"), tile["previous_raw"], tile["previous"]),
+            )
+            if raw is None
+        ]
+        note = "; ".join(filter(None, [tile["note"], *withheld]))
         writer.writerow(
-            [tile["label"], tile["value"], tile["previous"], tile["change"], tile["note"]]
+            [
+                tile["label"],
+                unit,
+                plain(tile["raw"]),
+                plain(tile["previous_raw"]),
+                tile["change"],
+                note,
+            ]
         )
     writer.writerow([])
     measures = [key for key in ("csat", "nps") if shown[f"show_{key}"]]
-    names = {"csat": _("CSAT"), "nps": _("NPS")}
+    names = {"csat": _("CSAT (%)"), "nps": _("NPS")}
+
+    def figures(row) -> list:
+        """A row's plain numbers, then a note with the words for those withheld."""
+        notes = [row[key] for key in measures if row[f"{key}_raw"] is None]
+        cells = [plain(row[f"{key}_raw"]) for key in measures]
+        return [plain(row["responses_raw"]), *cells, "; ".join(notes)]
+
     if shown["by_version_note"]:
         writer.writerow([shown["by_version_note"]])
     else:
         writer.writerow([shown["trend_reason"]])
-        writer.writerow([_("Trend"), _("Responses"), *(names[key] for key in measures)])
+        header = [_("Trend"), _("Responses"), *(names[key] for key in measures), _("Note")]
+        writer.writerow(header)
         for point in shown["trend"]:
-            writer.writerow([point["label"], point["responses"], *(point[key] for key in measures)])
+            writer.writerow([point["label"], *figures(point)])
     for breakdown in shown["breakdowns"]:
         writer.writerow([])
-        writer.writerow([breakdown["title"], _("Responses"), *(names[key] for key in measures)])
+        header = [breakdown["title"], _("Responses"), *(names[k] for k in measures), _("Note")]
+        writer.writerow(header)
         for row in breakdown["rows"]:
-            writer.writerow([row["label"], row["responses"], *(row[key] for key in measures)])
+            writer.writerow([row["label"], *figures(row)])
     if shown["questions_note"]:
         writer.writerow([])
         writer.writerow([shown["questions_note"]])
     for question in shown["questions"]:
         writer.writerow([])
-        writer.writerow([question["title"], _("Answers"), question["n"]])
+        writer.writerow([question["title"], _("Answers"), plain(question["n_raw"])])
         if question["suppressed"]:
             writer.writerow([question["summary"]])
         for count in question["counts"]:
-            writer.writerow([count["value"], count["count"]])
+            writer.writerow([count["value"], plain(count["count"])])
     writer.writerow([])
     writer.writerow(
         [_("Comment"), _("Date"), _("Score"), _("Request type"), _("From"), _("Ticket")]

@@ -25,8 +25,12 @@ class TranslationFieldsMixin:
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        translated = (*self.translated_fields, *self.translated_option_fields)
+        ours = {translation_key(name, code) for name in translated for code in TRANSLATED_LANGUAGES}
         fields = {}
         for name, field in self.fields.items():
+            if name in ours:
+                continue  # a model form's own field for it; ours replaces it below
             fields[name] = field
             if name not in (*self.translated_fields, *self.translated_option_fields):
                 continue

@@ -536,3 +536,43 @@ def shots(data: dict) -> list[Shot]:
             allow=r"Failed to load resource: .* 404 \(Not Found\) \[.*/t/IT-999999/\]$",
         ),
     ]
+
+
+# --- who sees what, in which language ------------------------------------------------------
+
+BROWSER_LOCALES = {"en": "en-GB", "es": "es-ES", "nb": "nb-NO"}
+ROLES = {  # who in seed() plays each role
+    None: "signed out",
+    "rita": "employee",
+    "ali": "associate",
+    "ola": "agent",
+    "ingrid": "lead",
+    "hanne": "HR admin",
+}
+
+
+def choose_language(page, language: str) -> None:
+    """Pick ``language`` in the form under the person's name, as they would."""
+    page.locator(".nav-account-menu > summary").click()
+    with page.expect_navigation():
+        page.locator("#nav-language").select_option(language)
+    expect(page.locator("html")).to_have_attribute("lang", language)
+
+
+def seen_by(crawl, who) -> list:
+    """The views of the crawl that ``who`` may reach: every plain page (once) and the states
+    of pages that their own person brings about; signed-out pages only signed out."""
+    seen, paths = [], set()
+    for shot in crawl:
+        if shot.prepare:
+            if shot.who == who:
+                seen.append(shot)
+        elif shot.path not in paths and (shot.who is not None or who is None):
+            paths.add(shot.path)
+            seen.append(shot)
+    return seen
+
+
+def reaches(page, shot) -> bool:
+    """Does the page open for this person (not a redirect to sign in, a refusal or a 404)?"""
+    return page.request.get(shot.path, max_redirects=0).status == shot.status

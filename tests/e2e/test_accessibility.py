@@ -17,10 +17,9 @@ from collections import Counter
 from dataclasses import dataclass
 
 from django.utils import translation
-from playwright.sync_api import expect
 
 from .browser import AXE_SUMMARY, BROWSER_TEST, DESKTOP, PHONE, login
-from .crawl import seed, shots
+from .crawl import BROWSER_LOCALES, ROLES, choose_language, reaches, seed, seen_by, shots
 
 pytestmark = BROWSER_TEST
 
@@ -42,15 +41,6 @@ RUN_AXE = """async (options) => {
   }));
 }"""
 FAILING = {"serious", "critical"}
-BROWSER_LOCALES = {"en": "en-GB", "es": "es-ES", "nb": "nb-NO"}
-ROLES = {  # who in seed() plays each role
-    None: "signed out",
-    "rita": "employee",
-    "ali": "associate",
-    "ola": "agent",
-    "ingrid": "lead",
-    "hanne": "HR admin",
-}
 
 
 @dataclass(frozen=True)
@@ -78,36 +68,9 @@ def axe(page) -> list[dict]:
     return page.evaluate(RUN_AXE, AXE_OPTIONS)
 
 
-def choose_language(page, language: str) -> None:
-    """Pick ``language`` in the form under the person's name, as they would."""
-    page.locator(".nav-account-menu > summary").click()
-    with page.expect_navigation():
-        page.locator("#nav-language").select_option(language)
-    expect(page.locator("html")).to_have_attribute("lang", language)
-
-
 def _name(shot) -> str:
     """A page in the summary: its path, or the state a preparation brings it into."""
     return shot.name if shot.prepare else shot.path
-
-
-def _seen_by(crawl, who) -> list:
-    """The views of the crawl that ``who`` may reach: every plain page (once) and the states
-    of pages that their own person brings about; signed-out pages only signed out."""
-    seen, paths = [], set()
-    for shot in crawl:
-        if shot.prepare:
-            if shot.who == who:
-                seen.append(shot)
-        elif shot.path not in paths and (shot.who is not None or who is None):
-            paths.add(shot.path)
-            seen.append(shot)
-    return seen
-
-
-def _reaches(page, shot) -> bool:
-    """Does the page open for this person (not a redirect to sign in, a refusal or a 404)?"""
-    return page.request.get(shot.path, max_redirects=0).status == shot.status
 
 
 def _by_rule(violations: list[Violation]) -> str:
@@ -129,8 +92,8 @@ def test_no_serious_axe_violation_on_any_page_role_or_language(open_page, reques
     views = [
         (shot, who)
         for who in [*people, None]
-        for shot in _seen_by(crawl, who)
-        if _reaches(pages[who], shot)
+        for shot in seen_by(crawl, who)
+        if reaches(pages[who], shot)
     ]
     pages[None].context.close()
     assert {who for _shot, who in views} == set(ROLES), "a role reaches no page: signed in?"

@@ -233,7 +233,9 @@ def test_anonymous_low_score_names_no_one_in_any_channel(
     with page.expect_download() as download:
         page.get_by_role("link", name="Download CSV").click()
     assert download.value.suggested_filename == f"icsat-it-{first}-{last}.csv"
-    csv_text = Path(download.value.path()).read_text(encoding="utf-8")
+    content = Path(download.value.path()).read_bytes()
+    assert content.startswith(b"\xef\xbb\xbf")  # UTF-8 with a BOM, for Excel
+    csv_text = content.decode("utf-8-sig")
     rows = list(csv.reader(csv_text.splitlines()))
     [comment_row] = [row for row in rows if row and row[0] == COMMENT]
     assert comment_row == [COMMENT, week_of, "1", "Printer", "Anonymous", ""]

@@ -6,8 +6,10 @@ and the CSV is the file Chromium downloads.
 """
 
 import csv
+import io
 import re
 from datetime import timedelta
+from pathlib import Path
 
 from django.utils import timezone
 from playwright.sync_api import expect
@@ -100,7 +102,8 @@ def test_lead_filters_dashboard_and_downloads_csv(page, open_page, console, live
     expect(csat_tile(other).locator("p").first).to_have_text(ACCESS_90D)
     expect(other.get_by_label("Period", exact=True)).to_have_value("90d")
 
-    # The CSV holds what the filtered page shows, suppression text included.
+    # The CSV holds what the filtered page shows: its figures as plain numbers, a withheld
+    # one as an empty cell with the page's words in the note.
     with page.expect_download() as download:
         page.get_by_role("link", name="Download CSV").click()
     today = timezone.localdate()
@@ -108,14 +111,17 @@ def test_lead_filters_dashboard_and_downloads_csv(page, open_page, console, live
     assert download.value.suggested_filename == (
         f"icsat-it-{first.isoformat()}-{today.isoformat()}.csv"
     )
-    with open(download.value.path(), encoding="utf-8", newline="") as file:
-        rows = list(csv.reader(file))
+    content = Path(download.value.path()).read_bytes()
+    assert content.startswith(b"\xef\xbb\xbf")  # UTF-8 with a BOM, for Excel
+    rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
     by_label = {row[0]: row for row in rows if row}
     assert by_label["Department"] == ["Department", "IT"]
     assert by_label["Period"] == ["Period", first.isoformat(), today.isoformat()]
     assert by_label["Request type"] == ["Request type", "Access request"]
-    assert by_label[CSAT_LABEL][1:3] == [ACCESS_90D, PREVIOUS_90D]
-    assert by_label["Responses"][1] == "8"
+    assert by_label[CSAT_LABEL][1:4] == ["%", "75", ""]
+    assert float(by_label[CSAT_LABEL][2]) == 75
+    assert f"Previous period: {PREVIOUS_90D}" in by_label[CSAT_LABEL][5]
+    assert by_label["Responses"][2] == "8"
     flat = "\n".join(",".join(row) for row in rows)
     assert "Laptop" not in flat  # the filter applies to the breakdowns too
 

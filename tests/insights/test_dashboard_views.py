@@ -71,11 +71,31 @@ def get_csv(client, user, department, **params):
         reverse("insights:department_dashboard_csv", args=[department.slug]), params
     )
     assert response.status_code == 200
-    return response, list(csv.reader(io.StringIO(response.content.decode())))
+    # The BOM makes Excel read UTF-8 (without it, "Økonomi" arrives as "Ã˜konomi").
+    assert response.content.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert_numbers_parse(rows)
+    return response, rows
 
 
 def tile(rows, label):
     return next(row for row in rows if row and row[0] == label)
+
+
+def assert_numbers_parse(rows):
+    """Every figure cell is a plain number a spreadsheet sorts, or empty where withheld:
+    the tiles' two periods and the trend's and breakdowns' answers and measures."""
+    table = None
+    for row in rows:
+        if not row:
+            table = None
+        elif len(row) > 1 and row[1] in ("Unit", "Responses"):
+            table = row
+        elif table is not None:
+            columns = [2, 3] if table[1] == "Unit" else range(1, len(table) - 1)
+            for column in columns:
+                if row[column]:
+                    float(row[column])  # raises on "80 %", "4,5" or words
 
 
 # ---------------------------------------------------------------- access
@@ -132,12 +152,13 @@ def test_dashboard_shows_hand_computed_csat_on_page_and_in_csv(client, data, it_
         'attachment; filename="icsat-it-2026-02-01-2026-02-28.csv"'
     )
     csat = tile(rows, "CSAT (answers of 4–5)")
-    assert csat[1] == "80 % (49–94 %)"
-    assert csat[2] == "not enough answers yet (n = 0)"  # January had no answers
-    assert tile(rows, "Responses")[1] == "10"
-    assert tile(rows, "Mean score (1–5)")[1] == "4.5"  # 45 / 10
-    assert tile(rows, "Median time to resolve")[1] == "5 h"  # every ticket took 5 hours
-    assert tile(rows, "Alice Agent")[2] == "80 % (49–94 %)"
+    assert csat[1:4] == ["%", "80", ""]  # January had no answers: withheld, an empty cell
+    assert "Previous period: not enough answers yet (n = 0)" in csat[5]
+    assert tile(rows, "Responses")[2] == "10"
+    assert tile(rows, "Mean score (1–5)")[2] == "4.5"  # 45 / 10
+    # every ticket took 5 hours
+    assert tile(rows, "Median time to resolve")[1:3] == ["hours", "5"]
+    assert tile(rows, "Alice Agent")[1:3] == ["10", "80"]
 
 
 def test_dashboard_suppresses_figures_under_five_answers(client, data, it_lead):
@@ -147,9 +168,12 @@ def test_dashboard_suppresses_figures_under_five_answers(client, data, it_lead):
     assert "75 %" not in html  # 3 of 4 is never shown
     assert "Quick and kind" not in html  # too few answers for comments as well
     _response, rows = get_csv(client, it_lead, data.it, **FEBRUARY)
-    assert tile(rows, "CSAT (answers of 4–5)")[1] == "not enough answers yet (n = 4)"
+    csat = tile(rows, "CSAT (answers of 4–5)")
+    assert csat[2] == ""
+    assert "This period: not enough answers yet (n = 4)" in csat[5]
     flat = "\n".join(",".join(row) for row in rows)
     assert "75 %" not in flat
+    assert ",75," not in flat
     assert "Quick and kind" not in flat
 
 
@@ -173,6 +197,27 @@ def test_dashboard_anonymous_comment_has_no_name_or_link(client, data, it_lead):
     assert secret.reference not in response_text(rows)
 
 
+def test_dashboard_csv_keeps_accented_names_for_excel(client, data, it_lead):
+    data.it.name = "Atención"
+    data.it.save(update_fields=["name"])
+    data.hr.name = "Økonomi"
+    data.hr.save(update_fields=["name"])
+    data.seed([5, 5, 5, 5, 4])
+    response, rows = get_csv(client, it_lead, data.it, **FEBRUARY)
+    assert response.content.startswith(b"\xef\xbb\xbf")
+    assert rows[0] == ["Department", "Atención"]
+    assert tile(rows, "Økonomi")[1:3] == ["5", "100"]
+
+
+def test_dashboard_csv_figures_are_not_localised(client, data, it_lead):
+    data.seed([5, 5, 5, 5, 4, 4, 3, 2])  # mean 33 / 8 = 4.125 → 4.1
+    client.force_login(it_lead)
+    client.post(reverse("set_language"), {"language": "nb"})
+    _response, rows = get_csv(client, it_lead, data.it, **FEBRUARY)
+    mean = tile(rows, "Gjennomsnittlig score (1–5)")
+    assert mean[2] == "4.1"  # the page says "4,1"; a spreadsheet needs the number
+
+
 def response_text(rows) -> str:
     return "\n".join(",".join(row) for row in rows)
 
@@ -184,9 +229,9 @@ def test_dashboard_request_type_filter_changes_figures(client, data, it_lead):
     data.seed([5, 5, 5, 5, 5])  # access: 5 of 5
     data.seed([1, 1, 1, 1, 1], request_type=data.laptop)  # laptop: 0 of 5
     _response, rows = get_csv(client, it_lead, data.it, **FEBRUARY)
-    assert tile(rows, "CSAT (answers of 4–5)")[1].startswith("50 % ")
+    assert tile(rows, "CSAT (answers of 4–5)")[2] == "50"
     _response, rows = get_csv(client, it_lead, data.it, **FEBRUARY, request_type=data.laptop.pk)
-    assert tile(rows, "CSAT (answers of 4–5)")[1].startswith("0 % ")
+    assert tile(rows, "CSAT (answers of 4–5)")[2] == "0"
     assert tile(rows, "Request type")[1] == "Laptop"
 
 
@@ -194,8 +239,10 @@ def test_dashboard_custom_range_changes_figures(client, data, it_lead):
     data.seed([5, 5, 5, 5, 5])  # days 0..4 of February
     first_days = {"range": "custom", "start": "2026-02-01", "end": "2026-02-03"}
     _response, rows = get_csv(client, it_lead, data.it, **first_days)
-    assert tile(rows, "Responses")[1] == "3"
-    assert tile(rows, "CSAT (answers of 4–5)")[1] == "not enough answers yet (n = 3)"
+    assert tile(rows, "Responses")[2] == "3"
+    csat = tile(rows, "CSAT (answers of 4–5)")
+    assert csat[2] == ""
+    assert "This period: not enough answers yet (n = 3)" in csat[5]
 
 
 def test_dashboard_invalid_range_shows_message_and_defaults(client, data, it_lead):
@@ -290,7 +337,7 @@ def test_dashboard_version_filter_lists_answered_versions(client, data, it_lead)
     assert "Unused, version" not in html
     params = {**FEBRUARY, "version": data.version.pk}
     _response, rows = get_csv(client, it_lead, data.it, **params)
-    assert tile(rows, "CSAT (answers of 4–5)")[1].startswith("80 % ")
+    assert tile(rows, "CSAT (answers of 4–5)")[2] == "80"
     params["version"] = unused.versions.get().pk  # not offered: an error, then the defaults
     assert get_page(client, it_lead, data.it, **params).status_code == 200
 
@@ -320,8 +367,8 @@ def test_dashboard_says_no_change_when_both_periods_read_the_same(client, data, 
         data.answer(5 if day < 5 else 3, at=START - timedelta(days=day, hours=12))
     _response, rows = get_csv(client, it_lead, data.it, **FEBRUARY)
     mean = tile(rows, "Mean score (1–5)")
-    assert mean[1] == mean[2] == "4.6"
-    assert mean[3] == "no change"
+    assert mean[2] == mean[3] == "4.6"
+    assert mean[4] == "no change"
     assert not any("down 0" in cell or "up 0" in cell for row in rows for cell in row)
 
 
@@ -330,5 +377,5 @@ def test_dashboard_states_a_change_only_with_its_interval(client, data, it_lead)
         data.answer(5, at=START + timedelta(days=day % 27, hours=12))
         data.answer(5 if day < 4 else 1, at=START - timedelta(days=1 + day % 27, hours=12))
     _response, rows = get_csv(client, it_lead, data.it, **FEBRUARY)
-    change = tile(rows, "CSAT (answers of 4–5)")[3]
+    change = tile(rows, "CSAT (answers of 4–5)")[4]
     assert change.startswith("up 80 points (95 % interval of the change: +")

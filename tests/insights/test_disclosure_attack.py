@@ -22,7 +22,6 @@ import csv
 import io
 import itertools
 import random
-import re
 from collections import defaultdict
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -190,7 +189,7 @@ def sections(rows: list[list[str]]) -> dict[str, list[list[str]]]:
     for row in rows:
         if not row or not any(row):
             current = None
-        elif current is None and len(row) > 1 and row[1] in ("Responses", "This period"):
+        elif current is None and len(row) > 1 and row[1] in ("Responses", "Unit"):
             current = row[0]
             out[current] = []
         elif current is not None:
@@ -199,15 +198,13 @@ def sections(rows: list[list[str]]) -> dict[str, list[list[str]]]:
 
 
 def read_figure(text: str, kind: str) -> int | None:
-    """The shown percentage or NPS, None when the figure is hidden."""
-    if text.startswith(("not enough", "hidden")) or not text:
+    """The shown percentage or NPS (a plain whole number in the CSV), None when the figure
+    is withheld (an empty cell)."""
+    if not text:
         return None
-    if kind == "csat":
-        match = re.match(r"^(-?\d+) %", text)
-    else:
-        match = re.match(r"^([+-]?\d+)$", text.replace("−", "-"))
-    assert match, f"unreadable figure {text!r}"
-    return int(match.group(1))
+    value = float(text)
+    assert value.is_integer(), f"{kind} with more precision than the page shows: {text!r}"
+    return int(value)
 
 
 class Reader:
@@ -234,11 +231,11 @@ class Reader:
         view_v = TOTAL if version is None else version
         found = sections(rows)
         tiles = {row[0]: row for row in found["Figure"]}
-        columns = {"csat": "CSAT", "nps": "NPS"}
+        columns = {"csat": "CSAT (%)", "nps": "NPS"}
         for measure, label in (("csat", "CSAT (answers of 4–5)"), ("nps", "NPS (−100 to +100)")):
             if label in tiles:
-                self.note("headline", (view_t, view_v), measure, tiles[label][1])
-                self.note("previous", (view_t, view_v), measure, tiles[label][2])
+                self.note("headline", (view_t, view_v), measure, tiles[label][2])
+                self.note("previous", (view_t, view_v), measure, tiles[label][3])
         titles = {
             "By request type": "type",
             "By customer department": "customer",
