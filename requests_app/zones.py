@@ -71,7 +71,10 @@ def zone_choices(*, now: datetime | None = None) -> list:
     groups: dict[str, list[tuple[str, str]]] = {}
     for name in sorted(selectable_zones()):
         region, _sep, place = name.partition("/")
-        label = f"{(place or region).replace('_', ' ')} ({_offset(zoneinfo.ZoneInfo(name), now)})"
+        # The place alone ("New Salem", not "North Dakota/New Salem"): under its region
+        # heading it is clear enough, and it fits a phone's select.
+        city = (place or region).rsplit("/", 1)[-1].replace("_", " ")
+        label = f"{city} ({_offset(zoneinfo.ZoneInfo(name), now)})"
         groups.setdefault(region if place else "", []).append((name, label))
     choices: list = list(groups.pop("", []))
     choices.extend((region, options) for region, options in groups.items())

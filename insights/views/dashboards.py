@@ -121,6 +121,14 @@ def _raw(figure: Figure, kind: Kinds):
     return RAW[kind](figure.value)
 
 
+def _raw_interval(figure: Figure, kind: Kinds) -> tuple:
+    """The figure's 95 % interval as plain numbers, like ``_raw``; (None, None) where the
+    page shows none."""
+    if kind is COUNT or not figure.shown or figure.low is None or figure.high is None:
+        return None, None
+    return RAW[kind](figure.low), RAW[kind](figure.high)
+
+
 def _tile(key: str, label: str, tile, kind: Kinds, note: str = "", show_n: bool = True) -> dict:
     arrow, change = _change_text(tile, kind)
     write = kind.text if kind is COUNT or show_n else (lambda f: kind.text(f, show_n))
@@ -131,6 +139,7 @@ def _tile(key: str, label: str, tile, kind: Kinds, note: str = "", show_n: bool 
         "value": write(tile.current),
         "raw": _raw(tile.current, kind),
         "previous_raw": _raw(tile.previous, kind),
+        "raw_interval": _raw_interval(tile.current, kind),
         "suppressed": not tile.current.shown and kind is not COUNT,
         "previous": write(tile.previous),
         "arrow": arrow,
@@ -464,6 +473,9 @@ def department_dashboard_csv(request, department_slug):
             _("Previous period"),
             pgettext("between two periods", "Change"),
             _("Note"),
+            # Last, so the columns before keep their places for existing spreadsheets.
+            _("This period: %(level)s interval from") % {"level": "95 %"},
+            _("This period: %(level)s interval to") % {"level": "95 %"},
         ]
     )
     for tile in shown["tiles"]:
@@ -486,6 +498,7 @@ def department_dashboard_csv(request, department_slug):
                 plain(tile["previous_raw"]),
                 tile["change"],
                 note,
+                *(plain(bound) for bound in tile["raw_interval"]),
             ]
         )
     writer.writerow([])

@@ -52,3 +52,10 @@ def site_time_zone() -> str:
     from django.conf import settings
 
     return settings.TIME_ZONE
+
+
+@register.filter
+def short_name(user) -> str:
+    """What the navigation calls a person: their first given name, else their username."""
+    given = (getattr(user, "first_name", "") or "").split()
+    return given[0] if given else getattr(user, "username", "")

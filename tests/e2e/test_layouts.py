@@ -215,3 +215,64 @@ def test_every_page_fits_every_width_in_the_longest_languages(open_page, request
         f"{len(WIDTHS)} widths = {checked} page views checked, {len(problems)} problems"
     )
     assert not problems, f"{len(problems)} layout problems:\n" + "\n".join(problems)
+
+
+def test_the_busiest_navigation_keeps_one_line(open_page):
+    """The most a bar ever holds: a person who leads three departments with long names, is
+    an HR admin, has a survey waiting and unread notifications, with the longest name. Their
+    queues share one menu; the bar stays on one line at 1280 and 1440 px in es and nb."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from requests_app.models import Membership
+    from surveys.models import Invitation, Notification
+    from surveys.selectors import current_version
+    from tests import factories
+
+    departments = [
+        factories.DepartmentFactory(name=name, name_es=name_es, name_nb=name_nb)
+        for name, name_es, name_nb in (
+            (
+                "Facilities & Workplace Services",
+                "Instalaciones y servicios generales",
+                "Drift og arbeidsplasstjenester",
+            ),
+            ("Information Technology", "Tecnologías de la información", "Informasjonsteknologi"),
+            ("Communications", "Comunicación corporativa", "Kommunikasjon"),
+        )
+    ]
+    person = factories.hr_admin(first_name="Maximiliana Fernanda", last_name="Castellanos-Øvrebø")
+    for department in departments:
+        Membership.objects.create(user=person, department=department, role=Membership.Role.LEAD)
+    survey = factories.survey(departments=departments[:1])
+    ticket = factories.make_ticket(
+        requester=person, request_type=factories.RequestTypeFactory(department=departments[0])
+    )
+    Invitation.objects.create(
+        ticket=ticket,
+        survey=survey,
+        version=current_version(survey),
+        recipient=person,
+        department=departments[0],
+        status=Invitation.Status.SENT,
+        send_after=timezone.now(),
+        sent_at=timezone.now(),
+        expires_at=timezone.now() + timedelta(days=7),
+    )
+    Notification.objects.bulk_create(Notification(user=person, text="…") for _ in range(12))
+
+    page = open_page()
+    page.set_viewport_size(DESKTOP)
+    login(page, person)
+    problems = []
+    for language in LANGUAGES:
+        choose_language(page, language)
+        for width in (1280, 1440):
+            page.set_viewport_size({"width": width, "height": HEIGHT})
+            found = page.evaluate(LAYOUT_PROBLEMS, [True, SCROLLS_BELOW])
+            problems += [f"start page in {language} at {width} px: {p}" for p in found]
+            if os.environ.get("ICSAT_LAYOUT_SCREENSHOTS"):
+                SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+                page.screenshot(path=SCREENSHOTS / f"{language}-{width}-busiest-navigation.png")
+    assert not problems, "\n".join(problems)

@@ -154,6 +154,7 @@ def test_dashboard_shows_hand_computed_csat_on_page_and_in_csv(client, data, it_
     csat = tile(rows, "CSAT (answers of 4–5)")
     assert csat[1:4] == ["%", "80", ""]  # January had no answers: withheld, an empty cell
     assert "Previous period: not enough answers yet (n = 0)" in csat[5]
+    assert csat[6:8] == ["49", "94"]  # the page's interval, as numbers
     assert tile(rows, "Responses")[2] == "10"
     assert tile(rows, "Mean score (1–5)")[2] == "4.5"  # 45 / 10
     # every ticket took 5 hours
@@ -169,7 +170,7 @@ def test_dashboard_suppresses_figures_under_five_answers(client, data, it_lead):
     assert "Quick and kind" not in html  # too few answers for comments as well
     _response, rows = get_csv(client, it_lead, data.it, **FEBRUARY)
     csat = tile(rows, "CSAT (answers of 4–5)")
-    assert csat[2] == ""
+    assert csat[2] == "" and csat[6:8] == ["", ""]  # no value, no interval
     assert "This period: not enough answers yet (n = 4)" in csat[5]
     flat = "\n".join(",".join(row) for row in rows)
     assert "75 %" not in flat
