@@ -8,6 +8,16 @@ from django.utils.translation import gettext_lazy as _
 from ..content import TRANSLATED_LANGUAGES, translation_key
 
 LANGUAGE_NAMES = dict(settings.LANGUAGES)
+# Whole sentences per language, so each catalogue writes its language's name as its grammar
+# wants it mid-sentence ("en español", "på norsk bokmål").
+FIELD_IN = {
+    "es": _("%(field)s in Spanish"),
+    "nb": _("%(field)s in Norwegian Bokmål"),
+}
+READERS_IN = {
+    "es": _("Optional. Left empty, readers in Spanish see the English text."),
+    "nb": _("Optional. Left empty, readers in Norwegian Bokmål see the English text."),
+}
 
 
 def option_lines(text: str | None) -> list[str]:
@@ -42,7 +52,8 @@ class TranslationFieldsMixin:
         language = LANGUAGE_NAMES[code]
         is_options = name in self.translated_option_fields
         field = forms.CharField(
-            label=_("%(field)s in %(language)s") % {"field": english.label, "language": language},
+            label=FIELD_IN.get(code, _("%(field)s in %(language)s"))
+            % {"field": english.label, "language": language},
             required=False,
             max_length=getattr(english, "max_length", None),
             widget=forms.Textarea(attrs={"rows": 3})
@@ -51,7 +62,9 @@ class TranslationFieldsMixin:
             help_text=(
                 _("Optional: one per line, in the English order. Left empty, English is shown.")
                 if is_options
-                else _("Optional. Left empty, readers in %(language)s see the English text.")
+                else READERS_IN.get(
+                    code, _("Optional. Left empty, readers in %(language)s see the English text.")
+                )
                 % {"language": language}
             ),
         )
