@@ -55,6 +55,24 @@ def _request(requester, request_type, title, *, status=Status.NEW, worker=None, 
     return ticket
 
 
+TRANSLATED_QUESTIONS = [
+    {
+        **factories.DEFAULT_QUESTIONS[0],
+        "text_es": "¿Qué tan satisfecho está?",
+        "text_nb": "Hvor fornøyd er du?",
+    },
+    {**factories.DEFAULT_QUESTIONS[1], "text_nb": "Ble det løst på første forsøk?"},
+    {
+        **factories.DEFAULT_QUESTIONS[2],
+        "text_es": "¿Qué fue lo más importante?",
+        "text_nb": "Hva betydde mest?",
+        "choices_es": ["Rapidez", "Amabilidad", "Resultado"],
+        "choices_nb": ["Fart", "Vennlighet", "Resultat"],
+    },
+    {**factories.DEFAULT_QUESTIONS[3], "text_nb": "Noe annet?"},
+]
+
+
 def seed() -> dict:
     """Four departments, seven request types with fields, ~20 tickets, replies, notes, files,
     a survey with invitations in every state, people of every role (an associate too)."""
@@ -114,7 +132,10 @@ def seed() -> dict:
         min_days_between=0,
         sample_percent=100,
         intro="Two minutes of your time.",
-        questions=factories.DEFAULT_QUESTIONS,
+        # Norwegian in full, Spanish in part: the pages show readers' languages and the
+        # fallback to English.
+        intro_translations={"nb": "To minutter av din tid."},
+        questions=TRANSLATED_QUESTIONS,
     )
 
     laptop = factories.RequestTypeFactory(
