@@ -22,6 +22,8 @@ PHONE = {"width": 375, "height": 812}
 TIMEOUT_MS = 10_000
 # The accessibility sweep's one-line result, printed at the end of the run by conftest.
 AXE_SUMMARY = pytest.StashKey[str]()
+# The keyboard journeys' and accessible names' one-line result, printed the same way.
+KEYBOARD_SUMMARY = pytest.StashKey[str]()
 
 # Every browser test module sets ``pytestmark = BROWSER_TEST``: ``pytest -m "not browser"``
 # leaves them out, and live_server needs a transactional database.

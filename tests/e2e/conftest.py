@@ -14,6 +14,7 @@ from .browser import (
     CHROMIUM,
     CHROMIUM_ARGS,
     DESKTOP,
+    KEYBOARD_SUMMARY,
     ConsoleLog,
     new_page,
     unavailable,
@@ -21,9 +22,11 @@ from .browser import (
 
 
 def pytest_terminal_summary(terminalreporter, config) -> None:
-    """The accessibility sweep's counts, in every run's output (with or without -s)."""
-    if summary := config.stash.get(AXE_SUMMARY, None):
-        terminalreporter.write_line(summary)
+    """The accessibility sweep's and the keyboard tests' counts, in every run's output
+    (with or without -s)."""
+    for key in (AXE_SUMMARY, KEYBOARD_SUMMARY):
+        if summary := config.stash.get(key, None):
+            terminalreporter.write_line(summary)
 
 
 @pytest.fixture(scope="package")
