@@ -23,12 +23,13 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 from requests_app.models import Ticket
-from surveys.models import Invitation, Response
+from surveys.models import Invitation, Question, Response
 from tests import factories
 from tests.queue import purge_queued_tasks
 
@@ -220,15 +221,15 @@ class Keyboard:
         assert page.evaluate("document.activeElement.id") == "main"
 
     def choose(self, page, option: str, *, max_presses: int = 20) -> None:
-        """Pick ``option`` of the focused <select> with the arrow keys (the list stays shut)."""
-        chosen = "document.activeElement.selectedOptions[0]?.text.trim()"
+        """Pick ``option`` of the focused <select> with the arrow keys (the list stays shut);
+        fails if an arrow key reloads the page (a change of context on input)."""
         for key in ("ArrowDown", "ArrowUp"):
             for _n in range(max_presses):
-                if page.evaluate(chosen) == option:
+                before = _selected(page)
+                if before == option:
                     return
-                before = page.evaluate(chosen)
                 self.press(page, key)
-                if page.evaluate(chosen) == before:
+                if _selected(page) == before:
                     break  # the end of the list
         raise AssertionError(f"{option!r} is not an option of the focused select")
 
@@ -241,6 +242,16 @@ class Keyboard:
         self.type(page, factories.PASSWORD)
         self.follow(page)
         expect(page.get_by_role("heading", level=1)).to_contain_text(_("Hello"))
+
+
+def _selected(page) -> str:
+    """The chosen option of the focused <select>."""
+    try:
+        return page.evaluate("document.activeElement.selectedOptions[0]?.text.trim()")
+    except PlaywrightError as error:
+        raise AssertionError(
+            f"the page changed while the arrow keys moved through a select's options: {error}"
+        ) from error
 
 
 def snapshot_node(snapshot: str) -> tuple[str, str]:
@@ -450,3 +461,264 @@ def test_lead_filters_dashboard_and_downloads_csv_by_keyboard(
     assert rows[_("Period")] == [(today - timedelta(days=89)).isoformat(), today.isoformat()]
     assert rows[_("Request type")] == ["Access to a system"]
     _finish_journey(request, keyboard, console)
+
+
+# --- journey 5: an HR admin adds a question to a survey ------------------------------------
+
+# The new question's text, by the label of each text field of a question in the editor, in
+# the order Tab reaches them.
+NEW_QUESTION_TEXT = {
+    "Question": "Did we keep you informed while you waited?",
+    # TODO(issue 12 part 1): the editor's Spanish and Norwegian text fields go here, by their
+    # labels, e.g. "¿Le mantuvimos informado mientras esperaba?" and "Holdt vi deg
+    # oppdatert mens du ventet?"; then assert their texts below too.
+}
+
+
+def test_hr_admin_adds_a_survey_question_by_keyboard(request, keyboard, open_page, console):
+    data = seed()
+    hanne = data["people"]["hanne"]
+    page = keyboard.watch(open_page())
+    keyboard.sign_in(page, hanne)
+    keyboard.tab_to(page, role("button", _("Manage")))
+    keyboard.press(page, "Enter")
+    keyboard.arrow_to(page, role("link", _("Surveys")))
+    keyboard.follow(page)
+    keyboard.skip_to_main(page)
+    keyboard.tab_to(page, role("link", f"{_('Edit')} After every request"))
+    keyboard.follow(page)
+    expect(page.get_by_role("heading", level=1)).to_contain_text("After every request")
+    questions = Question.objects.filter(version__survey_id=data["survey"], version__is_current=True)
+    new_row = _("Question %(n)s") % {"n": questions.count() + 1}
+
+    keyboard.skip_to_main(page)
+    keyboard.tab_to(page, role("combobox", _("Kind"), group=new_row), max_presses=80)
+    keyboard.choose(page, str(Question.Kind.YES_NO.label))
+    for label, text in NEW_QUESTION_TEXT.items():
+        keyboard.tab_to(page, role("textbox", _(label), group=new_row))
+        keyboard.type(page, text)
+    keyboard.tab_to(page, role("checkbox", _("Answer required"), group=new_row))
+    keyboard.press(page, "Space")
+    keyboard.tab_to(page, role("button", _("Save survey")), max_presses=20)
+    keyboard.follow(page)
+    expect(page.get_by_role("status")).to_contain_text(_("saved"))
+    added = questions.get(text=NEW_QUESTION_TEXT["Question"])
+    assert (added.kind, added.required) == (Question.Kind.YES_NO, True)
+    _finish_journey(request, keyboard, console)
+
+
+# --- accessible names on the key pages, in every language -----------------------------------
+
+# Roles a person operates; each needs a name a screen reader can announce.
+INTERACTIVE = {
+    "button",
+    "link",
+    "textbox",
+    "searchbox",
+    "combobox",
+    "listbox",
+    "option",
+    "radio",
+    "checkbox",
+    "switch",
+    "spinbutton",
+    "slider",
+    "menuitem",
+    "tab",
+}
+SNAPSHOT_LINE = re.compile(r"^(?P<indent> *)- (?P<node>.*)$")
+LANGUAGES = ("en", "es", "nb")
+
+
+@dataclass(frozen=True)
+class Node:
+    role: str
+    name: str
+    attributes: str  # e.g. "[level=1]", "[checked]"
+    ancestors: tuple[tuple[str, str], ...]  # (role, name), outermost first
+
+
+def snapshot_nodes(snapshot: str) -> list[Node]:
+    """The nodes of an ARIA snapshot, each with its ancestors; properties (- /url: ...)
+    and text are left out."""
+    nodes, stack = [], []  # stack: (indent, role, name)
+    for line in snapshot.splitlines():
+        parsed = SNAPSHOT_LINE.match(line)
+        if not parsed or parsed["node"].startswith("/"):
+            continue
+        indent = len(parsed["indent"])
+        while stack and stack[-1][0] >= indent:
+            stack.pop()
+        kind, name = snapshot_node("- " + parsed["node"])
+        attributes = " ".join(re.findall(r"\[[^\]]*\]", parsed["node"].rsplit('"', 1)[-1]))
+        nodes.append(Node(kind, name, attributes, tuple((r, n) for _i, r, n in stack)))
+        stack.append((indent, kind, name))
+    return nodes
+
+
+def structure_problems(nodes: list[Node]) -> list[str]:
+    """Radios outside a named group, and not exactly one main landmark and one h1."""
+    problems = []
+    for radio in (n for n in nodes if n.role == "radio"):
+        groups = [name for kind, name in radio.ancestors if kind in ("radiogroup", "group")]
+        if not groups or not groups[-1].strip():
+            problems.append(f"radio “{radio.name}” is in no named group")
+    mains = [n for n in nodes if n.role == "main"]
+    h1s = [n for n in nodes if n.role == "heading" and "[level=1]" in n.attributes]
+    if len(mains) != 1:
+        problems.append(f"{len(mains)} main landmarks")
+    if len(h1s) != 1:
+        problems.append(f"{len(h1s)} h1 headings: {[h.name for h in h1s]}")
+    return problems
+
+
+@dataclass(frozen=True)
+class KeyPage:
+    name: str
+    who: str  # key of seed()["people"]
+    path: str
+    # The controls a screen-reader user would expect, (role, name), in the active language.
+    expected: Callable[[dict], list[tuple[str, str]]]
+
+
+def _key_pages(data: dict) -> list[KeyPage]:
+    def survey_answer(_data):
+        ends = {1: _("very dissatisfied"), 5: _("very satisfied")}
+        scale = [f"{n} – {ends[n]}" if n in ends else str(n) for n in range(1, 6)]
+        return [
+            ("radiogroup", "How satisfied are you?"),
+            *(("radio", name) for name in scale),
+            ("group", "Was it solved the first time?"),
+            ("radio", _("Yes")),
+            ("radio", _("No")),
+            ("group", "What mattered most?"),
+            ("textbox", "Anything else?"),
+            ("button", _("Send my answers")),
+        ]
+
+    return [
+        KeyPage(
+            "new-request form",
+            "rita",
+            "/requests/new/it/laptop/",
+            lambda _d: [
+                ("textbox", _("Summary")),
+                ("textbox", "Needed by"),
+                ("combobox", "Model"),
+                ("combobox", _("Priority")),
+                ("textbox", _("Details")),
+                ("button", _("Attachments")),
+                ("button", _("Send request")),
+            ],
+        ),
+        KeyPage(
+            "ticket (agent)",
+            "ola",
+            f"/t/{data['main']}/",
+            lambda _d: [
+                ("textbox", _("Message")),
+                ("checkbox", _("Internal note (only the department's staff see it)")),
+                ("button", _("Attach files")),
+                ("button", _("Send")),
+                ("combobox", _("Assignee")),
+                ("combobox", _("Change status to")),
+                ("textbox", _("Resolution")),
+                ("button", _("Resolve")),
+                ("link", "supplier-quote.pdf"),
+            ],
+        ),
+        KeyPage("survey answer", "rita", f"/surveys/waiting/{data['invitation']}/", survey_answer),
+        KeyPage(
+            "department dashboard",
+            "ingrid",
+            "/surveys/dashboard/it/",
+            lambda _d: [
+                ("link", _("Download CSV")),
+                ("combobox", _("Period")),
+                ("textbox", _("From")),
+                ("textbox", _("To")),
+                ("combobox", _("Request type")),
+                ("combobox", _("Survey version")),
+                ("button", _("Apply")),
+            ],
+        ),
+        KeyPage(
+            "survey editor",
+            "hanne",
+            f"/surveys/manage/{data['survey']}/",
+            lambda _d: [
+                ("textbox", _("Name")),
+                ("combobox", _("Kind")),
+                ("textbox", _("Question")),
+                ("checkbox", _("Answer required")),
+                ("button", _("Save survey")),
+            ],
+        ),
+        KeyPage(
+            "queue",
+            "ola",
+            "/queue/it/",
+            lambda d: [
+                ("combobox", _("Status")),
+                ("combobox", _("Request type")),
+                ("button", _("Apply")),
+                ("link", d["main"]),
+            ],
+        ),
+    ]
+
+
+def choose_language_by_keyboard(keyboard: Keyboard, page, language: str, *, check=False):
+    """The language form under the person's name: Enter opens it, the arrow keys pick the
+    language, Enter sends it. With ``check``, first prove that the arrows alone send nothing."""
+    keyboard.tab_to(page, lambda f: f.tag == "summary", max_presses=30)
+    keyboard.press(page, "Enter")
+    select = keyboard.tab_to(page, lambda f: f.id == "nav-language", max_presses=1)
+    assert select.role == "combobox" and select.name, f"the language select is {select}"
+    before = page.url
+    keyboard.choose(page, translation.get_language_info(language)["name_local"])
+    if check:
+        page.wait_for_timeout(300)  # time enough for a page to start loading, if one would
+        assert page.url == before and keyboard.focused(page).id == "nav-language"
+    keyboard.follow(page)
+    expect(page.locator("html")).to_have_attribute("lang", language)
+
+
+def test_key_pages_name_every_control_in_every_language(request, keyboard, open_page, console):
+    data = seed()
+    key_pages = _key_pages(data)
+    tabs = {}
+    for who in dict.fromkeys(key_page.who for key_page in key_pages):
+        tabs[who] = keyboard.watch(open_page())
+        keyboard.sign_in(tabs[who], data["people"][who])
+
+    tally, problems, unnamed = _tally(request), [], []
+    checked = False
+    for language in LANGUAGES:
+        for page in tabs.values():
+            if page.locator("html").get_attribute("lang") != language:
+                choose_language_by_keyboard(keyboard, page, language, check=not checked)
+                checked = True
+        for key_page in key_pages:
+            page = tabs[key_page.who]
+            page.goto(key_page.path)
+            expect(page.locator("html")).to_have_attribute("lang", language)
+            nodes = snapshot_nodes(page.locator("body").aria_snapshot())
+            where = f"{key_page.name} in {language}"
+            unnamed += [
+                f"{where}: unnamed {n.role} in {n.ancestors[-2:]}"
+                for n in nodes
+                if n.role in INTERACTIVE and not n.name.strip()
+            ]
+            problems += [f"{where}: {problem}" for problem in structure_problems(nodes)]
+            with translation.override(language):
+                expected = [("link", _("Skip to main content")), *key_page.expected(data)]
+            named = {(n.role, n.name) for n in nodes}
+            problems += [f"{where}: no {r} named “{n}”" for r, n in expected if (r, n) not in named]
+            tally.pages.add(key_page.name)
+        tally.languages.add(language)
+    tally.unnamed += len(unnamed)
+    assert not unnamed, "controls without an accessible name:\n" + "\n".join(unnamed)
+    assert not problems, "\n".join(problems)
+    assert keyboard.pointer == 0
+    assert console.errors() == []
