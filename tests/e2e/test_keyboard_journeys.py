@@ -57,14 +57,17 @@ FOCUSED = """() => {
   el.setAttribute("data-keyboard-focus", "");  // for the ARIA snapshot's locator
   const shown = (el.matches(".btn-check") && el.labels && el.labels[0]) || el;
   const style = getComputedStyle(shown);
-  const outline = style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0;
+  const seen = (color) => color !== "transparent" && !color.endsWith(", 0)");
+  const outline = style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0
+    && seen(style.outlineColor);
   const shadow = style.boxShadow && style.boxShadow !== "none";
   const box = shown.getBoundingClientRect();
   const legend = el.closest("fieldset") && el.closest("fieldset").querySelector("legend");
   return {
     tag: el.tagName.toLowerCase(),
     id: el.id,
-    text: (el.innerText || el.value || "").trim().replace(/\\s+/g, " ").slice(0, 60),
+    text: (el.innerText || (el.type === "password" ? "" : el.value) || "")
+      .trim().replace(/\\s+/g, " ").slice(0, 60),
     group: legend ? legend.innerText.trim().replace(/\\s+/g, " ") : "",
     indicator: Boolean(outline || shadow),
     style: `outline: ${style.outlineStyle} ${style.outlineWidth} ${style.outlineColor}; `
@@ -291,12 +294,14 @@ def keyboard(request):
     request.config.stash[KEYBOARD_SUMMARY] = tally.line()
 
 
-def _finish_journey(request, keyboard: Keyboard, console, **allow) -> None:
+def _finish_journey(request, keyboard: Keyboard, console) -> None:
+    """A journey ends with no pointer event, no focus stop without a visible indicator and
+    no console error; it counts in the summary."""
     assert keyboard.pointer == 0, f"{keyboard.pointer} pointer events in a keyboard journey"
     assert not keyboard.unseen, "focus stops without a visible indicator:\n" + "\n".join(
         keyboard.unseen
     )
-    assert console.errors(**allow) == []
+    assert console.errors() == []
     _tally(request).journeys += 1
 
 
@@ -315,7 +320,8 @@ def test_request_filed_resolved_and_surveyed_by_keyboard(
     rita, ola = data["people"]["rita"], data["people"]["ola"]
     title = "Licence for a screen reader"
 
-    # 1. Rita files a software purchase with the supplier's quote attached.
+    # 1. Rita files a software purchase with the supplier's quote attached, going back with
+    # Shift+Tab to raise the priority, and finds it in her requests.
     page = keyboard.watch(open_page())
     keyboard.sign_in(page, rita)
     keyboard.tab_to(page, role("link", _("New request")))
@@ -332,10 +338,11 @@ def test_request_filed_resolved_and_surveyed_by_keyboard(
     keyboard.type(page, title)
     keyboard.tab_to(page, role("spinbutton", re.compile(r"^Yearly cost")))
     keyboard.type(page, "1200")
-    keyboard.tab_to(page, role("combobox", _("Priority")))
-    keyboard.choose(page, str(Ticket.Priority.HIGH.label))
-    keyboard.tab_to(page, role("textbox", _("Details")))
+    keyboard.tab_to(page, role("textbox", _("Details")), max_presses=3)
     keyboard.type(page, "NVDA is free; JAWS needs a yearly licence.")
+    keyboard.tab_to(page, role("combobox", _("Priority")), back=True, max_presses=1)
+    keyboard.choose(page, str(Ticket.Priority.HIGH.label))
+    keyboard.tab_to(page, role("textbox", _("Details")), max_presses=1)
     keyboard.tab_to(page, role("button", re.compile(f"^{_('Attachments')}")))
     with page.expect_file_chooser() as chooser:
         keyboard.press(page, "Space")
