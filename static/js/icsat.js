@@ -13,8 +13,17 @@
     });
   });
 
+  // A select that sends its form when an option is picked with the mouse. From the keyboard,
+  // the arrow keys only move through the options (else each one would reload the page: going
+  // from English down to Norsk would land in Español first); Enter or the button sends it.
   document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
-    select.addEventListener("change", function () { select.form.submit(); });
+    var keyed = false;
+    select.addEventListener("keydown", function (event) {
+      keyed = true;
+      if (event.key === "Enter") { event.preventDefault(); select.form.requestSubmit(); }
+    });
+    select.addEventListener("pointerdown", function () { keyed = false; });
+    select.addEventListener("change", function () { if (!keyed) { select.form.requestSubmit(); } });
   });
 
   // Combobox: type a name, arrow through the matches, Enter picks one.

@@ -24,6 +24,8 @@ TIMEOUT_MS = 10_000
 AXE_SUMMARY = pytest.StashKey[str]()
 # The layout sweep's, likewise.
 LAYOUT_SUMMARY = pytest.StashKey[str]()
+# The keyboard journeys' and accessible names' one-line result, printed the same way.
+KEYBOARD_SUMMARY = pytest.StashKey[str]()
 
 # Every browser test module sets ``pytestmark = BROWSER_TEST``: ``pytest -m "not browser"``
 # leaves them out, and live_server needs a transactional database.

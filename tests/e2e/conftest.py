@@ -14,6 +14,7 @@ from .browser import (
     CHROMIUM,
     CHROMIUM_ARGS,
     DESKTOP,
+    KEYBOARD_SUMMARY,
     LAYOUT_SUMMARY,
     ConsoleLog,
     new_page,
@@ -22,8 +23,9 @@ from .browser import (
 
 
 def pytest_terminal_summary(terminalreporter, config) -> None:
-    """The accessibility and layout sweeps' counts, in every run's output (with or without -s)."""
-    for key in (AXE_SUMMARY, LAYOUT_SUMMARY):
+    """The accessibility and layout sweeps' and the keyboard tests' counts, in every run's
+    output (with or without -s)."""
+    for key in (AXE_SUMMARY, LAYOUT_SUMMARY, KEYBOARD_SUMMARY):
         if summary := config.stash.get(key, None):
             terminalreporter.write_line(summary)
 
