@@ -257,9 +257,7 @@ def test_anonymous_low_score_names_no_one_in_any_channel(
     # Every notification and e-mail the lead and the agent got.
     for note in Notification.objects.filter(user__in=[lead, agent]):
         seen[f"notification to {note.user.username}"] = note.message
-    assert list(Notification.objects.filter(user=lead).values_list("text", flat=True)) == [
-        digest_text
-    ]
+    assert [note.message for note in Notification.objects.filter(user=lead)] == [digest_text]
     for person in (lead, agent):
         for message in mails_to(mail_dir, person.email):
             seen[f"e-mail to {person.username}: {message['Subject']}"] = mail_text(message)

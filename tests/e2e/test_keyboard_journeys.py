@@ -28,13 +28,14 @@ from django.utils.translation import gettext as _
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
+from requests_app.content import translated, translated_options
 from requests_app.models import Ticket
 from surveys.models import Invitation, Question, Response
 from tests import factories
 from tests.queue import purge_queued_tasks
 
 from .browser import BROWSER_TEST, KEYBOARD_SUMMARY
-from .crawl import seed
+from .crawl import TRANSLATED_QUESTIONS, seed
 from .mail import celery_worker, survey_link, wait_for_mail
 
 pytestmark = BROWSER_TEST
@@ -462,7 +463,7 @@ def test_lead_filters_dashboard_and_downloads_csv_by_keyboard(
     keyboard.tab_to(page, role("link", _("Download CSV")), max_presses=1)
     with page.expect_download() as download:
         keyboard.press(page, "Enter")
-    with open(download.value.path(), encoding="utf-8", newline="") as file:
+    with open(download.value.path(), encoding="utf-8-sig", newline="") as file:
         rows = {row[0]: row[1:] for row in csv.reader(file) if row}
     today = timezone.localdate()
     assert rows[_("Department")] == ["IT"]
@@ -600,14 +601,17 @@ def _key_pages(data: dict) -> list[KeyPage]:
     def survey_answer(_data):
         ends = {1: _("very dissatisfied"), 5: _("very satisfied")}
         scale = [f"{n} – {ends[n]}" if n in ends else str(n) for n in range(1, 6)]
+        # The questions in the active language, English where the crawl's survey has none.
+        score, solved, mattered, comment = (translated(q, "text") for q in TRANSLATED_QUESTIONS)
         return [
-            ("radiogroup", "How satisfied are you?"),
+            ("radiogroup", score),
             *(("radio", name) for name in scale),
-            ("group", "Was it solved the first time?"),
+            ("group", solved),
             ("radio", _("Yes")),
             ("radio", _("No")),
-            ("group", "What mattered most?"),
-            ("textbox", "Anything else?"),
+            ("group", mattered),
+            *(("radio", label) for _value, label in translated_options(TRANSLATED_QUESTIONS[2])),
+            ("textbox", comment),
             ("button", _("Send my answers")),
         ]
 
