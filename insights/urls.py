@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import dashboards, organisation
+from .views import dashboard_csv, dashboards, organisation
 
 app_name = "insights"
 
@@ -16,7 +16,7 @@ urlpatterns = [
     ),
     path(
         "surveys/dashboard/<slug:department_slug>/export.csv",
-        dashboards.department_dashboard_csv,
+        dashboard_csv.department_dashboard_csv,
         name="department_dashboard_csv",
     ),
 ]

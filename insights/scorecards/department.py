@@ -4,23 +4,21 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
-from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from requests_app.content import translated, translated_options
+from requests_app.content import translated
 from requests_app.models import Department, RequestType
 from surveys.models import Question, Response
 
 from ..buckets import RESOLUTION_BUCKETS
-from ..disclosure import TOO_FEW, TOTAL, Suppression
-from ..models import AnswerDay, ResponseDay, TicketDay
+from ..disclosure import TOTAL, Suppression
+from ..models import ResponseDay, TicketDay
 from ..selectors import resolution_median_estimates, rollup_days
 from ..stats import (
     Figure,
     mean_change,
     median_rank_interval,
-    min_responses,
     nps_change,
     share_change,
 )
@@ -44,11 +42,11 @@ from .protection import (
     department_protection,
     trend_buckets,
 )
+from .questions import question_results, state_of
 from .results import (
     BreakdownRow,
     CommentRow,
     DepartmentScorecard,
-    QuestionResult,
     Tile,
     Tiles,
     TrendPoint,
@@ -221,14 +219,14 @@ def department_scorecard(
             by_value[Dimension.SLA], [(1, True, _("SLA met")), (0, False, _("SLA missed"))]
         )
 
-    # per-question distributions: only for all request types together (see _question_results)
+    # per-question distributions: only for all request types together (see question_results)
     questions = (
-        _question_results(department, current, version_id, protection)
+        question_results(department, current, version_id, protection)
         if request_type_id is None
         else []
     )
     trend = [] if by_version else _trend(protection, view, start, end)
-    view_hidden = _state(protection.headline, view)
+    view_hidden = state_of(protection.headline, view)
     comments_suppressed = bool(view_hidden) or not responses(cells.current).value
     comments = (
         []
@@ -259,13 +257,6 @@ def department_scorecard(
         comments_hidden=view_hidden,
         anonymous=protection.anonymous,
     )
-
-
-def _state(suppressions: dict, key) -> str:
-    """A cell's hidden state over both measures: hidden if either measure's is
-    ("few" before "protected"), "" when both are shown."""
-    states = [suppression.of(key) for suppression in suppressions.values()]
-    return min((state for state in states if state), default="")
 
 
 def _row(key, label, row: dict, states: dict | None = None) -> BreakdownRow:
@@ -345,60 +336,6 @@ def _fixed_rows(cells: dict[int, tuple[dict, dict]], entries: list[tuple]) -> li
     ]
 
 
-def _question_results(department, current, version_id, protection) -> list[QuestionResult]:
-    """Counts per value of each question answered in the period (two queries).
-
-    Shown for all request types together only, and only where the question's version
-    has its headline shown: a question belongs to one version, so its counts are the same
-    group in every view that shows them and cannot be subtracted from one another, and
-    they never reveal a headline the tables hide.
-    """
-    answers = AnswerDay.objects.filter(current, department=department)
-    if version_id is not None:
-        answers = answers.filter(question__version_id=version_id)
-    per_question: dict[int, dict[str, int]] = {}
-    for question_id, value, n in (
-        answers.order_by().values_list("question_id", "value").annotate(n=Sum("answers"))
-    ):
-        if n:
-            per_question.setdefault(question_id, {})[value] = n
-    if not per_question:
-        return []
-    questions = Question.objects.filter(pk__in=per_question).select_related("version")
-    results = []
-    for question in sorted(questions, key=lambda q: (-q.version.number, q.position, q.pk)):
-        seen = per_question[question.pk]
-        n = sum(seen.values())
-        if question.kind in (Kind.CSAT, Kind.NPS):
-            values = [str(v) for v in question.scale]
-        elif question.kind == Kind.YES_NO:
-            values = ["1", "0"]
-        else:
-            values = [*question.choices, *(v for v in seen if v not in question.choices)]
-        # Answers hold the English option whatever language they were given in; the
-        # reader sees each option in their own.
-        labels = dict(translated_options(question)) if question.kind == Kind.CHOICE else {}
-        hidden = (
-            TOO_FEW
-            if n < min_responses()
-            else _state(protection.headline, (TOTAL, question.version_id))
-        )
-        results.append(
-            QuestionResult(
-                question_id=question.pk,
-                version_number=question.version.number,
-                position=question.position,
-                kind=question.kind,
-                text=translated(question, "text"),
-                n=n,
-                counts=[] if hidden else [(labels.get(v, v), seen.get(v, 0)) for v in values],
-                suppressed=bool(hidden),
-                hidden=hidden,
-            )
-        )
-    return results
-
-
 def _trend(protection, view, start: datetime, end: datetime) -> list[TrendPoint]:
     """CSAT, NPS and responses per bucket of the chosen unit, gaps filled."""
     tz = timezone.get_default_timezone()
@@ -466,7 +403,7 @@ def _latest_comments(
         request_type = row["request_type__name"]
         if anonymous:
             submitted_on = bucket_of(timezone.localdate(submitted, tz), "week")
-            if _state(protection.headline, (row["request_type"], version)):
+            if state_of(protection.headline, (row["request_type"], version)):
                 request_type = None
         comments.append(
             CommentRow(

@@ -31,7 +31,7 @@ from outbox.services import (
 )
 from requests_app.models import Ticket
 from requests_app.phrases import Phrase, phrase
-from requests_app.services.tickets import ticket_log_event
+from requests_app.services.timeline import ticket_log_event
 
 from .. import hooks
 from ..models import Invitation, Survey

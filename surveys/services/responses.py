@@ -12,7 +12,8 @@ from outbox.services import emails_queue
 from requests_app.exceptions import TicketError
 from requests_app.models import Membership, Ticket
 from requests_app.phrases import Phrase, phrase, render
-from requests_app.services.tickets import can_still_reopen, ticket_log_event, ticket_reopen
+from requests_app.services.tickets import can_still_reopen, ticket_reopen
+from requests_app.services.timeline import ticket_log_event
 
 from .. import hooks
 from ..dimensions import response_dimensions

@@ -580,6 +580,28 @@ def choose_language(page, language: str) -> None:
     expect(page.locator("html")).to_have_attribute("lang", language)
 
 
+def signed_in_views(open_page, login) -> tuple[dict, dict, list]:
+    """The crawl's data, a signed-in page per person, and every (shot, who) pair of the pages
+    each person (and nobody signed in) reaches. Who reaches which page does not depend on
+    the language: asked once, without rendering."""
+    data = seed()
+    crawl = shots(data)
+    people = data["people"]
+    pages = {who: open_page() for who in people}
+    for who, user in people.items():
+        login(pages[who], user)
+    pages[None] = open_page()
+    views = [
+        (shot, who)
+        for who in [*people, None]
+        for shot in seen_by(crawl, who)
+        if reaches(pages[who], shot)
+    ]
+    pages[None].context.close()
+    assert {who for _shot, who in views} == set(ROLES), "a role reaches no page: signed in?"
+    return data, pages, views
+
+
 def seen_by(crawl, who) -> list:
     """The views of the crawl that ``who`` may reach: every plain page (once) and the states
     of pages that their own person brings about; signed-out pages only signed out."""

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from django.utils import translation
 
 from .browser import AXE_SUMMARY, BROWSER_TEST, DESKTOP, PHONE, login
-from .crawl import BROWSER_LOCALES, ROLES, choose_language, reaches, seed, seen_by, shots
+from .crawl import BROWSER_LOCALES, ROLES, choose_language, signed_in_views
 
 pytestmark = BROWSER_TEST
 
@@ -80,23 +80,8 @@ def _by_rule(violations: list[Violation]) -> str:
 
 
 def test_no_serious_axe_violation_on_any_page_role_or_language(open_page, request):
-    data = seed()
-    crawl = shots(data)
+    data, pages, views = signed_in_views(open_page, login)
     people = data["people"]
-    pages = {who: open_page() for who in people}
-    for who, user in people.items():
-        login(pages[who], user)
-
-    pages[None] = open_page()
-    # Who reaches which page does not depend on the language: asked once, without rendering.
-    views = [
-        (shot, who)
-        for who in [*people, None]
-        for shot in seen_by(crawl, who)
-        if reaches(pages[who], shot)
-    ]
-    pages[None].context.close()
-    assert {who for _shot, who in views} == set(ROLES), "a role reaches no page: signed in?"
 
     violations: list[Violation] = []
     problems: list[str] = []

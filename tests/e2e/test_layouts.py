@@ -45,7 +45,7 @@ import pytest
 from django.utils import translation
 
 from .browser import BROWSER_TEST, DESKTOP, LAYOUT_SUMMARY, login
-from .crawl import BROWSER_LOCALES, ROLES, choose_language, reaches, seed, seen_by, shots
+from .crawl import BROWSER_LOCALES, ROLES, choose_language, signed_in_views
 
 pytestmark = [
     *BROWSER_TEST,
@@ -160,21 +160,8 @@ def _widths(shot) -> tuple[int, ...]:
 
 
 def test_every_page_fits_every_width_in_the_longest_languages(open_page, request):
-    data = seed()
-    crawl = shots(data)
+    data, pages, views = signed_in_views(open_page, login)
     people = data["people"]
-    pages = {who: open_page() for who in people}
-    for who, user in people.items():
-        login(pages[who], user)
-    pages[None] = open_page()
-    views = [
-        (shot, who)
-        for who in [*people, None]
-        for shot in seen_by(crawl, who)
-        if reaches(pages[who], shot)
-    ]
-    pages[None].context.close()
-    assert {who for _shot, who in views} == set(ROLES), "a role reaches no page: signed in?"
     screenshots = os.environ.get("ICSAT_LAYOUT_SCREENSHOTS") == "1"
     if screenshots:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
