@@ -51,6 +51,11 @@ class AuditEntry(models.Model):
         SCIM_TOKEN_REVOKED = "scim_token_revoked", _("Provisioning token revoked")
         SCIM_MAPPING_ADDED = "scim_mapping_added", _("Directory group mapped")
         SCIM_MAPPING_REMOVED = "scim_mapping_removed", _("Directory group mapping removed")
+        THEME_CREATED = "theme_created", _("Comment theme created")
+        THEME_CHANGED = "theme_changed", _("Comment theme changed")
+        ACTION_PUBLISHED = "action_published", _("“You said, we did” action published")
+        ACTION_CHANGED = "action_changed", _("Published action changed")
+        ACTION_WITHDRAWN = "action_withdrawn", _("Published action withdrawn")
 
     created_at = models.DateTimeField(_("when"), default=timezone.now, editable=False)
     # Null for changes made by the system (a management command, a data migration).

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "outbox",  # every e-mail: a row first, sent by a worker
     "requests_app",
     "surveys",
+    "loop",  # closing the loop: follow-ups on low scores, comment themes, "you said, we did"
     "insights",  # measurement: rollups kept by hooks, medians, scorecards, dashboards
     "audit",  # the configuration audit trail (rows only); its page is in console
     "console",  # HR admins' pages over the other apps: audit log, e-mail delivery
@@ -195,6 +196,8 @@ ICSAT_MAX_UPLOAD_MB = env.int("ICSAT_MAX_UPLOAD_MB", default=25)
 ICSAT_MAX_FILES_PER_UPLOAD = env.int("ICSAT_MAX_FILES_PER_UPLOAD", default=10)
 ICSAT_PAGE_SIZE = env.int("ICSAT_PAGE_SIZE", default=25)
 ICSAT_MIN_RESPONSES = env.int("ICSAT_MIN_RESPONSES", default=5)
+# Days a follow-up of a low score has before it is overdue (loop).
+ICSAT_FOLLOW_UP_DAYS = env.int("ICSAT_FOLLOW_UP_DAYS", default=5)
 ICSAT_HR_ADMIN_GROUP = "HR admins"
 # Multipart bodies up to the file limit times the files allowed in one form.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -19,6 +19,7 @@ urlpatterns = [
     path("i18n/setlang/", language_set, name="set_language"),
     path("admin/", admin.site.urls),
     path("", include("insights.urls")),
+    path("", include("loop.urls")),
     path("", include("console.urls")),
     path("", include("scim.urls")),
     path("", include("surveys.urls")),

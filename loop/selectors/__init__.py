@@ -1,0 +1,1 @@
+"""Reads of follow-ups, themes and actions, one module each."""

@@ -1,0 +1,3 @@
+"""Pages of actions (being built)."""
+
+urlpatterns: list = []

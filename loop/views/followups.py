@@ -1,0 +1,3 @@
+"""Pages of followups (being built)."""
+
+urlpatterns: list = []

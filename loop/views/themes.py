@@ -1,0 +1,3 @@
+"""Pages of themes (being built)."""
+
+urlpatterns: list = []
