@@ -320,6 +320,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "surveys.tasks.send_anonymous_digests",
         "schedule": 60 * 60,
     },
+    # Hourly too: each reader's week is told once, the first run of the week (Monday).
+    "send-weekly-digests": {
+        "task": "insights.tasks.send_weekly_digests",
+        "schedule": 60 * 60,
+    },
 }
 
 # --- Security ---------------------------------------------------------------

@@ -19,3 +19,7 @@ class InsightsConfig(AppConfig):
         request_hooks.on_ticket_reopened(receivers.ticket_reopened)
         survey_hooks.on_invitation_sent(receivers.invitation_sent)
         survey_hooks.on_response_submitted(receivers.response_submitted)
+
+        from .services import weekly_digest
+
+        weekly_digest.register_emails()

@@ -4,6 +4,7 @@ The tables keep the names they had when they lived in requests_app and surveys.
 Days are local dates; dashboards only ask for whole local days.
 """
 
+from django.conf import settings
 from django.db import models
 
 from requests_app.models import Department, RequestType
@@ -200,3 +201,20 @@ class InvitationDay(models.Model):
 
     def __str__(self):
         return f"{self.department_id} {self.day}: {self.answered}/{self.sent}"
+
+
+class WeeklyDigest(models.Model):
+    """A reader's weekly digest of clear changes was made for this week (Monday): one row
+    per person and week keeps the hourly task from telling anyone twice."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    week_start = models.DateField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "week_start"], name="weeklydigest_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.user_id} {self.week_start}"

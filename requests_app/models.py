@@ -116,6 +116,8 @@ class Employee(models.Model):
     # An IANA name (requests_app.zones); empty: the site's TIME_ZONE. No choices here: the
     # list comes from the installed tz database and would change the migrations with it.
     time_zone = models.CharField(_("time zone"), max_length=64, blank=True, default="")
+    # Leads' and HR admins' weekly e-mail of clear changes (insights); each may turn it off.
+    weekly_digest = models.BooleanField(_("weekly e-mail of clear changes"), default=True)
     is_associate = models.BooleanField(
         _("associate (contractor or supplier)"),
         default=False,

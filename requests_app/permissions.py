@@ -53,6 +53,11 @@ def is_lead_of(user, department_id: int) -> bool:
     return roles_by_department(user).get(department_id) == Membership.Role.LEAD
 
 
+def gets_weekly_digest(user) -> bool:
+    """Leads and HR admins are sent the weekly digest of clear changes (unless they opt out)."""
+    return is_hr_admin(user) or Membership.Role.LEAD in roles_by_department(user).values()
+
+
 def is_staff_member(user) -> bool:
     return bool(roles_by_department(user))
 

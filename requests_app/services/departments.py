@@ -189,10 +189,12 @@ def employee_ensure(user) -> Employee:
     return employee
 
 
-def employee_set_preferences(*, user, language: str, time_zone: str) -> Employee:
+def employee_set_preferences(
+    *, user, language: str, time_zone: str, weekly_digest: bool | None = None
+) -> Employee:
     """Remember a person's language and time zone (empty: the site's), used for their
-    pages and every e-mail they get. Values the form would refuse change nothing; safe
-    to run twice."""
+    pages and every e-mail they get, and whether they want the weekly digest (None: not
+    asked). Values the form would refuse change nothing; safe to run twice."""
     from django.conf import settings
 
     employee = employee_ensure(user)
@@ -203,6 +205,9 @@ def employee_set_preferences(*, user, language: str, time_zone: str) -> Employee
     if (not time_zone or zones.is_selectable(time_zone)) and time_zone != employee.time_zone:
         employee.time_zone = time_zone
         fields.append("time_zone")
+    if weekly_digest is not None and weekly_digest != employee.weekly_digest:
+        employee.weekly_digest = weekly_digest
+        fields.append("weekly_digest")
     if fields:
         employee.save(update_fields=fields)
     return employee

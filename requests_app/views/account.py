@@ -15,6 +15,7 @@ from django.views.i18n import set_language
 from requests_app import throttle
 
 from ..forms.account import ProfileForm
+from ..permissions import gets_weekly_digest
 from ..services.departments import employee_ensure, employee_set_language, employee_set_preferences
 
 
@@ -23,8 +24,9 @@ from ..services.departments import employee_ensure, employee_set_language, emplo
 def profile(request):
     """The person's language and time zone."""
     employee = employee_ensure(request.user)
+    gets_digest = gets_weekly_digest(request.user)
     if request.method == "POST":
-        form = ProfileForm(request.POST)
+        form = ProfileForm(request.POST, gets_digest=gets_digest)
         if form.is_valid():
             employee = employee_set_preferences(user=request.user, **form.cleaned_data)
             # Saved in the language just chosen: the message is read on the next page.
@@ -44,7 +46,14 @@ def profile(request):
             )
             return response
     else:
-        form = ProfileForm(initial={"language": employee.language, "time_zone": employee.time_zone})
+        form = ProfileForm(
+            initial={
+                "language": employee.language,
+                "time_zone": employee.time_zone,
+                "weekly_digest": employee.weekly_digest,
+            },
+            gets_digest=gets_digest,
+        )
     return render(
         request,
         "requests_app/profile.html",
