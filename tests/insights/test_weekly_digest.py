@@ -161,3 +161,19 @@ def test_the_lead_of_two_departments_gets_one_email_for_both(
     assert len(mine) == 1
     assert "Theme of Finance" in mine[0].body and "Theme of Legal" in mine[0].body
     assert set(Department.objects.values_list("name", flat=True)) >= {"Finance", "Legal"}
+
+
+def test_leads_and_hr_admins_turn_the_digest_off_on_their_profile(client, company):
+    lead = company.departments["Finance"]["lead"]
+    client.force_login(company.requester)
+    assert "Weekly e-mail of clear changes" not in client.get("/account/").content.decode()
+    client.force_login(lead)
+    page = client.get("/account/").content.decode()
+    assert "Weekly e-mail of clear changes" in page
+    response = client.post("/account/", {"language": "en", "time_zone": ""})
+    assert response.status_code == 302
+    lead.employee.refresh_from_db()
+    assert lead.employee.weekly_digest is False  # an unticked box is a no
+    client.post("/account/", {"language": "en", "time_zone": "", "weekly_digest": "on"})
+    lead.employee.refresh_from_db()
+    assert lead.employee.weekly_digest is True
