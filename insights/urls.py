@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import dashboard_csv, dashboards, organisation
+from .views import agent_feedback, dashboard_csv, dashboards, organisation
 
 app_name = "insights"
 
@@ -19,4 +19,6 @@ urlpatterns = [
         dashboard_csv.department_dashboard_csv,
         name="department_dashboard_csv",
     ),
+    # Agents: their own figures and the comments on their work, never a colleague's.
+    path("surveys/my-feedback/", agent_feedback.my_feedback, name="my_feedback"),
 ]
