@@ -529,6 +529,7 @@ def shots(data: dict) -> list[Shot]:
         Shot("survey-answer", "rita", f"/surveys/waiting/{invitation}/"),
         Shot("notifications", "ingrid", "/notifications/"),
         Shot("queue", "ola", "/queue/it/"),
+        Shot("my-feedback", "ola", "/surveys/my-feedback/"),
         Shot("request-types", "ingrid", "/manage/it/types/"),
         Shot("request-type-editor", "ingrid", "/manage/it/types/laptop/"),
         Shot("request-type-new", "ingrid", "/manage/it/types/new/"),
