@@ -126,7 +126,9 @@ def _raw_interval(figure: Figure, kind: Kinds) -> tuple:
     return RAW[kind](figure.low), RAW[kind](figure.high)
 
 
-def _tile(key: str, label: str, tile, kind: Kinds, note: str = "", show_n: bool = True) -> dict:
+def present_tile(
+    key: str, label: str, tile, kind: Kinds, note: str = "", show_n: bool = True
+) -> dict:
     arrow, change = _change_text(tile, kind)
     write = kind.text if kind is COUNT or show_n else (lambda f: kind.text(f, show_n))
     return {
@@ -165,28 +167,28 @@ def _tiles(tiles, headline: str, anonymous: bool) -> list[dict]:
     has_nps = bool(tiles.nps.current.n or tiles.nps.previous.n)
     has_csat = bool(tiles.csat.current.n or tiles.csat.previous.n) or not has_nps
     csat = [
-        _tile("csat", _("CSAT (answers of 4–5)"), tiles.csat, SHARE, show_n=show_n),
-        _tile("mean", _("Mean score (1–5)"), tiles.csat_mean, MEAN, show_n=show_n),
+        present_tile("csat", _("CSAT (answers of 4–5)"), tiles.csat, SHARE, show_n=show_n),
+        present_tile("mean", _("Mean score (1–5)"), tiles.csat_mean, MEAN, show_n=show_n),
     ]
-    nps = [_tile("nps", _("NPS (−100 to +100)"), tiles.nps, NPS, show_n=show_n)]
+    nps = [present_tile("nps", _("NPS (−100 to +100)"), tiles.nps, NPS, show_n=show_n)]
     # The headline first, the other kind after it only where it was asked.
     rows = [*nps, *(csat if has_csat else [])] if headline == "nps" else [*csat, *nps[:has_nps]]
     rows[0]["headline"] = True
     rows[0]["note"] = responses_note if sent else ""
-    responses = _tile("responses", _("Responses"), tiles.responses, COUNT)
+    responses = present_tile("responses", _("Responses"), tiles.responses, COUNT)
     if anonymous and rows[0]["suppressed"] and tiles.responses.current.value:
         responses["value"] = responses["previous"] = _("hidden (anonymous survey)")
         responses["raw"] = responses["previous_raw"] = None
         responses["change"], responses["arrow"] = _("no comparison"), ""
     rows[1:1] = [
         responses,
-        _tile("response_rate", _("Response rate"), tiles.response_rate, SENT_SHARE),
+        present_tile("response_rate", _("Response rate"), tiles.response_rate, SENT_SHARE),
     ]
     rows += [
-        _tile("volume", _("Requests received"), tiles.volume, COUNT),
-        _tile("median", _("Median time to resolve"), tiles.median_resolve_seconds, DURATION),
-        _tile("sla", _("SLA met"), tiles.sla_met, REQUEST_SHARE),
-        _tile("reopen", _("Reopen rate"), tiles.reopen_rate, REQUEST_SHARE),
+        present_tile("volume", _("Requests received"), tiles.volume, COUNT),
+        present_tile("median", _("Median time to resolve"), tiles.median_resolve_seconds, DURATION),
+        present_tile("sla", _("SLA met"), tiles.sla_met, REQUEST_SHARE),
+        present_tile("reopen", _("Reopen rate"), tiles.reopen_rate, REQUEST_SHARE),
     ]
     return rows
 
