@@ -400,7 +400,10 @@ def _people(cursor, rng: random.Random, departments: list[dict], now: float):
                 _ts(now - 400 * 86400),
             )
         )
-        employees.append((emp_id, rng.choice(("en", "en", "nb", "es")), False, home, user_id))
+        # Empty time zone: the site's; the weekly digest on, as for every new person.
+        employees.append(
+            (emp_id, rng.choice(("en", "en", "nb", "es")), "", True, False, home, user_id)
+        )
         if role:
             memberships.append((mem_id, role, dept, user_id))
             mem_id += 1
@@ -444,7 +447,15 @@ def _people(cursor, rng: random.Random, departments: list[dict], now: float):
     _copy(
         cursor,
         "requests_app_employee",
-        ("id", "language", "is_associate", "home_department_id", "user_id"),
+        (
+            "id",
+            "language",
+            "time_zone",
+            "weekly_digest",
+            "is_associate",
+            "home_department_id",
+            "user_id",
+        ),
         employees,
     )
     _copy(
