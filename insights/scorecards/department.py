@@ -1,9 +1,10 @@
 """One department's scorecard: tiles, trend, breakdowns, questions and comments."""
 
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from django.contrib.auth import get_user_model
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -365,10 +366,23 @@ def _latest_comments(
 
     Anonymous comments carry only the week they were given in, and their request type
     only where that type's group is shown in this view, so a comment cannot be matched
-    to a ticket by its time or narrowed to a small group.
+    to a ticket by its time or narrowed to a small group. They are listed only when their
+    whole week lies in the period: otherwise moving the period's first or last day one
+    day at a time would show the day a comment came in.
     """
+    tz = timezone.get_default_timezone()
+    first_day, after_last = timezone.localdate(start, tz), timezone.localdate(end, tz)
+    whole_weeks_from = first_day + timedelta(days=(7 - first_day.weekday()) % 7)
+    whole_weeks_to = after_last - timedelta(days=after_last.weekday())
     responses = Response.objects.filter(
-        department=department, submitted_at__gte=start, submitted_at__lt=end
+        Q(anonymous=False)
+        | Q(
+            submitted_at__gte=timezone.make_aware(datetime.combine(whole_weeks_from, time.min), tz),
+            submitted_at__lt=timezone.make_aware(datetime.combine(whole_weeks_to, time.min), tz),
+        ),
+        department=department,
+        submitted_at__gte=start,
+        submitted_at__lt=end,
     )
     if request_type_id is not None:
         responses = responses.filter(request_type_id=request_type_id)
@@ -394,7 +408,6 @@ def _latest_comments(
             "agent__username",
         )[:LATEST_COMMENTS]
     )
-    tz = timezone.get_default_timezone()
     version = TOTAL if version_id is None else version_id
     comments = []
     for row in rows:

@@ -380,3 +380,24 @@ def test_dashboard_states_a_change_only_with_its_interval(client, data, it_lead)
     _response, rows = get_csv(client, it_lead, data.it, **FEBRUARY)
     change = tile(rows, "CSAT (answers of 4–5)")[4]
     assert change.startswith("up 80 points (95 % interval of the change: +")
+
+
+def test_an_anonymous_comment_is_never_dated_finer_than_its_week(client, data, it_lead):
+    """The curious reader moves the period's last day one day at a time: the comment shows
+    only once its whole week (Mon 16 – Sun 22 February) is in the period, so its day stays
+    unknown."""
+    data.seed([5, 4, 5, 5, 4, 5], anonymous=True)  # Feb 1–6: enough answers for comments
+    data.answer(2, at=datetime(2026, 2, 18, 12, tzinfo=OSLO), comment="Secret", anonymous=True)
+    shown = {}
+    for last_day in range(17, 24):
+        period = {"range": "custom", "start": "2026-02-01", "end": f"2026-02-{last_day}"}
+        shown[last_day] = "Secret" in get_page(client, it_lead, data.it, **period).content.decode()
+    assert shown == {17: False, 18: False, 19: False, 20: False, 21: False, 22: True, 23: True}
+    # The same from the other side: the first day moved forward into its week.
+    for day in range(23, 29):
+        data.answer(5, at=datetime(2026, 2, day, 12, tzinfo=OSLO), anonymous=True)
+    seen = {}
+    for first_day in (15, 16, 17, 18, 19):
+        period = {"range": "custom", "start": f"2026-02-{first_day}", "end": "2026-02-28"}
+        seen[first_day] = "Secret" in get_page(client, it_lead, data.it, **period).content.decode()
+    assert seen == {15: True, 16: True, 17: False, 18: False, 19: False}
