@@ -512,7 +512,9 @@ def test_scorecard_latest_comments_newest_first_with_reference(world):
 
 
 def test_scorecard_anonymous_comments_carry_no_reference_name_or_agent(world):
-    seed_csat(world, [5, 4, 3, 2, 1], comment="Anonymous view", anonymous=True)
+    # From Monday 2 February: an anonymous comment is listed only when its whole week is in
+    # the period (Sunday 1 February's week began in January).
+    seed_csat(world, [5, 4, 3, 2, 1], at=day(1), comment="Anonymous view", anonymous=True)
     comments = card(world).comments
     assert len(comments) == 5
     for comment in comments:
@@ -557,8 +559,9 @@ def test_scorecard_counts_an_answer_submitted_through_the_services(
         revision=None,
     )
     now = Response.objects.get().submitted_at
+    # Two weeks either side: the anonymous comment's whole week is in the period.
     result = scorecards.department_scorecard(
-        department=world.it, start=now - timedelta(days=1), end=now + timedelta(days=1)
+        department=world.it, start=now - timedelta(days=14), end=now + timedelta(days=14)
     )
     assert result.tiles.csat.current.value == 1.0
     assert result.tiles.sent.current.value == 1
