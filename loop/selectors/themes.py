@@ -71,7 +71,7 @@ def comment_token(response_id: int) -> str:
     Not the response's id: ids grow with time, so an anonymous comment's id placed among
     named comments (whose days are shown) would tell roughly when it was given.
     """
-    return salted_hmac(_TOKEN_SALT, str(response_id)).hexdigest()[:24]
+    return salted_hmac(_TOKEN_SALT, str(response_id), algorithm="sha256").hexdigest()[:24]
 
 
 def week_of(moment: datetime) -> date:
