@@ -18,12 +18,12 @@ from .figures import UNIT_NAMES, hidden_text, number, percent, period_label
 RECENT_BUCKETS = 6
 
 
-def _withheld_text(reason: str, anonymous: bool, n: int) -> str:
+def _withheld_text(reason: str) -> str:
+    """Why a period's theme shares are not shown; never with its count of comments (a
+    count beside a hidden period would let it be subtracted from a longer one)."""
     if reason == theme_selectors.PROTECTED:
         return hidden_text()
-    if anonymous:
-        return _("not enough answers yet")
-    return _("not enough answers yet (%(n)s with a comment)") % {"n": number(n)}
+    return _("not enough answers yet")
 
 
 def dashboard_themes(user, department, filters, shown: dict) -> dict:
@@ -66,14 +66,11 @@ def _table(department, filters, shown: dict) -> dict:
         request_type_id=getattr(filters.request_type, "pk", None),
         version_id=getattr(filters.version, "pk", None),
     )
-    anonymous = shown["anonymous"]
     columns = [
         {
             "label": period_label(column.bucket, unit),
             "commented": "—" if column.withheld else number(column.commented),
-            "withheld": _withheld_text(column.withheld, anonymous, column.commented)
-            if column.withheld
-            else "",
+            "withheld": _withheld_text(column.withheld) if column.withheld else "",
         }
         for column in counts.columns
     ]
