@@ -472,3 +472,20 @@ def test_anonymous_comments_gain_no_person_through_themes(client, data, slow, it
             for leak in ("Zelda", "Quist", reference, "5 Feb 2026", "2026-02-05", "14:37"):
                 assert leak not in text, (url, leak)
     assert seen  # the comment itself was on a page, with its theme
+
+
+def test_theme_list_queries_do_not_grow_with_themes(
+    client, data, it_lead, django_assert_max_num_queries
+):
+    client.force_login(it_lead)
+    url = reverse("loop:theme_list", args=[data.it.slug])
+    for index in range(3):
+        theme_create(actor=it_lead, department=data.it, name=f"Theme {index}")
+    client.get(url)  # warm the session and caches
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for index in range(3, 30):
+        theme_create(actor=it_lead, department=data.it, name=f"Theme {index}")
+    with django_assert_max_num_queries(len(few)):
+        page = client.get(url).content.decode()
+    assert "Theme 29" in page
