@@ -392,6 +392,7 @@ def _latest_comments(
         responses.exclude(comment="")
         .order_by("-submitted_at", "-pk")
         .values(
+            "pk",
             "comment",
             "submitted_at",
             "headline_kind",
@@ -440,6 +441,7 @@ def _latest_comments(
                 else person(
                     row["agent__first_name"], row["agent__last_name"], row["agent__username"]
                 ),
+                response_id=row["pk"],
             )
         )
     if any(comment.anonymous for comment in comments):

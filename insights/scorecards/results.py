@@ -84,6 +84,8 @@ class CommentRow:
     ticket_reference: str | None
     requester_name: str | None
     agent_name: str | None
+    # Never shown: the tagging forms name the comment by an opaque token made from it.
+    response_id: int | None = None
 
 
 @dataclass(frozen=True)

@@ -12,9 +12,9 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
+from loop.selectors.themes import week_of
 from requests_app.permissions import can_work_queue
 from requests_app.selectors import department_get
 from requests_app.views.common import require
@@ -27,6 +27,7 @@ from ..scorecards import department_scorecard
 from ..selectors import versions_answered_for
 from ..stats import Figure, min_responses
 from .figures import (
+    UNIT_NAMES,
     count_text,
     duration_figure_text,
     duration_text,
@@ -34,10 +35,12 @@ from .figures import (
     not_enough,
     nps_text,
     number,
+    period_label,
     request_share_text,
     sent_share_text,
     share_text,
 )
+from .themes import dashboard_themes
 
 Kind = Question.Kind
 
@@ -193,24 +196,6 @@ def _tiles(tiles, headline: str, anonymous: bool) -> list[dict]:
     return rows
 
 
-def _period_label(bucket, unit: str) -> str:
-    if unit == "month":
-        return formats.date_format(bucket, "YEAR_MONTH_FORMAT")
-    if unit == "quarter":
-        return _("Q%(quarter)s %(year)s") % {
-            "quarter": (bucket.month - 1) // 3 + 1,
-            "year": bucket.year,
-        }
-    return _("week of %(day)s") % {"day": formats.date_format(bucket, "DATE_FORMAT")}
-
-
-UNIT_NAMES = {
-    "week": gettext_lazy("week"),
-    "month": gettext_lazy("month"),
-    "quarter": gettext_lazy("quarter"),
-}
-
-
 def _trend_reason(choice) -> str:
     """Why the trend is by this unit, in the words the page uses."""
     good, total = choice.readable[choice.unit]
@@ -302,6 +287,9 @@ def _comment(row, link_tickets: bool) -> dict:
         "who": _("Anonymous") if row.anonymous else (row.requester_name or ""),
         "reference": None if row.anonymous else row.ticket_reference,
         "link": link_tickets and not row.anonymous and bool(row.ticket_reference),
+        "response_id": row.response_id,
+        # The week the tagging form names the comment by (anonymous: the only date kept).
+        "week": row.week_of if row.anonymous else week_of(row.submitted_at),
     }
 
 
@@ -328,7 +316,7 @@ def _present(card, link_tickets: bool) -> dict:
     show_n = not anonymous
     trend = [
         {
-            "label": _period_label(point.bucket, unit),
+            "label": period_label(point.bucket, unit),
             "responses": _count_cell(point.responses, point.hidden, anonymous),
             "responses_raw": None if anonymous and point.hidden else point.responses,
             "csat_raw": _raw(point.csat, SHARE),
@@ -441,6 +429,7 @@ def department_dashboard(request, department_slug):
             "filters": filters,
             "shown": shown,
             "chart": _chart(shown),
+            "themes": dashboard_themes(request.user, department, filters, shown),
             "csv_url": reverse("insights:department_dashboard_csv", args=[department.slug])
             + (f"?{query}" if query else ""),
         },

@@ -3,6 +3,7 @@
 
 from django.utils import formats
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ..stats import Figure
 
@@ -91,3 +92,21 @@ def request_share_text(figure: Figure) -> str:
 
 def sent_share_text(figure: Figure) -> str:
     return share_text(figure) if figure.shown else not_enough_sent(figure)
+
+
+def period_label(bucket, unit: str) -> str:
+    if unit == "month":
+        return formats.date_format(bucket, "YEAR_MONTH_FORMAT")
+    if unit == "quarter":
+        return _("Q%(quarter)s %(year)s") % {
+            "quarter": (bucket.month - 1) // 3 + 1,
+            "year": bucket.year,
+        }
+    return _("week of %(day)s") % {"day": formats.date_format(bucket, "DATE_FORMAT")}
+
+
+UNIT_NAMES = {
+    "week": gettext_lazy("week"),
+    "month": gettext_lazy("month"),
+    "quarter": gettext_lazy("quarter"),
+}

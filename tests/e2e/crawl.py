@@ -317,13 +317,32 @@ def seed() -> dict:
     invitation, token, failed = _survey_states(rita=rita, tor=tor)
     _email_trouble(main, rita=rita, ola=ola, ingrid=ingrid, failed_invitation=failed)
     _configure(hanne, ingrid, anne, facilities, software)
+    theme = _themes(ingrid, main.department)
     return {
         "people": {"rita": rita, "ali": ali, "ola": ola, "ingrid": ingrid, "hanne": hanne},
         "main": main.reference,
         "survey": survey.pk,
         "invitation": invitation,
         "token": token,
+        "theme": theme,
     }
+
+
+def _themes(lead, department) -> int:
+    """IT's comment themes (one retired); returns the first one's id for its editor."""
+    from loop.services.themes import theme_create, theme_update
+
+    first = theme_create(
+        actor=lead,
+        department=department,
+        name="Slow laptop delivery",
+        name_es="Entrega lenta de portátiles",
+        name_nb="Treg levering av bærbare",
+    )
+    theme_create(actor=lead, department=department, name="Unclear forms")
+    old = theme_create(actor=lead, department=department, name="Printer queue")
+    theme_update(actor=lead, theme=old, is_active=False)
+    return first.pk
 
 
 def _survey_states(*, rita, tor) -> tuple[int, str, int]:
@@ -535,6 +554,8 @@ def shots(data: dict) -> list[Shot]:
         Shot("request-type-new", "ingrid", "/manage/it/types/new/"),
         Shot("members", "ingrid", "/manage/it/members/"),
         Shot("department-dashboard", "ingrid", "/surveys/dashboard/it/"),
+        Shot("themes", "ingrid", "/manage/it/themes/"),
+        Shot("theme-editor", "ingrid", f"/manage/it/themes/{data['theme']}/"),
         Shot("organisation-dashboard", "hanne", "/surveys/dashboard/"),
         Shot("departments", "hanne", "/manage/departments/"),
         Shot("department-editor", "hanne", "/manage/departments/it/"),
