@@ -18,10 +18,10 @@ from dataclasses import dataclass
 
 from django.utils import translation
 
-from .browser import AXE_SUMMARY, BROWSER_TEST, DESKTOP, PHONE, login
+from .browser import AXE_SUMMARY, DESKTOP, PAGE_SWEEP, PHONE, login
 from .crawl import BROWSER_LOCALES, ROLES, choose_language, signed_in_views
 
-pytestmark = BROWSER_TEST
+pytestmark = PAGE_SWEEP
 
 AXE_SOURCE = importlib.resources.files("axe_playwright_python").joinpath("axe.min.js").read_text()
 AXE_OPTIONS = {

@@ -34,11 +34,11 @@ from surveys.models import Invitation, Question, Response
 from tests import factories
 from tests.queue import purge_queued_tasks
 
-from .browser import BROWSER_TEST, KEYBOARD_SUMMARY
+from .browser import KEYBOARD_SUMMARY, PAGE_SWEEP
 from .crawl import TRANSLATED_QUESTIONS, seed
 from .mail import celery_worker, survey_link, wait_for_mail
 
-pytestmark = BROWSER_TEST
+pytestmark = PAGE_SWEEP
 
 TALLY = pytest.StashKey["Tally"]()
 # Counted in the page: a mouse (or touch) press or wheel turn, which a journey must not make.

@@ -41,19 +41,12 @@ since a layout does not depend on the database.
 import os
 from pathlib import Path
 
-import pytest
 from django.utils import translation
 
-from .browser import BROWSER_TEST, DESKTOP, LAYOUT_SUMMARY, login
+from .browser import DESKTOP, LAYOUT_SUMMARY, PAGE_SWEEP, login
 from .crawl import BROWSER_LOCALES, ROLES, choose_language, signed_in_views
 
-pytestmark = [
-    *BROWSER_TEST,
-    pytest.mark.skipif(
-        bool(os.environ.get("DATABASE_URL")),
-        reason="layouts do not depend on the database: the sweep runs in the SQLite pass only",
-    ),
-]
+pytestmark = PAGE_SWEEP
 
 LANGUAGES = ("es", "nb")  # the longest words of icsat's languages
 WIDTHS = (375, 768, 1280, 1440)

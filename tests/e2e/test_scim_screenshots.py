@@ -14,10 +14,10 @@ from scim.services import tokens as token_services
 from scim.services import users as user_services
 from tests import factories
 
-from .browser import BROWSER_TEST, login
+from .browser import PAGE_SWEEP, login
 from .test_screenshots import SCREENSHOTS, WIDTHS, _check_against_known, audit
 
-pytestmark = BROWSER_TEST
+pytestmark = PAGE_SWEEP
 
 
 def seed():

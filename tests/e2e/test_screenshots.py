@@ -10,10 +10,10 @@ scrolling inside is fine). On the ticket pages the first Tab reaches the skip li
 import re
 from pathlib import Path
 
-from .browser import BROWSER_TEST, DESKTOP, PHONE, login
+from .browser import DESKTOP, PAGE_SWEEP, PHONE, login
 from .crawl import seed, shots
 
-pytestmark = BROWSER_TEST
+pytestmark = PAGE_SWEEP
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 WIDTHS = {1280: DESKTOP, 375: PHONE}
