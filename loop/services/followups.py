@@ -62,7 +62,8 @@ def follow_up_open_for(response: Response) -> FollowUp | None:
         ).exists()
     ):
         owner_id = None
-    today = timezone.localdate()
+    # The site's day, as the lists count ages and overdue (not the answering person's).
+    today = timezone.localdate(timezone=timezone.get_default_timezone())
     return FollowUp.objects.create(
         response=response,
         department_id=response.department_id,
