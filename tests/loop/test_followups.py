@@ -449,12 +449,14 @@ def test_request_link_only_for_those_who_may_open_the_request(client, world):
     assert world["follow_up"].ticket.reference in page
 
 
-def test_manage_menu_links_the_follow_ups_for_leads_only(client, world):
+def test_leads_menu_and_hr_admins_department_list_link_the_follow_ups(client, world):
     url = reverse("loop:followup_list", args=["it"])
     client.force_login(world["lead"])
     assert url in client.get(reverse("requests_app:home")).content.decode()
     client.force_login(world["owner"])
     assert url not in client.get(reverse("requests_app:home")).content.decode()
+    client.force_login(world["hr_admin"])  # from the list of departments
+    assert url in client.get(reverse("requests_app:department_list")).content.decode()
 
 
 # ------------------------------------------------------------------ pages
