@@ -440,7 +440,7 @@ def department_dashboard(request, department_slug):
             "filters": filters,
             "shown": shown,
             "chart": _chart(shown),
-            "follow_ups": follow_up_section(department, period, anonymous=shown["anonymous"]),
+            "follow_ups": follow_up_section(department, filters, shown),
             "csv_url": reverse("insights:department_dashboard_csv", args=[department.slug])
             + (f"?{query}" if query else ""),
         },

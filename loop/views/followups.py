@@ -31,6 +31,7 @@ class StateForm(forms.Form):
             (selectors.CLOSED, gettext_lazy("Closed")),
             (selectors.ALL, gettext_lazy("All")),
         ],
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
     )
 
     def chosen(self) -> str:

@@ -323,7 +323,15 @@ def seed() -> dict:
         "survey": survey.pk,
         "invitation": invitation,
         "token": token,
+        # tor's low score on the request IT resolved opened it (named survey)
+        "follow_up": _follow_up_of_low_score(),
     }
+
+
+def _follow_up_of_low_score() -> int:
+    from loop.models import FollowUp
+
+    return FollowUp.objects.get().pk
 
 
 def _survey_states(*, rita, tor) -> tuple[int, str, int]:
@@ -534,6 +542,9 @@ def shots(data: dict) -> list[Shot]:
         Shot("request-type-new", "ingrid", "/manage/it/types/new/"),
         Shot("members", "ingrid", "/manage/it/members/"),
         Shot("department-dashboard", "ingrid", "/surveys/dashboard/it/"),
+        Shot("follow-ups", "ingrid", "/manage/it/follow-ups/"),
+        Shot("follow-up", "ingrid", f"/follow-ups/{data['follow_up']}/"),
+        Shot("my-follow-ups", "ingrid", "/follow-ups/"),
         Shot("organisation-dashboard", "hanne", "/surveys/dashboard/"),
         Shot("departments", "hanne", "/manage/departments/"),
         Shot("department-editor", "hanne", "/manage/departments/it/"),

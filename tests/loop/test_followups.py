@@ -653,6 +653,8 @@ def test_dashboard_median_needs_five_closed_follow_ups(client, department, reque
     answers = Answers(department, request_type)
     for day in range(4):
         close_after(answers.answer(1, START + timedelta(days=day)), 2, it_lead)
+    for day in range(3):
+        answers.answer(5, START + timedelta(days=10 + day))
     client.force_login(it_lead)
     page = client.get(
         reverse("insights:department_dashboard", args=[department.slug]), FEBRUARY
@@ -675,3 +677,20 @@ def test_dashboard_query_count_does_not_grow_with_follow_ups(
         page = client.get(url, FEBRUARY).content.decode()
     assert figures_text(page)[0] == "24"  # 7 + 7 + 10 named low scores in February
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+@time_machine.travel(datetime(2026, 3, 1, 12, tzinfo=OSLO), tick=False)
+def test_dashboard_withholds_the_periods_counts_where_too_few_answered(
+    client, department, request_type, it_lead
+):
+    """Two answers, both low: "2 low scores" beside "2 responses" would give away the
+    hidden CSAT, so the period's figures are withheld like the comments; today's open
+    follow-ups are work, and shown."""
+    answers = Answers(department, request_type)
+    for day in range(2):
+        answers.answer(1, START + timedelta(days=day))
+    client.force_login(it_lead)
+    page = client.get(
+        reverse("insights:department_dashboard", args=[department.slug]), FEBRUARY
+    ).content.decode()
+    assert figures_text(page) == ["not enough answers yet (n = 2)"] * 3 + ["2", "0"]
