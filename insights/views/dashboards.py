@@ -26,6 +26,7 @@ from ..permissions import can_view_department_dashboard
 from ..scorecards import department_scorecard
 from ..selectors import versions_answered_for
 from ..stats import Figure, min_responses
+from .dashboard_followups import follow_up_section
 from .figures import (
     UNIT_NAMES,
     count_text,
@@ -430,6 +431,7 @@ def department_dashboard(request, department_slug):
             "shown": shown,
             "chart": _chart(shown),
             "themes": dashboard_themes(request.user, department, filters, shown),
+            "follow_ups": follow_up_section(department, filters, shown),
             "csv_url": reverse("insights:department_dashboard_csv", args=[department.slug])
             + (f"?{query}" if query else ""),
         },

@@ -325,6 +325,8 @@ def seed() -> dict:
         "invitation": invitation,
         "token": token,
         "theme": theme,
+        # tor's low score on the request IT resolved opened it (named survey)
+        "follow_up": _follow_up_of_low_score(),
     }
 
 
@@ -343,6 +345,12 @@ def _themes(lead, department) -> int:
     old = theme_create(actor=lead, department=department, name="Printer queue")
     theme_update(actor=lead, theme=old, is_active=False)
     return first.pk
+
+
+def _follow_up_of_low_score() -> int:
+    from loop.models import FollowUp
+
+    return FollowUp.objects.get().pk
 
 
 def _survey_states(*, rita, tor) -> tuple[int, str, int]:
@@ -556,6 +564,9 @@ def shots(data: dict) -> list[Shot]:
         Shot("department-dashboard", "ingrid", "/surveys/dashboard/it/"),
         Shot("themes", "ingrid", "/manage/it/themes/"),
         Shot("theme-editor", "ingrid", f"/manage/it/themes/{data['theme']}/"),
+        Shot("follow-ups", "ingrid", "/manage/it/follow-ups/"),
+        Shot("follow-up", "ingrid", f"/follow-ups/{data['follow_up']}/"),
+        Shot("my-follow-ups", "ingrid", "/follow-ups/"),
         Shot("organisation-dashboard", "hanne", "/surveys/dashboard/"),
         Shot("departments", "hanne", "/manage/departments/"),
         Shot("department-editor", "hanne", "/manage/departments/it/"),
