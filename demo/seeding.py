@@ -15,6 +15,7 @@ from django.utils import translation
 
 from demo import data as demo
 from demo.clock import Calendar
+from demo.loop import LoopHistory
 from demo.people import company_create
 from demo.statuses import statuses_check, statuses_ensure
 from demo.stories import Stories
@@ -50,5 +51,6 @@ def demo_seed(*, now: datetime) -> None:
         resolved_close(company, now=now)
         statuses_check()
         SurveyHistory(company=company, calendar=calendar, rng=rng, now=now).run()
+        LoopHistory(company=company, now=now, rng=rng).run()
         # The history wrote its timestamps directly: count it all once at the end.
         rollups_rebuild(recompute_durations=True)

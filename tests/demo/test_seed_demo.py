@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from audit.models import AuditEntry
 from demo import data as demo_data
+from loop.models import Theme
 from outbox.models import Email
 from requests_app.models import (
     Attachment,
@@ -465,6 +466,25 @@ def check_the_live_pipeline_writes_what_the_history_shows():
     assert _said(notes[0]) == _said(notes[1])
 
 
+def check_the_loop():
+    """Follow-ups in every state, themes with tagged comments (anonymous ones too)."""
+    from loop.models import FollowUp, ThemeTag
+
+    states = Counter(FollowUp.objects.values_list("status", flat=True))
+    assert states[FollowUp.Status.OPEN] and states[FollowUp.Status.CONTACTED]
+    assert states[FollowUp.Status.CLOSED]
+    outcomes = set(FollowUp.objects.exclude(outcome="").values_list("outcome", flat=True))
+    assert outcomes == set(FollowUp.Outcome.values)
+    assert not FollowUp.objects.filter(response__anonymous=True).exists()
+    assert FollowUp.objects.filter(
+        status__in=FollowUp.OPEN_STATUSES, due_on__lt=timezone.localdate()
+    ).exists()  # some are past due, for the list and the digest
+    tagged = ThemeTag.objects.select_related("response")
+    assert tagged.filter(response__anonymous=True).exists()
+    assert tagged.filter(response__anonymous=False).exists()
+    assert set(Theme.objects.values_list("department__prefix", flat=True)) == {"IT", "HR", "FAC"}
+
+
 def check_audit_log():
     """The configuration the demo starts from is in the audit log, dated before its history."""
     entries = AuditEntry.objects.all()
@@ -475,8 +495,16 @@ def check_audit_log():
     assert kinds[AuditEntry.Kind.SURVEY_CREATED] == Survey.objects.count()
     published = entries.get(kind=AuditEntry.Kind.SURVEY_VERSION_PUBLISHED)
     assert published.created_at == SurveyVersion.objects.get(number=2).created_at
-    setup = entries.exclude(pk=published.pk).aggregate(last=Max("created_at"))["last"]
-    assert setup < Ticket.objects.aggregate(first=Min("created_at"))["first"]
+    # Themes were named during the history, each logged when it was named.
+    named = entries.filter(kind=AuditEntry.Kind.THEME_CREATED)
+    assert named.count() == Theme.objects.count() > 0
+    for entry in named:
+        assert entry.created_at == Theme.objects.get(pk=entry.object_id).created_at
+    setup = entries.exclude(pk=published.pk).exclude(pk__in=named)
+    assert (
+        setup.aggregate(last=Max("created_at"))["last"]
+        < Ticket.objects.aggregate(first=Min("created_at"))["first"]
+    )
     assert set(entries.values_list("actor_name", flat=True)) != {""}
 
 
@@ -501,6 +529,7 @@ def test_seed_demo_builds_a_believable_company_once(
     check_tickets()
     check_surveys()
     check_audit_log()
+    check_the_loop()
     assert sent == []
     assert mail.outbox == []
     assert published == []
