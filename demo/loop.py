@@ -2,7 +2,7 @@
 and "you said, we did" actions, through loop's services, dated into the history.
 
 Recent named low scores have open follow-ups (some past due), older ones were contacted
-and closed with each outcome; IT and Facilities name themes and tag their recent
+and closed with each outcome; IT, HR and Facilities name themes and tag their recent
 comments, anonymous ones included; IT and Facilities have each published an action, so
 `make run` shows the whole loop at once.
 """
