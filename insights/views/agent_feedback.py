@@ -5,6 +5,7 @@ from datetime import timedelta
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from requests_app.selectors import departments_worked_by
@@ -26,8 +27,12 @@ def my_feedback(request):
     departments = [
         {
             "department": item.department,
+            # An NPS column only where an NPS question was answered about them.
+            "has_nps": any(p.row and p.row.nps.n for p in item.periods),
             "periods": [
                 {
+                    "label": _("Q%(quarter)s %(year)s")
+                    % {"quarter": (period.first.month - 1) // 3 + 1, "year": period.first.year},
                     "first": period.first,
                     "last": period.last,
                     "responses": period.row.responses if period.row else 0,
