@@ -317,7 +317,9 @@ def seed() -> dict:
     invitation, token, failed = _survey_states(rita=rita, tor=tor)
     _email_trouble(main, rita=rita, ola=ola, ingrid=ingrid, failed_invitation=failed)
     _configure(hanne, ingrid, anne, facilities, software)
-    action, answered_token = _actions(it=it, ingrid=ingrid, facilities=facilities, hanne=hanne)
+    action, answered_token = _actions(
+        it=it, ingrid=ingrid, facilities=facilities, hanne=hanne, rita=rita, access=access, ola=ola
+    )
     return {
         "people": {"rita": rita, "ali": ali, "ola": ola, "ingrid": ingrid, "hanne": hanne},
         "main": main.reference,
@@ -434,14 +436,16 @@ def _configure(hanne, ingrid, anne, facilities, software):
     )
 
 
-def _actions(*, it, ingrid, facilities, hanne) -> tuple[int, str]:
-    """ "You said, we did": two published IT actions (one in Norwegian too), an IT draft and a
-    Facilities action, whose department's answered survey's thank-you page shows it.
+def _actions(*, it, ingrid, facilities, hanne, rita, access, ola) -> tuple[int, str]:
+    """ "You said, we did": two published IT actions (one in Norwegian too), an IT draft and
+    a Facilities action; and an IT survey Rita answered, whose thank-you page shows IT's.
 
-    Returns the first IT action's id and a link token of the answered invitation.
+    Returns the first IT action's id and the link token of Rita's answered invitation (hers:
+    a link speaks its recipient's language, which the sweeps set through her).
     """
     from loop.services.actions import action_publish, action_save
     from surveys.models import Invitation
+    from surveys.services.responses import response_submit
     from surveys.tokens import new_token
 
     today = timezone.localdate()
@@ -487,9 +491,21 @@ def _actions(*, it, ingrid, facilities, hanne) -> tuple[int, str]:
     )
     for action in (first, second, card):
         action_publish(actor=hanne if action is card else ingrid, action_id=action.pk)
-    answered = Invitation.objects.get(status=Invitation.Status.ANSWERED)
+    ticket = _request(
+        rita,
+        access,
+        "GitHub access for the budget scripts",
+        status=Status.RESOLVED,
+        worker=ola,
+        data={"system": "GitHub", "manager": "Tor Andresen"},
+    )
+    answered = Invitation.objects.get(ticket=ticket)
     token, digest = new_token()
-    Invitation.objects.filter(pk=answered.pk).update(token_hash=digest)
+    Invitation.objects.filter(pk=answered.pk).update(
+        status=Invitation.Status.SENT, sent_at=timezone.now(), attempts=1, token_hash=digest
+    )
+    headline = answered.version.questions.get(is_headline=True)
+    response_submit(invitation_id=answered.pk, raw_answers={headline.pk: "4"}, revision=None)
     return first.pk, token
 
 
