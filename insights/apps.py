@@ -23,3 +23,10 @@ class InsightsConfig(AppConfig):
         from .services import weekly_digest
 
         weekly_digest.register_emails()
+
+        # "Did it work?" on each action's page (loop renders what apps above it add).
+        from loop import action_sections
+
+        from .action_sections import did_it_work
+
+        action_sections.register(did_it_work)

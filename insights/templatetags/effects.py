@@ -15,6 +15,11 @@ register = template.Library()
 def action_effect_section(action):
     """Before and after the action: the headline and the theme's share, with the
     dashboards' wording of the change."""
+    return effect_context(action)
+
+
+def effect_context(action) -> dict:
+    """What ``insights/_action_effect.html`` shows for ``action``."""
     today = timezone.localdate(timezone.now(), timezone.get_default_timezone())
     effect = action_effect(action, today)
     if effect is None:

@@ -318,6 +318,9 @@ def seed() -> dict:
     _email_trouble(main, rita=rita, ola=ola, ingrid=ingrid, failed_invitation=failed)
     _configure(hanne, ingrid, anne, facilities, software)
     theme = _themes(ingrid, main.department)
+    action, answered_token = _actions(
+        it=it, ingrid=ingrid, facilities=facilities, hanne=hanne, rita=rita, access=access, ola=ola
+    )
     return {
         "people": {"rita": rita, "ali": ali, "ola": ola, "ingrid": ingrid, "hanne": hanne},
         "main": main.reference,
@@ -327,6 +330,8 @@ def seed() -> dict:
         "theme": theme,
         # tor's low score on the request IT resolved opened it (named survey)
         "follow_up": _follow_up_of_low_score(),
+        "action": action,
+        "answered_token": answered_token,
     }
 
 
@@ -458,6 +463,79 @@ def _configure(hanne, ingrid, anne, facilities, software):
     )
 
 
+def _actions(*, it, ingrid, facilities, hanne, rita, access, ola) -> tuple[int, str]:
+    """ "You said, we did": two published IT actions (one in Norwegian too), an IT draft and
+    a Facilities action; and an IT survey Rita answered, whose thank-you page shows IT's.
+
+    Returns the first IT action's id and the link token of Rita's answered invitation (hers:
+    a link speaks its recipient's language, which the sweeps set through her).
+    """
+    from loop.services.actions import action_publish, action_save
+    from surveys.models import Invitation
+    from surveys.services.responses import response_submit
+    from surveys.tokens import new_token
+
+    today = timezone.localdate()
+    period = {"heard_from": today - timedelta(days=90), "heard_to": today - timedelta(days=30)}
+    first = action_save(
+        actor=ingrid,
+        department=it,
+        figure="resolution",
+        effective_on=today - timedelta(days=14),
+        heard="New laptops took two weeks or more to arrive, and people waited without news.",
+        heard_nb="Nye bærbare PC-er tok to uker eller mer, og folk ventet uten å høre noe.",
+        changed="We keep ten laptops of each model in stock and write to you the day yours ships.",
+        changed_nb="Vi har ti bærbare PC-er av hver modell på lager og skriver til deg samme dag.",
+        **period,
+    )
+    second = action_save(
+        actor=ingrid,
+        department=it,
+        figure="csat",
+        effective_on=today - timedelta(days=3),
+        heard="Access requests were hard to fill in: nobody knew which manager approves.",
+        changed="The access form names the approving manager for you.",
+        changed_es="El formulario de acceso indica qué responsable aprueba.",
+        **period,
+    )
+    action_save(
+        actor=ingrid,
+        department=it,
+        figure="nps",
+        effective_on=today,
+        heard="Password resets take too long.",
+        changed="Self-service password resets (draft).",
+        **period,
+    )
+    card = action_save(
+        actor=hanne,
+        department=facilities,
+        figure="csat",
+        effective_on=today - timedelta(days=7),
+        heard="Lost access cards took a week to replace.",
+        changed="Reception replaces a lost card the same day.",
+        **period,
+    )
+    for action in (first, second, card):
+        action_publish(actor=hanne if action is card else ingrid, action_id=action.pk)
+    ticket = _request(
+        rita,
+        access,
+        "GitHub access for the budget scripts",
+        status=Status.RESOLVED,
+        worker=ola,
+        data={"system": "GitHub", "manager": "Tor Andresen"},
+    )
+    answered = Invitation.objects.get(ticket=ticket)
+    token, digest = new_token()
+    Invitation.objects.filter(pk=answered.pk).update(
+        status=Invitation.Status.SENT, sent_at=timezone.now(), attempts=1, token_hash=digest
+    )
+    headline = answered.version.questions.get(is_headline=True)
+    response_submit(invitation_id=answered.pk, raw_answers={headline.pk: "4"}, revision=None)
+    return first.pk, token
+
+
 # --- the pages --------------------------------------------------------------------------
 # The preparations find buttons and labels by their text in the language the test has
 # active (translation.override), so they work on the page in es and nb too.
@@ -498,6 +576,11 @@ def _preview_import(page):
     expect(
         page.get_by_role("heading", name=_("Preview: nothing is changed until you apply it"))
     ).to_be_visible()
+
+
+def _submit_empty_action(page):
+    page.get_by_role("button", name=_("Save draft")).click()
+    expect(page.locator(".invalid-feedback").first).to_be_visible()
 
 
 def _lock_out(page):
@@ -554,6 +637,12 @@ def shots(data: dict) -> list[Shot]:
         Shot("ticket-handoff", "ola", "/t/FH-000001/"),
         Shot("surveys-waiting", "rita", "/surveys/waiting/"),
         Shot("survey-answer", "rita", f"/surveys/waiting/{invitation}/"),
+        Shot("survey-thanks-actions", None, f"/s/{data['answered_token']}/"),
+        Shot("department-actions", "rita", "/departments/it/you-said-we-did/"),
+        Shot("action-page", "rita", f"/departments/it/you-said-we-did/{data['action']}/"),
+        Shot("action-editor", "ingrid", "/manage/it/actions/"),
+        Shot("action-new-error", "ingrid", "/manage/it/actions/new/", _submit_empty_action),
+        Shot("action-edit", "ingrid", f"/manage/it/actions/{data['action']}/"),
         Shot("notifications", "ingrid", "/notifications/"),
         Shot("queue", "ola", "/queue/it/"),
         Shot("my-feedback", "ola", "/surveys/my-feedback/"),

@@ -5,6 +5,7 @@ from datetime import date, datetime, time, timedelta
 
 import pytest
 from django.template import Context, Template
+from django.urls import reverse
 from django.utils import timezone, translation
 
 from insights.scorecards.effects import action_effect, effect_windows
@@ -103,3 +104,22 @@ def test_too_few_answers_tell_nothing(setting):
     )
     assert "not enough answers yet" in html
     assert "25 %" not in html and "67 %" not in html
+
+
+def test_the_actions_page_says_whether_it_worked(client, setting, department):
+    action, answer = setting
+    answer([5] * 12 + [2] * 18, date(2026, 1, 19), tagged=10, comments=12)
+    answer([5] * 27 + [2] * 3, date(2026, 3, 2), tagged=1, comments=12)
+    client.force_login(factories.employee())
+    page = client.get(
+        reverse("loop:action_detail", kwargs={"department_slug": department.slug, "pk": action.pk})
+    ).content.decode()
+    assert "Did it work?" in page and "up 50 points" in page
+    # A draft has not taken effect for anyone: no section.
+    Action.objects.filter(pk=action.pk).update(status=Action.Status.DRAFT)
+    lead = factories.lead(department)
+    client.force_login(lead)
+    draft = client.get(
+        reverse("loop:action_detail", kwargs={"department_slug": department.slug, "pk": action.pk})
+    ).content.decode()
+    assert "Did it work?" not in draft
