@@ -14,8 +14,8 @@ from django.db.models import QuerySet
 
 from audit.models import AuditEntry
 from demo.people import Company
-from loop.models import FollowUp, Theme
-from loop.services import followups, themes
+from loop.models import Action, FollowUp, Theme
+from loop.services import actions, followups, themes
 from surveys.models import Response
 from surveys.services.responses import is_low_score
 
@@ -31,7 +31,7 @@ THEMES = {
     ],
     # HR's survey is anonymous: its comments are tagged too, and still name nobody.
     "HR": [
-        ("Lost paperwork", ("got lost", "form twice", "twice")),
+        ("Had to explain twice", ("twice", "dos veces", "to ganger", "got lost")),
         (
             "Waiting without news",
             ("nobody told", "nobody replied", "chase", "purre", "ingen sa", "nadie", "insistir"),
@@ -53,7 +53,10 @@ THEME_TRANSLATIONS = {
         "nb": "Trege lisenser og PC-er",
     },
     "Slow repairs": {"es": "Reparaciones lentas", "nb": "Trege reparasjoner"},
-    "Lost paperwork": {"es": "Papeles perdidos", "nb": "Papirer som blir borte"},
+    "Had to explain twice": {
+        "es": "Hubo que explicarlo dos veces",
+        "nb": "Måtte forklare to ganger",
+    },
     "Visits without notice": {"es": "Visitas sin aviso", "nb": "Besøk uten varsel"},
 }
 CONTACT_NOTES = [
@@ -75,6 +78,7 @@ class LoopHistory:
     def run(self) -> None:
         self._follow_ups()
         self._themes()
+        self._actions()
 
     # Follow-ups ------------------------------------------------------------------------
     def _low_named(self) -> QuerySet[Response]:
@@ -150,13 +154,73 @@ class LoopHistory:
             self._tag(department, lead, made)
 
     def _tag(self, department, lead, made) -> None:
-        """Tag the last three months' comments whose words match a theme (anonymous
+        """Tag the last six months' comments whose words match a theme (anonymous
         comments too: a tag keeps no tagger and no time)."""
         comments = Response.objects.filter(
-            department=department, submitted_at__gte=self.now - timedelta(days=90)
+            department=department, submitted_at__gte=self.now - timedelta(days=180)
         ).exclude(comment="")
         for response in comments.order_by("pk"):
             text = response.comment.casefold()
             matched = [theme for theme, words in made if any(w in text for w in words)]
             for theme in matched:
                 themes.comment_tag(actor=lead, response=response, theme=theme)
+
+    # You said, we did ------------------------------------------------------------------
+    def _actions(self) -> None:
+        """IT answered its "waiting without news" theme six weeks ago; Facilities its
+        satisfaction figure of the summer a month ago; IT also has a draft."""
+        today = self.now.date()
+        it, fac = self.company.departments["IT"], self.company.departments["FAC"]
+        waiting = Theme.objects.get(department=it, name="Waiting without news")
+        for department, fields, weeks_ago in (
+            (
+                it,
+                {
+                    "theme": waiting,
+                    "heard": "You told us you waited for days without hearing from us.",
+                    "heard_es": "Nos dijeron que esperaban días sin saber de nosotros.",
+                    "heard_nb": "Dere sa at dere ventet i dagevis uten å høre fra oss.",
+                    "changed": "Every request now gets a first answer within four working hours, "
+                    "and a status note each day it stays open.",
+                    "changed_es": "Cada solicitud recibe ahora una primera respuesta en cuatro "
+                    "horas laborables y una nota de estado cada día que sigue abierta.",
+                    "changed_nb": "Alle forespørsler får nå et første svar innen fire "
+                    "arbeidstimer, og en statusmelding hver dag den er åpen.",
+                },
+                6,
+            ),
+            (
+                fac,
+                {
+                    "figure": "csat",
+                    "heard_from": today - timedelta(days=120),
+                    "heard_to": today - timedelta(days=40),
+                    "heard": "Satisfaction with repairs fell over the summer.",
+                    "heard_nb": "Tilfredsheten med reparasjoner falt i løpet av sommeren.",
+                    "changed": "A technician is on call in the building every afternoon.",
+                    "changed_nb": "En tekniker har vakt i bygget hver ettermiddag.",
+                },
+                4,
+            ),
+        ):
+            lead = self.company.leads[department.prefix]
+            action = actions.action_save(
+                actor=lead,
+                department=department,
+                effective_on=today - timedelta(weeks=weeks_ago),
+                **fields,
+            )
+            actions.action_publish(actor=lead, action_id=action.pk)
+            when = self.now - timedelta(weeks=weeks_ago)
+            Action.objects.filter(pk=action.pk).update(created_at=when, published_at=when)
+            AuditEntry.objects.filter(
+                kind=AuditEntry.Kind.ACTION_PUBLISHED, object_id=action.pk
+            ).update(created_at=when)
+        actions.action_save(
+            actor=self.company.leads["IT"],
+            department=it,
+            theme=Theme.objects.get(department=it, name="Problems come back"),
+            heard="Some of you saw the same problem come back the next day.",
+            changed="(draft) A follow-up call two days after every fix.",
+            effective_on=today + timedelta(days=14),
+        )

@@ -483,6 +483,11 @@ def check_the_loop():
     assert tagged.filter(response__anonymous=True).exists()
     assert tagged.filter(response__anonymous=False).exists()
     assert set(Theme.objects.values_list("department__prefix", flat=True)) == {"IT", "HR", "FAC"}
+    from loop.models import Action
+
+    published = Action.objects.filter(status=Action.Status.PUBLISHED)
+    assert set(published.values_list("department__prefix", flat=True)) == {"IT", "FAC"}
+    assert Action.objects.filter(status=Action.Status.DRAFT).count() == 1
 
 
 def check_audit_log():
@@ -497,10 +502,12 @@ def check_audit_log():
     assert published.created_at == SurveyVersion.objects.get(number=2).created_at
     # Themes were named during the history, each logged when it was named.
     named = entries.filter(kind=AuditEntry.Kind.THEME_CREATED)
+    published_actions = entries.filter(kind=AuditEntry.Kind.ACTION_PUBLISHED)
+    assert published_actions.count() == 2
     assert named.count() == Theme.objects.count() > 0
     for entry in named:
         assert entry.created_at == Theme.objects.get(pk=entry.object_id).created_at
-    setup = entries.exclude(pk=published.pk).exclude(pk__in=named)
+    setup = entries.exclude(pk=published.pk).exclude(pk__in=named).exclude(pk__in=published_actions)
     assert (
         setup.aggregate(last=Max("created_at"))["last"]
         < Ticket.objects.aggregate(first=Min("created_at"))["first"]
