@@ -103,7 +103,9 @@ def _content_of(action: Action) -> dict[str, Any]:
 
 def _locked(action_id: int) -> Action:
     try:
-        return Action.objects.select_for_update().select_related("theme").get(pk=action_id)
+        return (
+            Action.objects.select_for_update(of=("self",)).select_related("theme").get(pk=action_id)
+        )
     except Action.DoesNotExist:
         raise ActionRefused(_("That action no longer exists.")) from None
 
@@ -239,7 +241,7 @@ def action_draft_delete(*, actor, action_id: int) -> None:
     Safe to run twice: a draft already deleted is nothing to do. Published or withdrawn
     actions stay (withdraw them): the audit log refers to them.
     """
-    action = Action.objects.select_for_update().select_related("department")
+    action = Action.objects.select_for_update(of=("self",)).select_related("department")
     found = action.filter(pk=action_id).first()
     if found is None:
         return

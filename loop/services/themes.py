@@ -76,7 +76,9 @@ def theme_update(*, actor, theme: Theme, **fields) -> Theme:
     """Rename a theme (``name``, ``name_es``, ``name_nb``) or retire/restore it
     (``is_active``); audited as THEME_CHANGED with the old and new values. An unchanged
     save records nothing; safe to run twice."""
-    locked = Theme.objects.select_for_update().select_related("department").get(pk=theme.pk)
+    locked = (
+        Theme.objects.select_for_update(of=("self",)).select_related("department").get(pk=theme.pk)
+    )
     department = locked.department
     if not can_manage_themes(actor, department):
         raise NotAllowed()
