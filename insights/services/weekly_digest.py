@@ -196,8 +196,10 @@ def weekly_digests_send(*, today: date | None = None) -> int:
     today = today or timezone.localdate(timezone.now(), timezone.get_default_timezone())
     monday, _start, _end = digest_week(today)
     digests: dict[int, DepartmentDigest] = {}
+    readers = _readers()
+    people = get_user_model().objects.in_bulk(list(readers))
     sent = 0
-    for user_id, department_ids in _readers().items():
+    for user_id, department_ids in readers.items():
         told = []
         for department_id in department_ids:
             if department_id not in digests:
@@ -209,7 +211,7 @@ def weekly_digests_send(*, today: date | None = None) -> int:
             sent += 1
             with transaction.atomic():
                 emails_queue(
-                    recipients=[get_user_model().objects.get(pk=user_id)],
+                    recipients=[people[user_id]],
                     template="insights_weekly_digest",
                     context={"department_ids": told, "today": today.isoformat()},
                 )

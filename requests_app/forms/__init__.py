@@ -13,6 +13,7 @@ from django.utils.translation import ngettext
 
 from ..content import TRANSLATED_LANGUAGES, translated, translated_options, translation_key
 from ..models import Department, Membership, RequestType, Ticket
+from ..services.departments import FIELD_SPEC_DEFAULTS
 from ..uploads import ACCEPT_ATTRIBUTE, allowed_types_help, check_upload
 from .translations import TranslationFieldsMixin, option_lines
 
@@ -102,20 +103,8 @@ class SubmissionKeyMixin(forms.Form):
 
 
 FIELD_PREFIX = "field_"
-# A request type's form field as stored in RequestType.fields.
-FIELD_SPEC_KEYS = (
-    "name",
-    "label",
-    "kind",
-    "required",
-    "choices",
-    "help",
-    *(
-        translation_key(attr, code)
-        for attr in ("label", "help", "choices")
-        for code in TRANSLATED_LANGUAGES
-    ),
-)
+# A request type's form field as stored in RequestType.fields: the services' definition.
+FIELD_SPEC_KEYS = tuple(FIELD_SPEC_DEFAULTS)
 
 
 def _custom_field(spec: dict) -> forms.Field:
