@@ -106,7 +106,9 @@ bench: $(STAMP_TEST)
 # extra, build-constraints.txt for the sdist build), for Python 3.12+ on any platform, with hashes.
 # The app lock is resolved within the test lock, so both pin a package to the same version.
 # Review the diff, run `make test`, commit.
-UV_COMPILE = $(VENV)/bin/uv pip compile --quiet --upgrade --universal --python-version 3.12 \
+# `make lock UPGRADE=` keeps every pin it can and only adds what a new range needs.
+UPGRADE ?= --upgrade
+UV_COMPILE = $(VENV)/bin/uv pip compile --quiet $(UPGRADE) --universal --python-version 3.12 \
 	--generate-hashes --annotation-style line --custom-compile-command 'make lock'
 lock: | $(PY)
 	$(PIP) install --quiet "uv==$(UV_VERSION)"

@@ -2,7 +2,7 @@
 
 from loop.action_sections import Section
 
-from .templatetags.effects import effect_context
+from .views.action_effects import effect_context
 
 
 def did_it_work(user, action) -> Section | None:

@@ -20,9 +20,9 @@ class InsightsConfig(AppConfig):
         survey_hooks.on_invitation_sent(receivers.invitation_sent)
         survey_hooks.on_response_submitted(receivers.response_submitted)
 
-        from .services import weekly_digest
+        from .views import digest_email
 
-        weekly_digest.register_emails()
+        digest_email.register_emails()
 
         # "Did it work?" on each action's page (loop renders what apps above it add).
         from loop import action_sections

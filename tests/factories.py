@@ -187,7 +187,8 @@ def survey(*, questions=None, **fields):
     )
 
 
-_answered_numbers = itertools.count(1)
+# Far above the references the ticket service gives in a test, so both can be mixed.
+_answered_numbers = itertools.count(500_000)
 
 
 def answered_csat(

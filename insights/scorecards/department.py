@@ -45,6 +45,7 @@ from .protection import (
 )
 from .questions import question_results, state_of
 from .results import (
+    UNKNOWN_GROUP,
     BreakdownRow,
     CommentRow,
     DepartmentScorecard,
@@ -274,7 +275,9 @@ def _row(key, label, row: dict, states: dict | None = None) -> BreakdownRow:
 
 
 def _most_answers_first(rows: list[BreakdownRow]) -> list[BreakdownRow]:
-    return sorted(rows, key=lambda row: (-row.responses, row.label == "—", str(row.label)))
+    return sorted(
+        rows, key=lambda row: (-row.responses, row.label == UNKNOWN_GROUP, str(row.label))
+    )
 
 
 def _by_request_type(protection, view) -> list[BreakdownRow]:
@@ -288,7 +291,7 @@ def _by_request_type(protection, view) -> list[BreakdownRow]:
         if not sums.get(key, EMPTY_HEADLINE)["responses"]:
             continue
         states = {m: suppression.of(key) for m, suppression in protection.headline.items()}
-        rows.append(_row(request_type, names.get(request_type, "—"), sums[key], states))
+        rows.append(_row(request_type, names.get(request_type, UNKNOWN_GROUP), sums[key], states))
     return _most_answers_first(rows)
 
 
@@ -309,7 +312,12 @@ def _by_customer(cells: dict[int, tuple[dict, dict]]) -> list[BreakdownRow]:
     names = {d.pk: translated(d, "name") for d in Department.objects.filter(pk__in=cells)}
     return _most_answers_first(
         [
-            _row(value or None, names.get(value, "—") if value else "—", row, state)
+            _row(
+                value or None,
+                names.get(value, UNKNOWN_GROUP) if value else UNKNOWN_GROUP,
+                row,
+                state,
+            )
             for value, (row, state) in cells.items()
         ]
     )
@@ -324,7 +332,7 @@ def _by_agent(cells: dict[int, tuple[dict, dict]]) -> list[BreakdownRow]:
     }
     return _most_answers_first(
         [
-            _row(value or None, (people.get(value) if value else None) or "—", row, state)
+            _row(value or None, (people.get(value) if value else None) or UNKNOWN_GROUP, row, state)
             for value, (row, state) in cells.items()
         ]
     )

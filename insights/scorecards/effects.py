@@ -35,6 +35,10 @@ class ActionEffect:
     weeks: int
     headline_kind: str  # "csat" or "nps"
     headline: Tile
+    # The figure the action was heard in, when it is not the headline: "csat", "nps" or
+    # "resolution" (the median time to resolve), else "".
+    figure_kind: str
+    figure: Tile | None
     theme: Tile | None  # the theme's share of commented answers, when the action names one
 
 
@@ -76,9 +80,13 @@ def action_effect(action: Action, today: date) -> ActionEffect | None:
         department=action.department, start=start, end=end, include_agents=False
     )
     tiles = card.tiles
-    nps_n = tiles.nps.current.n + tiles.nps.previous.n
-    csat_n = tiles.csat.current.n + tiles.csat.previous.n
-    kind = "nps" if nps_n > csat_n else "csat"
+    kind = tiles.headline_kind
+    figure_kind = action.figure if action.figure != kind else ""
+    figure = {
+        Action.Figure.CSAT: tiles.csat,
+        Action.Figure.NPS: tiles.nps,
+        Action.Figure.RESOLUTION: tiles.median_resolve_seconds,
+    }.get(figure_kind)
     theme = None
     if action.theme_id is not None:
         after, before = _theme_share(action, start, end), _theme_share(action, before_start, start)
@@ -95,5 +103,7 @@ def action_effect(action: Action, today: date) -> ActionEffect | None:
         weeks=weeks,
         headline_kind=kind,
         headline=tiles.nps if kind == "nps" else tiles.csat,
+        figure_kind=figure_kind if figure is not None else "",
+        figure=figure,
         theme=theme,
     )

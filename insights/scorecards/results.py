@@ -45,6 +45,18 @@ class Tiles:
     sla_met: Tile
     reopen_rate: Tile
 
+    @property
+    def headline_kind(self) -> str:
+        """ "nps" where the answers behind these tiles are mostly NPS, else "csat"."""
+        nps_n = self.nps.current.n + self.nps.previous.n
+        csat_n = self.csat.current.n + self.csat.previous.n
+        return "nps" if nps_n > csat_n else "csat"
+
+
+# The label of a breakdown row whose group is not known (no customer department, a
+# deleted request type or person).
+UNKNOWN_GROUP = "—"
+
 
 @dataclass(frozen=True)
 class BreakdownRow:

@@ -25,18 +25,16 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.urls import reverse
-from django.utils import formats, timezone
-from django.utils.translation import gettext, gettext_lazy
+from django.utils import timezone
 
 from loop.models import FollowUp, Theme
-from outbox import registry
 from outbox.services import emails_queue
 from requests_app.content import translated
 from requests_app.models import Department, Membership
 
 from ..models import WeeklyDigest
 from ..scorecards import department_scorecard
+from ..scorecards.results import Tile
 from ..stats import Change, Figure, share_difference_interval
 
 WINDOW_DAYS = 28
@@ -55,14 +53,26 @@ TILES = (
 
 @dataclass(frozen=True)
 class ClearChange:
-    """One figure that changed clearly: ``key`` names the tile (or "csat" of a breakdown
-    row, with ``group`` its label), values in the tile's units (shares 0..1)."""
+    """One figure that changed clearly: ``key`` names the tile (a ``Tiles`` attribute, or
+    "csat" of a breakdown row with ``group`` its label); ``tile`` holds both figures and
+    the change with its interval (for a breakdown row, the Bonferroni-corrected one)."""
 
     key: str
-    current: float
-    previous: float
-    direction: str
+    tile: Tile
     group: str = ""
+    dimension: str = ""  # "request_type" or "customer_department" for a breakdown row
+
+    @property
+    def current(self) -> float:
+        return float(self.tile.current.value or 0)  # shown, so never None
+
+    @property
+    def previous(self) -> float:
+        return float(self.tile.previous.value or 0)
+
+    @property
+    def direction(self) -> str:
+        return self.tile.change.direction if self.tile.change else "flat"
 
 
 @dataclass
@@ -91,14 +101,7 @@ def _tile_changes(tiles) -> list[ClearChange]:
         change: Change | None = tile.change
         if change is None or not change.clear or not tile.current.shown:
             continue
-        changes.append(
-            ClearChange(
-                key=key,
-                current=float(tile.current.value),
-                previous=float(tile.previous.value),
-                direction=change.direction,
-            )
-        )
+        changes.append(ClearChange(key=key, tile=tile))
     return changes
 
 
@@ -106,34 +109,46 @@ def _successes(figure: Figure) -> int:
     return round((figure.value or 0) * figure.n)
 
 
-def _row_changes(current_rows: list, previous_rows: list) -> list[ClearChange]:
-    """Breakdown rows whose CSAT changed clearly under the Bonferroni correction."""
-    previous = {row.key: row for row in previous_rows}
+def _row_changes(rows: list[tuple], whole: Tile) -> list[ClearChange]:
+    """Breakdown rows whose CSAT changed clearly under the Bonferroni correction; ``rows``
+    are (dimension, row now, the same row before), both breakdowns as one family.
+
+    A row that holds all of the department's answers in both windows (a single request
+    type, a single customer department) is the headline again and is not compared."""
     pairs = [
-        (row, previous[row.key])
-        for row in current_rows
-        if row.key in previous and row.csat.shown and previous[row.key].csat.shown
+        (dimension, now, before)
+        for dimension, now, before in rows
+        if now.csat.shown
+        and before.csat.shown
+        and (now.csat.n, before.csat.n) != (whole.current.n, whole.previous.n)
     ]
-    if not pairs:
-        return []
-    z = NormalDist().inv_cdf(1 - FAMILY_ALPHA / len(pairs) / 2)
-    changes = []
-    for now, before in pairs:
-        interval = share_difference_interval(
-            _successes(now.csat), now.csat.n, _successes(before.csat), before.csat.n, z
-        )
-        if interval is None or interval[0] <= 0 <= interval[1]:
-            continue
-        changes.append(
-            ClearChange(
-                key="csat",
-                group=now.label,
-                current=float(now.csat.value),
-                previous=float(before.csat.value),
-                direction="up" if interval[0] > 0 else "down",
-            )
-        )
-    return changes
+    return [
+        ClearChange(key="csat", group=now.label, dimension=dimension, tile=tile)
+        for dimension, now, before in pairs
+        if (tile := _bonferroni_tile(now.csat, before.csat, len(pairs))) is not None
+    ]
+
+
+def _pairs(current_rows: list, previous_rows: list) -> list[tuple]:
+    previous = {row.key: row for row in previous_rows}
+    return [(row, previous[row.key]) for row in current_rows if row.key in previous]
+
+
+def _bonferroni_tile(now: Figure, before: Figure, comparisons: int) -> Tile | None:
+    """The two shares and their change when the corrected interval leaves out zero."""
+    z = NormalDist().inv_cdf(1 - FAMILY_ALPHA / comparisons / 2)
+    interval = share_difference_interval(_successes(now), now.n, _successes(before), before.n, z)
+    if interval is None or interval[0] <= 0 <= interval[1]:
+        return None
+    low, high = interval
+    change = Change(
+        delta=(now.value or 0) - (before.value or 0),
+        direction="up" if low > 0 else "down",
+        clear=True,
+        low=low,
+        high=high,
+    )
+    return Tile(current=now, previous=before, change=change)
 
 
 def department_digest(department: Department, today: date) -> DepartmentDigest:
@@ -150,10 +165,16 @@ def department_digest(department: Department, today: date) -> DepartmentDigest:
         include_agents=False,
     )
     digest = DepartmentDigest(department=department, changes=_tile_changes(card.tiles))
-    digest.changes += _row_changes(
-        [*card.by_request_type, *card.by_customer_department],
-        [*before.by_request_type, *before.by_customer_department],
-    )
+    # Both breakdowns are one family: k counts the rows of both.
+    rows = [
+        (dimension, now, then)
+        for dimension, now_rows, then_rows in (
+            ("request_type", card.by_request_type, before.by_request_type),
+            ("customer_department", card.by_customer_department, before.by_customer_department),
+        )
+        for now, then in _pairs(now_rows, then_rows)
+    ]
+    digest.changes += _row_changes(rows, whole=card.tiles.csat)
     digest.overdue_follow_ups = FollowUp.objects.filter(
         department=department, status__in=FollowUp.OPEN_STATUSES, due_on__lt=today
     ).count()
@@ -225,72 +246,3 @@ def _remember(user_id: int, monday: date) -> bool:
     except IntegrityError:
         return False
     return True
-
-
-# The dashboard's own names for the figures (the same catalogue entries).
-LABELS = {
-    "csat": gettext_lazy("CSAT (answers of 4–5)"),
-    "nps": gettext_lazy("NPS (−100 to +100)"),
-    "csat_mean": gettext_lazy("Mean score (1–5)"),
-    "response_rate": gettext_lazy("Response rate"),
-    "median_resolve_seconds": gettext_lazy("Median time to resolve"),
-    "sla_met": gettext_lazy("SLA met"),
-    "reopen_rate": gettext_lazy("Reopen rate"),
-}
-
-
-def _shown(key: str, value: float) -> str:
-    """A figure as the dashboard writes it, in the active language."""
-    if key == "nps":
-        return f"{value:+.0f}"
-    if key == "csat_mean":
-        return formats.number_format(value, 1)
-    if key == "median_resolve_seconds":
-        return gettext("%(hours)s h") % {"hours": formats.number_format(value / 3600, 1)}
-    return f"{formats.number_format(value * 100, 0)} %"
-
-
-def _lines(digest: DepartmentDigest) -> list[dict]:
-    return [
-        {
-            "label": str(LABELS[change.key]),
-            "group": change.group,
-            "previous": _shown(change.key, change.previous),
-            "current": _shown(change.key, change.current),
-            "up": change.direction == "up",
-        }
-        for change in digest.changes
-    ]
-
-
-def _digest_context(stored: dict, recipient) -> dict | None:
-    """The digest e-mail's contents, worked out again when it is sent (in the recipient's
-    language and zone); cancelled if nothing is left to tell."""
-    today = date.fromisoformat(stored["today"])
-    _monday, start, end = digest_week(today)
-    departments = Department.objects.filter(pk__in=stored["department_ids"]).order_by("name")
-    digests = [d for d in (department_digest(dep, today) for dep in departments) if d]
-    if not digests:
-        return None
-    base = settings.ICSAT_BASE_URL
-    return {
-        "digests": [
-            {
-                "digest": digest,
-                "lines": _lines(digest),
-                "url": base
-                + reverse(
-                    "insights:department_dashboard",
-                    kwargs={"department_slug": digest.department.slug},
-                ),
-            }
-            for digest in digests
-        ],
-        "first_day": start.date(),
-        "last_day": (end - timedelta(days=1)).date(),
-        "profile_url": base + reverse("requests_app:profile"),
-    }
-
-
-def register_emails() -> None:
-    registry.register_template("insights_weekly_digest", _digest_context)

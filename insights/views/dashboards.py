@@ -12,6 +12,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from loop.selectors.themes import week_of
@@ -70,6 +71,20 @@ MEAN = Kinds(mean_text, lambda d: number(abs(d), 1), lambda d: _signed(d, 1))
 NPS = Kinds(nps_text, lambda d: _("%(n)s points") % {"n": number(abs(d))}, _signed)
 COUNT = Kinds(count_text, lambda d: number(abs(d)))
 DURATION = Kinds(duration_figure_text, duration_text)
+
+# Each headline tile (``Tiles`` attribute) as every page and e-mail names and writes it:
+# (key of the presentation row, label, how its figure and change are written).
+TILE_VIEWS = {
+    "csat": ("csat", gettext_lazy("CSAT (answers of 4–5)"), SHARE),
+    "csat_mean": ("mean", gettext_lazy("Mean score (1–5)"), MEAN),
+    "nps": ("nps", gettext_lazy("NPS (−100 to +100)"), NPS),
+    "responses": ("responses", gettext_lazy("Responses"), COUNT),
+    "response_rate": ("response_rate", gettext_lazy("Response rate"), SENT_SHARE),
+    "volume": ("volume", gettext_lazy("Requests received"), COUNT),
+    "median_resolve_seconds": ("median", gettext_lazy("Median time to resolve"), DURATION),
+    "sla_met": ("sla", gettext_lazy("SLA met"), REQUEST_SHARE),
+    "reopen_rate": ("reopen", gettext_lazy("Reopen rate"), REQUEST_SHARE),
+}
 
 
 def _change_text(tile, kind: Kinds) -> tuple[str, str]:
@@ -151,11 +166,10 @@ def present_tile(
     }
 
 
-def headline_kind(tiles) -> str:
-    """ "nps" where the view's headline answers are mostly NPS, else "csat"."""
-    nps_n = tiles.nps.current.n + tiles.nps.previous.n
-    csat_n = tiles.csat.current.n + tiles.csat.previous.n
-    return "nps" if nps_n > csat_n else "csat"
+def present_named_tile(name: str, tile, show_n: bool = True) -> dict:
+    """``present_tile`` for the headline tile ``name`` (a ``Tiles`` attribute)."""
+    key, label, kind = TILE_VIEWS[name]
+    return present_tile(key, str(label), tile, kind, show_n=show_n)
 
 
 def _tiles(tiles, headline: str, anonymous: bool) -> list[dict]:
@@ -171,28 +185,28 @@ def _tiles(tiles, headline: str, anonymous: bool) -> list[dict]:
     has_nps = bool(tiles.nps.current.n or tiles.nps.previous.n)
     has_csat = bool(tiles.csat.current.n or tiles.csat.previous.n) or not has_nps
     csat = [
-        present_tile("csat", _("CSAT (answers of 4–5)"), tiles.csat, SHARE, show_n=show_n),
-        present_tile("mean", _("Mean score (1–5)"), tiles.csat_mean, MEAN, show_n=show_n),
+        present_named_tile("csat", tiles.csat, show_n=show_n),
+        present_named_tile("csat_mean", tiles.csat_mean, show_n=show_n),
     ]
-    nps = [present_tile("nps", _("NPS (−100 to +100)"), tiles.nps, NPS, show_n=show_n)]
+    nps = [present_named_tile("nps", tiles.nps, show_n=show_n)]
     # The headline first, the other kind after it only where it was asked.
     rows = [*nps, *(csat if has_csat else [])] if headline == "nps" else [*csat, *nps[:has_nps]]
     rows[0]["headline"] = True
     rows[0]["note"] = responses_note if sent else ""
-    responses = present_tile("responses", _("Responses"), tiles.responses, COUNT)
+    responses = present_named_tile("responses", tiles.responses)
     if anonymous and rows[0]["suppressed"] and tiles.responses.current.value:
         responses["value"] = responses["previous"] = _("hidden (anonymous survey)")
         responses["raw"] = responses["previous_raw"] = None
         responses["change"], responses["arrow"] = _("no comparison"), ""
     rows[1:1] = [
         responses,
-        present_tile("response_rate", _("Response rate"), tiles.response_rate, SENT_SHARE),
+        present_named_tile("response_rate", tiles.response_rate),
     ]
     rows += [
-        present_tile("volume", _("Requests received"), tiles.volume, COUNT),
-        present_tile("median", _("Median time to resolve"), tiles.median_resolve_seconds, DURATION),
-        present_tile("sla", _("SLA met"), tiles.sla_met, REQUEST_SHARE),
-        present_tile("reopen", _("Reopen rate"), tiles.reopen_rate, REQUEST_SHARE),
+        *(
+            present_named_tile(name, getattr(tiles, name))
+            for name in ("volume", "median_resolve_seconds", "sla_met", "reopen_rate")
+        ),
     ]
     return rows
 
@@ -296,7 +310,7 @@ def _comment(row, link_tickets: bool) -> dict:
 
 def _present(card, link_tickets: bool) -> dict:
     """Everything shown, as text, in the order shown."""
-    headline = headline_kind(card.tiles)
+    headline = card.tiles.headline_kind
     anonymous = card.anonymous
     # Each kind's columns only where it was asked; the headline's always.
     show_nps = bool(card.tiles.nps.current.n) or headline == "nps"

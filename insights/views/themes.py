@@ -27,21 +27,31 @@ def _withheld_text(reason: str) -> str:
 
 
 def dashboard_themes(user, department, filters, shown: dict) -> dict:
-    """Tag the shown comments with their themes and tagging choices, and build the themes
-    table. Four queries whatever the number of comments, themes or tags."""
+    """Tag the shown comments with their themes and tagging choices (the suggested theme
+    first, chosen), and build the themes table. Five queries whatever the number of
+    comments, themes or tags."""
     may_tag = can_manage_themes(user, department)
     themes = theme_selectors.department_themes(department)
     active = [theme for theme in themes if theme.is_active]
     tagged = theme_selectors.themes_of_responses(c["response_id"] for c in shown["comments"])
+    suggester = (
+        theme_selectors.theme_suggester(department, active)
+        if may_tag and active and shown["comments"]
+        else None
+    )
     for comment in shown["comments"]:
         on = tagged.get(comment["response_id"], [])
         comment["themes"] = [{"pk": t.pk, "name": translated(t, "name")} for t in on]
         comment["token"] = theme_selectors.comment_token(comment["response_id"])
-        comment["choices"] = (
-            [{"pk": t.pk, "name": translated(t, "name")} for t in active if t not in on]
-            if may_tag
-            else []
-        )
+        comment["choices"] = []
+        if suggester is not None:
+            suggested = suggester.suggest(comment["text"], exclude=[t.pk for t in on])
+            choices = [t for t in active if t not in on]
+            choices.sort(key=lambda t: t != suggested)  # stable: the rest keep their order
+            comment["choices"] = [
+                {"pk": t.pk, "name": translated(t, "name"), "suggested": t == suggested}
+                for t in choices
+            ]
     table = None
     note = ""
     if shown["comments_suppressed"]:

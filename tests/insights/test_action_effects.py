@@ -4,9 +4,12 @@ dashboards' tests and the minimum-answers rule."""
 from datetime import date, datetime, time, timedelta
 
 import pytest
+from django.db import connection
 from django.template import Context, Template
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 
 from insights.scorecards.effects import action_effect, effect_windows
 from loop.models import Action, Theme, ThemeTag
@@ -123,3 +126,88 @@ def test_the_actions_page_says_whether_it_worked(client, setting, department):
         reverse("loop:action_detail", kwargs={"department_slug": department.slug, "pk": action.pk})
     ).content.decode()
     assert "Did it work?" not in draft
+
+
+def test_the_figure_the_action_was_heard_in_is_shown_beside_the_headline(setting):
+    action, answer = setting
+    Action.objects.filter(pk=action.pk).update(theme=None, figure=Action.Figure.RESOLUTION)
+    action.refresh_from_db()
+    answer([5] * 12 + [2] * 18, date(2026, 1, 19))
+    answer([5] * 27 + [2] * 3, date(2026, 3, 2))
+    effect = action_effect(action, TODAY)
+    assert effect.figure_kind == "resolution"
+    # Every answered ticket of the factory took 5 hours: the same before and after.
+    assert effect.figure.current.value == effect.figure.previous.value == 5 * 3600
+    assert effect.theme is None
+    with translation.override("en"):
+        html = Template("{% load effects %}{% action_effect_section action %}").render(
+            Context({"action": action})
+        )
+    assert html.index("CSAT (answers of 4–5)") < html.index("Median time to resolve")
+    assert "Share of comments" not in html
+    # Heard in the headline itself: shown once, not twice.
+    Action.objects.filter(pk=action.pk).update(figure=Action.Figure.CSAT)
+    action.refresh_from_db()
+    effect = action_effect(action, TODAY)
+    assert effect.figure is None and effect.figure_kind == ""
+
+
+def test_the_windows_are_written_in_the_pages_date_format(setting):
+    action, answer = setting
+    answer([5] * 6, date(2026, 3, 2))
+    with translation.override("en"):
+        html = Template("{% load effects %}{% action_effect_section action %}").render(
+            Context({"action": action})
+        )
+    # Written like the action page's "In effect from …" (DATE_FORMAT), not 02.03.2026.
+    # Today is long after the action: the whole quarter after it is compared.
+    monday, last = date_format(date(2026, 3, 2), "DATE_FORMAT"), date(2026, 5, 31)
+    assert f"from {monday} to {date_format(last, 'DATE_FORMAT')}" in html, html
+
+
+def _dashboard(client, department) -> str:
+    return client.get(
+        reverse("insights:department_dashboard", args=[department.slug])
+    ).content.decode()
+
+
+ACTION_QUERIES = 20  # the latest action, its windows' scorecard and the theme's shares
+
+
+def test_the_dashboard_shows_the_latest_actions_before_and_after(
+    client, setting, department, django_assert_max_num_queries
+):
+    action, answer = setting
+    answer([5] * 12 + [2] * 18, date(2026, 1, 19), tagged=10, comments=12)
+    answer([5] * 27 + [2] * 3, date(2026, 3, 2), tagged=1, comments=12)
+    client.force_login(factories.lead(department))
+    Action.objects.filter(pk=action.pk).update(status=Action.Status.DRAFT)
+    with CaptureQueriesContext(connection) as without_action:
+        assert "Your latest change" not in _dashboard(client, department)  # not a draft
+    without = len(without_action)  # now: each request empties the connection's query log
+
+    Action.objects.filter(pk=action.pk).update(status=Action.Status.PUBLISHED)
+    page = _dashboard(client, department)
+    assert "Your latest change" in page and "up 50 points" in page
+    assert "Share of comments about “Slow laptop delivery”" in page
+    # An older action and a draft change nothing: one action's windows are read.
+    for days, status in ((30, Action.Status.PUBLISHED), (1, Action.Status.DRAFT)):
+        Action.objects.create(
+            department=department,
+            heard="Older",
+            changed="Older change",
+            effective_on=EFFECTIVE - timedelta(days=days),
+            status=status,
+        )
+    with django_assert_max_num_queries(without + ACTION_QUERIES):
+        page = _dashboard(client, department)
+    assert "We keep ten laptops in stock." in page and "Older change" not in page
+    # A change that takes effect next week is not the latest one yet.
+    Action.objects.create(
+        department=department,
+        heard="Soon",
+        changed="Planned change",
+        effective_on=timezone.localdate() + timedelta(days=7),
+        status=Action.Status.PUBLISHED,
+    )
+    assert "Planned change" not in _dashboard(client, department)

@@ -1,6 +1,7 @@
 """The weekly digest names only clear changes, is sent only when there is something to
 tell, respects opting out, and speaks the reader's language."""
 
+import re
 from datetime import date, datetime, time, timedelta
 
 import pytest
@@ -9,6 +10,7 @@ from django.core import mail
 from django.utils import timezone
 
 from insights.services.weekly_digest import department_digest, weekly_digests_send
+from insights.stats import share_change
 from loop.models import FollowUp, Theme
 from requests_app.models import Department, Employee, Membership
 from surveys.models import Response
@@ -87,7 +89,12 @@ def test_digest_names_a_clear_drop_and_not_noise(company, django_capture_on_comm
     assert legal_lead.email not in sent  # nothing changed for Legal: no e-mail at all
     body = sent[finance_lead.email].body
     assert "Finance" in body and "Legal" not in body
-    assert "CSAT (answers of 4–5)" in body and "90 % → 40 %" in body
+    # Written as the dashboard writes it: both figures with intervals, the change with its.
+    assert re.search(
+        r"- CSAT \(answers of 4–5\): Before 90 % \(\d+–\d+ %\) → Now 40 % \(\d+–\d+ %\); "
+        r"down 50 points \(95 % interval of the change: -\d+ to -\d+\)",
+        body,
+    ), body
     hr_body = next(m.body for address, m in sent.items() if address != finance_lead.email)
     assert "Finance" in hr_body and "Legal" not in hr_body
 
@@ -177,3 +184,35 @@ def test_leads_and_hr_admins_turn_the_digest_off_on_their_profile(client, compan
     client.post("/account/", {"language": "en", "time_zone": "", "weekly_digest": "on"})
     lead.employee.refresh_from_db()
     assert lead.employee.weekly_digest is True
+
+
+def test_breakdown_rows_are_held_to_the_bonferroni_interval(company):
+    """Two request types are two comparisons: a row is named only when its interval at
+    1 − 0.05/2 leaves out zero. Invoices' fall (70 % → 47.5 %) is clear at 95 % alone but
+    not among two; Refunds' (90 % → 40 %) is clear either way. The one customer
+    department holds every answer, so it is the headline again and is not compared."""
+    finance = company.departments["Finance"]
+    refunds = finance["type"]
+    invoices = factories.RequestTypeFactory(department=finance["department"], name="Invoices")
+    for request_type, before, now in ((refunds, 36, 16), (invoices, 28, 19)):
+        for first_day, good in ((PREVIOUS_WINDOW, before), (CURRENT_WINDOW, now)):
+            for i in range(40):
+                factories.answered_csat(
+                    score=5 if i < good else 1,
+                    at=_at(first_day + timedelta(days=i % 27)),
+                    version=company.version,
+                    department=finance["department"],
+                    request_type=request_type,
+                    requester=company.requester,
+                    agent=finance["agent"],
+                )
+    alone = share_change(19, 40, 28, 40)
+    assert alone.clear  # on its own, Invoices' fall would be named
+
+    digest = department_digest(finance["department"], MONDAY)
+    rows = [(c.dimension, c.group, c.direction) for c in digest.changes if c.group]
+    assert rows == [("request_type", refunds.name, "down")]
+    [refunds_row] = [c for c in digest.changes if c.group]
+    uncorrected = share_change(16, 40, 36, 40)
+    assert refunds_row.tile.change.low < uncorrected.low  # the stricter, wider interval
+    assert refunds_row.tile.change.high > uncorrected.high
