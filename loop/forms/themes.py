@@ -27,6 +27,6 @@ class CommentThemeForm(forms.Form):
 
     comment = forms.CharField(max_length=64)
     week = forms.DateField()
-    theme = forms.IntegerField(min_value=1)
+    theme = forms.IntegerField(min_value=1, required=False)  # empty: "Choose a theme"
     op = forms.ChoiceField(choices=[("add", "add"), ("remove", "remove")])
     next = forms.CharField(required=False, max_length=2000)

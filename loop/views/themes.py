@@ -110,6 +110,9 @@ def comment_theme(request, department_slug):
     if not form.is_valid():
         return HttpResponseBadRequest(_("That form was incomplete; go back and try again."))
     data = form.cleaned_data
+    if data["theme"] is None:
+        messages.error(request, _("Choose a theme for the comment first."))
+        return _back(request, department, data["next"])
     response = selectors.commented_response_find(department, data["comment"], data["week"])
     theme = selectors.theme_get(department, data["theme"])
     if response is None or theme is None:

@@ -304,6 +304,20 @@ def test_tagging_with_a_wrong_token_or_week_changes_nothing(client, data, slow, 
     assert not ThemeTag.objects.exists()
 
 
+def test_adding_without_choosing_a_theme_says_so(client, data, slow, it_lead):
+    """The list starts with "Choose a theme" when nothing is suggested; sent as it is, the
+    lead is told to choose, back on the dashboard."""
+    response = data.answer(at=data.day(3), comment="Took weeks")
+    client.force_login(it_lead)
+    url = reverse("loop:comment_theme", args=[data.it.slug])
+    back = reverse("insights:department_dashboard", args=[data.it.slug])
+    post = {"comment": comment_token(response.pk), "week": "2026-02-02", "theme": ""}
+    answer = client.post(url, {**post, "op": "add", "next": back}, follow=True)
+    assert answer.redirect_chain[-1][0].startswith(back)
+    assert "Choose a theme for the comment first." in answer.content.decode()
+    assert not ThemeTag.objects.exists()
+
+
 # ------------------------------------------------------------------ counts over time
 
 
