@@ -20,8 +20,10 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from insights.services.weekly_digest import weekly_digests_send
-from loop.models import Action, FollowUp
+from loop.models import Action, FollowUp, Theme
+from loop.services.themes import comment_tag
 from requests_app.models import Ticket
+from surveys.models import Response
 from surveys.selectors import current_version
 from tests import factories
 
@@ -59,10 +61,14 @@ def _at(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time(11)), timezone.get_default_timezone())
 
 
-def _answers(department, request_type, agent, version, customers, first_day, scores) -> None:
-    """Named answers without comments, spread over the six weeks from ``first_day``."""
+def _answers(
+    department, request_type, agent, version, customers, first_day, scores, comments=()
+) -> list[Response]:
+    """Named answers spread over the six weeks from ``first_day``, the first ones with
+    ``comments``; the answers with a comment are returned."""
+    commented = []
     for i, score in enumerate(scores):
-        factories.answered_csat(
+        ticket = factories.answered_csat(
             score=score,
             at=_at(first_day + timedelta(days=i % 42)),
             version=version,
@@ -70,7 +76,16 @@ def _answers(department, request_type, agent, version, customers, first_day, sco
             request_type=request_type,
             requester=factories.employee(customers),
             agent=agent,
+            comment=comments[i] if i < len(comments) else "",
         )
+        if i < len(comments):
+            commented.append(Response.objects.get(invitation__ticket=ticket))
+    return commented
+
+
+# Twelve comments each side of the change: eight about laptops before, one after.
+COMMENTS_BEFORE = ["Waited weeks for my laptop."] * 8 + ["Friendly and quick."] * 4
+COMMENTS_AFTER = ["The laptop was late again."] + ["Friendly and quick."] * 11
 
 
 def test_low_score_to_follow_up_to_published_action_and_whether_it_worked(
@@ -92,7 +107,11 @@ def test_low_score_to_follow_up_to_published_action_and_whether_it_worked(
     # IT's history: 30 answers in the six weeks before the change (40 % satisfied).
     effective = timezone.localdate() - timedelta(weeks=6)
     monday = effective - timedelta(days=effective.weekday())
-    _answers(it, laptops, agent, version, finance, monday - timedelta(weeks=6), [5, 2, 2, 5, 2] * 6)
+    history = _answers(
+        *(it, laptops, agent, version, finance, monday - timedelta(weeks=6)),
+        [5, 2, 2, 5, 2] * 6,
+        COMMENTS_BEFORE,
+    )
 
     # Ola answers low.
     ticket = factories.make_ticket(
@@ -137,6 +156,10 @@ def test_low_score_to_follow_up_to_published_action_and_whether_it_worked(
     comment.get_by_role("button", name="Add theme").click()
     comment = page.locator(".list-group-item", has_text="The laptop took three weeks.")
     expect(comment.get_by_role("button", name="Slow laptop delivery")).to_be_visible()
+    # The lead goes through the older comments the same way (as the services do it).
+    theme = Theme.objects.get(department=it)
+    for response in history[:8]:
+        comment_tag(actor=lead, response=response, theme=theme)
 
     # The lead writes the action (in effect since six weeks ago) and publishes it.
     page.goto(f"/manage/{it.slug}/actions/")
@@ -172,7 +195,10 @@ def test_low_score_to_follow_up_to_published_action_and_whether_it_worked(
     logout(page)
 
     # More answers come in after the action's date; the action's page tells.
-    _answers(it, laptops, agent, version, finance, monday, ([5] * 9 + [2]) * 3)  # 90 %
+    later = _answers(
+        *(it, laptops, agent, version, finance, monday), ([5] * 9 + [2]) * 3, COMMENTS_AFTER
+    )  # 90 %
+    comment_tag(actor=lead, response=later[0], theme=theme)
     login(page, siri)
     page.goto(f"/departments/{it.slug}/you-said-we-did/{action.pk}/")
     effect = page.get_by_role("region", name="Did it work?")
@@ -181,6 +207,9 @@ def test_low_score_to_follow_up_to_published_action_and_whether_it_worked(
     expect(effect).to_contain_text("After: 90 %")
     expect(effect).to_contain_text(re.compile(r"up 50 points \(95 % interval"))
     expect(effect).to_contain_text("Share of comments about “Slow laptop delivery”")
+    expect(effect).to_contain_text("Before: 67 %")
+    expect(effect).to_contain_text("After: 8 %")
+    expect(effect).to_contain_text(re.compile(r"down 58 points \(95 % interval"))
     _shoot(page, "action-page-1280")
     phone = open_page(PHONE)
     login(phone, siri)
