@@ -428,6 +428,12 @@ ICSAT_SURVEY_MAX_ATTEMPTS = env.int("ICSAT_SURVEY_MAX_ATTEMPTS", default=6)
 ICSAT_SURVEY_LEASE_SECONDS = env.int("ICSAT_SURVEY_LEASE_SECONDS", default=60)
 ICSAT_SURVEY_BACKOFF_SECONDS = env.int("ICSAT_SURVEY_BACKOFF_SECONDS", default=60)
 
+# --- Publishing to the broker (outbox/publishing.py) ------------------------------
+# How long a request waits for the broker to take a message before leaving its row to the
+# dispatcher, and how long after a refusal no message is tried.
+ICSAT_BROKER_PUBLISH_WAIT = env.float("ICSAT_BROKER_PUBLISH_WAIT", default=0.05)
+ICSAT_BROKER_RETRY_AFTER = env.float("ICSAT_BROKER_RETRY_AFTER", default=10.0)
+
 # --- Outbox (every e-mail) -------------------------------------------------------
 ICSAT_OUTBOX_MAX_ATTEMPTS = env.int("ICSAT_OUTBOX_MAX_ATTEMPTS", default=8)
 # Longer than a send can take (EMAIL_TIMEOUT per connection step): a claim older than

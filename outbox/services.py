@@ -34,6 +34,7 @@ from audit.services import audit_record, person_name
 
 from . import registry
 from .models import Email
+from .publishing import publish
 
 logger = logging.getLogger(__name__)
 Status = Email.Status
@@ -143,16 +144,9 @@ def emails_send_soon(email_ids: list[int], *, seconds: int = 2) -> None:
 
 
 def _publish(email_ids: list[int], countdown: int | None = None) -> None:
-    try:
-        # By name: services sit below tasks and do not import them.
-        current_app.send_task(
-            "outbox.tasks.send_emails", kwargs={"email_ids": email_ids}, countdown=countdown
-        )
-    except Exception as error:
-        # The broker is away: the next dispatcher run (≤ 30 s) hands them out.
-        logger.warning("E-mails %s left for the dispatcher: %s", email_ids, error)
-        return
-    Email.objects.filter(pk__in=email_ids).update(dispatched_at=timezone.now())
+    # By name: services sit below tasks. Not taken: the next dispatcher run (≤ 30 s).
+    if publish("outbox.tasks.send_emails", {"email_ids": email_ids}, countdown=countdown):
+        Email.objects.filter(pk__in=email_ids).update(dispatched_at=timezone.now())
 
 
 def _lease() -> timedelta:

@@ -46,6 +46,14 @@ def _isolated_files(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _broker_answering():
+    """No test starts inside an outage an earlier test's broker left the publisher in."""
+    from outbox.publishing import publisher
+
+    publisher.reset()
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     """Each test starts with no throttle counts: the test client always comes from
     127.0.0.1, and one test's wrong guesses must not throttle the next test."""

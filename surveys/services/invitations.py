@@ -10,7 +10,6 @@ import random
 from datetime import timedelta
 from functools import partial
 
-from celery import current_app
 from django.conf import settings
 from django.db import DatabaseError, transaction
 from django.db.models import F, Q
@@ -21,6 +20,7 @@ from django.utils.translation import gettext_noop
 from audit.services import Kind as AuditKind
 from audit.services import audit_record
 from outbox import registry
+from outbox.publishing import publish
 from outbox.services import (
     backoff,
     email_send,
@@ -126,13 +126,8 @@ def invitation_create_for_resolved(*, ticket: Ticket, actor, rng=None) -> Invita
 
 def _enqueue_send(invitation_id: int, eta) -> None:
     """Ask a worker to send at the ETA; if the broker is down, the dispatcher sends later."""
-    try:
-        # By name: services sit below tasks and do not import them.
-        current_app.send_task(
-            "surveys.tasks.send_invitation", kwargs={"invitation_id": invitation_id}, eta=eta
-        )
-    except Exception as error:
-        logger.warning("Invitation %s left for the dispatcher: %s", invitation_id, error)
+    # By name: services sit below tasks and do not import them.
+    if not publish("surveys.tasks.send_invitation", {"invitation_id": invitation_id}, eta=eta):
         return
     asked_for = max(eta, timezone.now()) if eta else timezone.now()
     Invitation.objects.filter(pk=invitation_id).update(dispatched_at=asked_for)

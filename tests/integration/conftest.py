@@ -55,7 +55,11 @@ def itest_redis_url() -> str:
 
 
 def use_broker(url: str) -> None:
-    """Point this process's Celery app at ``url``, dropping every cached broker connection."""
+    """Point this process's Celery app at ``url``, dropping every cached broker connection
+    and any outage the publisher remembers of the last one."""
+    from outbox.publishing import publisher
+
+    publisher.reset()
     app.conf.broker_url = url
     if app._pool is not None:
         app._pool.force_close_all()
