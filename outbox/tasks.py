@@ -16,11 +16,20 @@ RETRY_ON_DATABASE_ERRORS = {
 }
 
 
+# Rows one dispatcher run hands out (in messages of 10, spread over the workers).
+DISPATCH_LIMIT = 1000
+
+
 @shared_task(**RETRY_ON_DATABASE_ERRORS)
 def send_emails(email_ids: list[int]) -> int:
     return services.emails_send(email_ids=email_ids)
 
 
 @shared_task
-def dispatch_due_emails() -> int:
-    return services.emails_dispatch_due()
+def dispatch_due_emails(limit: int = DISPATCH_LIMIT) -> int:
+    """Hand out up to ``limit`` due e-mails; after a full batch the next one at once (see
+    surveys.tasks.dispatch_due_invitations)."""
+    handed_out = services.emails_dispatch_due(limit=limit)
+    if handed_out >= limit:
+        dispatch_due_emails.delay(limit=limit)
+    return handed_out

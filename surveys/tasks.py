@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from outbox.tasks import RETRY_ON_DATABASE_ERRORS
+from outbox.tasks import DISPATCH_LIMIT, RETRY_ON_DATABASE_ERRORS
 
 from .services import digests, invitations
 
@@ -18,8 +18,14 @@ def send_invitations(invitation_ids: list[int]) -> int:
 
 
 @shared_task
-def dispatch_due_invitations() -> int:
-    return invitations.invitations_dispatch_due()
+def dispatch_due_invitations(limit: int = DISPATCH_LIMIT) -> int:
+    """Hand out up to ``limit`` due invitations; a full batch means a backlog (the broker
+    was down, a mail server failed), so the next batch is asked for at once instead of in a
+    minute: the workers, not the beat, set the pace."""
+    handed_out = invitations.invitations_dispatch_due(limit=limit)
+    if handed_out >= limit:
+        dispatch_due_invitations.delay(limit=limit)
+    return handed_out
 
 
 @shared_task

@@ -382,6 +382,15 @@ def test_send_emails_task_is_safe_to_run_twice(recipient, ticket):
     assert len(mail.outbox) == 3
 
 
+def test_dispatch_due_emails_hands_out_a_backlog_batch_after_batch(recipient, ticket):
+    for _ in range(5):
+        queue_one(recipient, ticket)
+    assert tasks.dispatch_due_emails(limit=2) == 2
+    ran = run_queued_tasks()
+    assert ran.count("outbox.tasks.dispatch_due_emails") == 2  # 2, then the last 1
+    assert len(mail.outbox) == 5
+
+
 def test_dispatch_due_emails_task_is_safe_to_run_twice(recipient, ticket):
     queue_one(recipient, ticket)
     queue_one(recipient, ticket)

@@ -152,6 +152,22 @@ def test_dispatcher_sends_what_was_never_enqueued(resolve):
     assert sorted(m.to[0] for m in mail.outbox) == sorted(t.requester.email for t in tickets)
 
 
+def test_a_backlog_is_handed_out_batch_after_batch_not_one_batch_a_minute(resolve):
+    """After a full batch the dispatcher asks for the next at once: 25 due invitations with
+    batches of 10 all go out in one beat tick, each once."""
+    from surveys import tasks
+
+    factories.survey()
+    tickets = [resolve() for _ in range(25)]  # never enqueued (no commit in this test)
+    assert tasks.dispatch_due_invitations(limit=10) == 10
+    ran = run_queued_tasks()
+    assert ran.count("surveys.tasks.dispatch_due_invitations") == 2  # 10, then the last 5
+    assert ran.count("surveys.tasks.send_invitations") == 3  # one message per 10 rows
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(t.requester.email for t in tickets)
+    assert tasks.dispatch_due_invitations(limit=10) == 0
+    assert run_queued_tasks() == []
+
+
 def test_smtp_failure_retries_with_backoff_then_fails(resolve, monkeypatch, settings):
     settings.ICSAT_SURVEY_MAX_ATTEMPTS = 3
     settings.ICSAT_SURVEY_BACKOFF_SECONDS = 60
