@@ -28,7 +28,9 @@ N_PEOPLE = 2000
 CHUNK = 50_000
 INVITED_SHARE = 0.9  # resolved tickets that get an invitation (sampling, throttling)
 ANSWERED_SHARE = 0.30  # resolved tickets with an answered survey
-BENCH_PASSWORD_HASH = "!bench-unusable"  # noqa: S105 (unusable: logins use force_login)
+# Every bench user signs in with this (the load test signs in through the login form); the
+# bench databases are local and throwaway.
+BENCH_PASSWORD = "bench-sign-in"  # noqa: S105
 HR_ADMIN = "bench.hradmin"
 
 # Six more providers beside the demo's six: 12 in all.
@@ -323,7 +325,7 @@ def _reference_data():
     from surveys.services.editor import survey_save
 
     admin = User.objects.create_superuser("bench.admin", "bench.admin@icsat.example", None)
-    hr_admin = User.objects.create_user(HR_ADMIN, f"{HR_ADMIN}@icsat.example", None)
+    hr_admin = User.objects.create_user(HR_ADMIN, f"{HR_ADMIN}@icsat.example", BENCH_PASSWORD)
     group, _ = Group.objects.get_or_create(name="HR admins")
     hr_admin.groups.add(group)
     departments = []
@@ -382,13 +384,16 @@ def _people(cursor, rng: random.Random, departments: list[dict], now: float):
     mem_id = _next_id(cursor, "requests_app_membership")
     users, employees, memberships = [], [], []
     total_weight = sum(d["weight"] for d in departments)
+    from django.contrib.auth.hashers import make_password
+
+    password_hash = make_password(BENCH_PASSWORD)  # once: the hasher is slow on purpose
 
     def add_user(username, home, role=None, dept=None):
         nonlocal user_id, emp_id, mem_id
         users.append(
             (
                 user_id,
-                BENCH_PASSWORD_HASH,
+                password_hash,
                 None,
                 False,
                 username,

@@ -8,6 +8,7 @@ import os
 import time
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import Count, F, Max
 
@@ -53,6 +54,11 @@ def test_seed_is_consistent(seeded):
     assert counters == {p: per_prefix.get(p, 0) for p in counters}
     it_max = Ticket.objects.filter(department__prefix="IT").aggregate(m=Max("reference"))["m"]
     assert it_max == f"IT-{counters['IT']:06d}"
+
+    # Every bench user signs in with the bench password (the load test uses the login form).
+    for username in (seed.HR_ADMIN, "bench.u0001"):
+        user = get_user_model().objects.get(username=username)
+        assert user.check_password(seed.BENCH_PASSWORD), username
 
     # Skew: IT is the busiest provider.
     assert max(per_prefix, key=per_prefix.get) == "IT"
