@@ -3,15 +3,17 @@
 The database row is the truth and the dispatchers (beat, every 30–60 s) hand out every due
 row nobody was asked to send, so a message is only a shortcut. A request (or a task) hands
 its message to this process's publisher thread and waits at most
-``ICSAT_BROKER_PUBLISH_WAIT`` seconds (50 ms in production) for the broker to take it. When
-the broker refuses, or takes longer, the caller is told False and leaves the row to the
-dispatcher, and for ``ICSAT_BROKER_RETRY_AFTER`` seconds later messages are not even tried —
-so an outage costs one request at most the wait, and the others nothing. A message the
-thread publishes after its caller stopped waiting only doubles the dispatcher's: every task
-claims its row before sending, so nothing goes out twice.
+``ICSAT_BROKER_PUBLISH_WAIT`` seconds (50 ms in production) for the broker to take it; if it
+takes longer, the caller is told False and leaves the row to the dispatcher. While the thread
+is still busy with a message older than the wait (a hanging broker), later callers are told
+False at once, without waiting; after the broker refused a message, nothing is tried for
+``ICSAT_BROKER_RETRY_AFTER`` seconds. So an outage costs one request at most the wait, and the
+others nothing. A message the thread publishes after its caller stopped waiting (a slow
+first connection, say) only doubles the dispatcher's: every task claims its row before
+sending, so nothing goes out twice.
 
-The log says once that the broker stopped answering (with the reason, no traceback) and once
-that it answers again.
+The log says once that the broker refused (with the reason, no traceback) and once that it
+takes messages again.
 """
 
 import logging
@@ -49,13 +51,18 @@ class Publisher:
         self._thread: threading.Thread | None = None
         self._pid: int | None = None
         self._resting_until = 0.0  # monotonic: no message is tried before
+        self._busy_since: float | None = None  # monotonic: the thread's message began
         self._down = False  # told the log the broker stopped answering
 
     def publish(self, name: str, kwargs: dict, *, eta=None, countdown=None) -> bool:
         """True when the broker took the message within the wait; False when the caller
         should leave its row to the dispatcher."""
-        if time.monotonic() < self._resting_until:
+        now, wait = time.monotonic(), settings.ICSAT_BROKER_PUBLISH_WAIT
+        if now < self._resting_until:
             return False
+        busy_since = self._busy_since
+        if busy_since is not None and now - busy_since > wait:
+            return False  # stuck on an earlier message: this one would wait behind it
         message = _Message(name, kwargs, eta, countdown)
         self._start()
         try:
@@ -64,9 +71,8 @@ class Publisher:
             self._rest(f"more than {BACKLOG} messages wait for the broker")
             return False
         try:
-            return message.done.result(timeout=settings.ICSAT_BROKER_PUBLISH_WAIT)
+            return message.done.result(timeout=wait)
         except FutureTimeout:
-            self._rest(f"no answer within {settings.ICSAT_BROKER_PUBLISH_WAIT} s")
             return False
 
     def _start(self) -> None:
@@ -82,6 +88,7 @@ class Publisher:
     def _run(self) -> None:
         while True:
             message = self._queue.get()
+            self._busy_since = time.monotonic()
             try:
                 # retry=False: a refused connection fails now, not after Celery's retries.
                 current_app.send_task(
@@ -98,6 +105,7 @@ class Publisher:
                 message.done.set_result(True)
                 self._answered()
             finally:
+                self._busy_since = None
                 self._queue.task_done()
 
     def _rest(self, reason: str) -> None:

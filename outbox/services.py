@@ -33,6 +33,7 @@ from audit.services import Kind as AuditKind
 from audit.services import audit_record, person_name
 
 from . import registry
+from .mail_connection import send_message
 from .models import Email
 from .publishing import publish
 
@@ -194,7 +195,7 @@ def email_send(*, email_id: int) -> bool:
             raise ValueError("The recipient has no e-mail address.")
         message = EmailMultiAlternatives(subject=rendered.subject, body=rendered.text, to=[address])
         message.attach_alternative(rendered.html, "text/html")
-        message.send()
+        send_message(message)  # over the worker thread's open connection
     except Exception as error:
         _record_failure(email, claim, f"{type(error).__name__}: {error}"[:2000], now)
         return False

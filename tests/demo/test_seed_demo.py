@@ -17,7 +17,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core import mail
-from django.core.mail import EmailMessage
+from django.core.mail.backends import locmem
 from django.core.management import CommandError, call_command
 from django.db.models import Count, F, Max, Min, Q
 from django.utils import timezone
@@ -519,7 +519,9 @@ def test_seed_demo_builds_a_believable_company_once(
     monkeypatch, django_capture_on_commit_callbacks
 ):
     sent, published = [], []
-    monkeypatch.setattr(EmailMessage, "send", lambda message, *a, **kw: sent.append(message))
+    monkeypatch.setattr(
+        locmem.EmailBackend, "send_messages", lambda backend, messages: sent.extend(messages)
+    )
     monkeypatch.setattr(Celery, "send_task", lambda app, *a, **kw: published.append((a, kw)))
 
     # Run what would run after the commit, as a real commit would.

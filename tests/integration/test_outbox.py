@@ -88,13 +88,17 @@ def test_silent_mail_server_slows_no_page_and_everything_arrives_once_it_answers
         employee, agent = Client(), Client()
         employee.force_login(requester)
         agent.force_login(it_agent)
+        form_url = reverse(
+            "requests_app:new_request_form",
+            kwargs={"department_slug": "it", "type_slug": request_type.slug},
+        )
+        # Not timed: a process's first page compiles templates and opens the broker
+        # connection (over a second when this test runs first); SMTP is what is measured.
+        assert employee.get(form_url).status_code == 200
 
         filed, filing = timed(
             lambda: employee.post(
-                reverse(
-                    "requests_app:new_request_form",
-                    kwargs={"department_slug": "it", "type_slug": request_type.slug},
-                ),
+                form_url,
                 {
                     "title": "VPN",
                     "priority": "normal",

@@ -169,6 +169,9 @@ def test_broker_outage_during_resolves_then_dispatcher_sends_each_once(
             resolved = resolve(ticket, it_agent)
             durations.append(time.monotonic() - started)
             assert resolved.status == "resolved"
+        # A hanging broker holds the publisher's thread until the socket times out (5 s);
+        # its failure is the one line in the log.
+        assert publisher.wait_idle(timeout=15)
     finally:
         use_broker(broker)
     print(f"resolve, broker {outage}: max {max(durations):.2f} s, total {sum(durations):.2f} s")

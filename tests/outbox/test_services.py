@@ -6,7 +6,7 @@ from queue import Empty
 import pytest
 import time_machine
 from django.core import mail
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail.backends import locmem
 from django.db import transaction
 from django.utils import timezone
 
@@ -52,7 +52,8 @@ def smtp_down(monkeypatch):
     def fail(self, *args, **kwargs):
         raise SMTPDown("Connection refused")
 
-    monkeypatch.setattr(EmailMultiAlternatives, "send", fail)
+    # The test mail backend refuses, as the SMTP backend does when the server is away.
+    monkeypatch.setattr(locmem.EmailBackend, "send_messages", fail)
     return monkeypatch
 
 

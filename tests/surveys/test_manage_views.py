@@ -536,7 +536,7 @@ def failed_invitation(request_type, it_agent, monkeypatch, settings):
         raise ConnectionRefusedError("SMTP server down for maintenance " + "x" * 80)
 
     with monkeypatch.context() as patch:
-        patch.setattr("django.core.mail.EmailMultiAlternatives.send", refuse)
+        patch.setattr("django.core.mail.backends.locmem.EmailBackend.send_messages", refuse)
         assert invitation_send(invitation_id=invitation.pk) is False
     invitation.refresh_from_db()
     assert invitation.status == Status.FAILED

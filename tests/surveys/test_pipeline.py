@@ -177,7 +177,7 @@ def test_smtp_failure_retries_with_backoff_then_fails(resolve, monkeypatch, sett
     def refuse(self, *args, **kwargs):
         raise ConnectionRefusedError("SMTP server down")
 
-    monkeypatch.setattr("django.core.mail.EmailMultiAlternatives.send", refuse)
+    monkeypatch.setattr("django.core.mail.backends.locmem.EmailBackend.send_messages", refuse)
     assert svc.invitation_send(invitation_id=invitation.pk) is False
     invitation.refresh_from_db()
     assert (invitation.status, invitation.attempts) == (Status.PENDING, 1)
