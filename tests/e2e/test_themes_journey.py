@@ -11,10 +11,11 @@ from playwright.sync_api import expect
 
 from tests import factories
 
-from .browser import BROWSER_TEST, PHONE, login
+from .browser import PAGE_SWEEP, PHONE, login
 from .test_accessibility import axe
 
-pytestmark = BROWSER_TEST
+# Pages only (no e-mail, no worker): the SQLite pass is enough (tests/e2e/browser.py).
+pytestmark = PAGE_SWEEP
 
 SHOTS = (
     Path(os.environ["ICSAT_THEME_SCREENSHOTS"])
