@@ -23,7 +23,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 import snowballstemmer
 
@@ -59,7 +59,7 @@ def _stemmer(language: str):
     return snowballstemmer.stemmer(language)
 
 
-@cache
+@lru_cache(maxsize=100_000)  # a language's words, not unbounded: comments bring typos
 def _stems_of_word(word: str) -> frozenset[str]:
     return frozenset(_stemmer(language).stemWord(word) for language in LANGUAGES)
 

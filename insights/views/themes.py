@@ -28,8 +28,8 @@ def _withheld_text(reason: str) -> str:
 
 def dashboard_themes(user, department, filters, shown: dict) -> dict:
     """Tag the shown comments with their themes and tagging choices (the suggested theme
-    first, chosen), and build the themes table. Five queries whatever the number of
-    comments, themes or tags."""
+    first, chosen), and build the themes table. Five queries whatever the number of comments,
+    themes or tags."""
     may_tag = can_manage_themes(user, department)
     themes = theme_selectors.department_themes(department)
     active = [theme for theme in themes if theme.is_active]
