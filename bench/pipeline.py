@@ -28,12 +28,10 @@ import contextlib
 import json
 import logging
 import os
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -133,23 +131,18 @@ def run(args, env: dict, sink) -> dict:
 
 
 def _seed(count: int):
-    from django.conf import settings
     from django.contrib.auth import get_user_model
     from django.contrib.auth.hashers import make_password
-    from django.contrib.auth.models import Group
 
-    from requests_app.models import Department, Employee, Membership, RequestType
+    from requests_app.models import Department, Employee, RequestType
     from requests_app.services import tickets as ticket_services
-    from surveys.services.editor import survey_save
-    from tests.factories import DEFAULT_QUESTIONS
+    from tests import factories
 
     department = Department.objects.create(name="IT", slug="it", prefix="IT")
     request_type = RequestType.objects.create(department=department, name="Access", slug="access")
+    agent = factories.agent(department, username="bench.agent")
+    factories.survey(delay_minutes=0)  # the default survey: everyone asked, at once
     users = get_user_model().objects
-    agent = users.create_user("bench.agent", "agent@bench.invalid")
-    Employee.objects.create(user=agent, home_department=department)
-    Membership.objects.create(user=agent, department=department, role=Membership.Role.AGENT)
-    hr = users.create_user("bench.hr", "hr@bench.invalid")
     unusable = make_password(None)  # the requesters never sign in
     requesters = users.bulk_create(
         [
@@ -157,22 +150,7 @@ def _seed(count: int):
             for i in range(count)
         ]
     )
-    Employee.objects.bulk_create([Employee(user=user) for user in [hr, *requesters]])
-    group, _ = Group.objects.get_or_create(name=settings.ICSAT_HR_ADMIN_GROUP)
-    hr.groups.add(group)
-    survey_save(
-        actor=hr,
-        intro="Two minutes of your time.",
-        questions=DEFAULT_QUESTIONS,
-        name="After resolve",
-        is_default=True,
-        delay_minutes=0,
-        reminder_hours=48,
-        expires_days=14,
-        min_days_between=0,
-        sample_percent=100,
-        anonymous=False,
-    )
+    Employee.objects.bulk_create([Employee(user=user) for user in requesters])
     tickets = [
         ticket_services.ticket_create(
             requester=user, request_type=request_type, title=f"Request {i}", data={}
@@ -280,42 +258,18 @@ class _Counting(logging.Handler):
             self.lines += 1
 
 
-@contextlib.contextmanager
-def _hanging_broker():
-    server = socket.socket()
-    server.bind(("127.0.0.1", 0))
-    server.listen(64)
-    server.settimeout(0.2)
-    stop = threading.Event()
-    accepted = []
-
-    def accept():
-        while not stop.is_set():
-            with contextlib.suppress(OSError):
-                accepted.append(server.accept()[0])
-
-    thread = threading.Thread(target=accept, daemon=True)
-    thread.start()
-    try:
-        yield f"redis://127.0.0.1:{server.getsockname()[1]}/0"
-    finally:
-        stop.set()
-        thread.join()
-        for connection in accepted:
-            connection.close()
-        server.close()
-
-
 def _resolve_in_outage(kind: str, tickets, agent) -> dict:
     from icsat.celery import app
     from outbox.publishing import publisher
-    from tests.integration.conftest import use_broker
+    from tests.integration.conftest import hanging_broker_url, use_broker
 
     original = app.conf.broker_url
     counting = _Counting()
     logging.getLogger().addHandler(counting)
     with contextlib.ExitStack() as stack:
-        url = "redis://127.0.0.1:1/0" if kind == "down" else stack.enter_context(_hanging_broker())
+        url = (
+            "redis://127.0.0.1:1/0" if kind == "down" else stack.enter_context(hanging_broker_url())
+        )
         use_broker(url)
         try:
             timings = _resolve_all(tickets, agent)

@@ -40,11 +40,6 @@ def _site_midnight(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min), timezone.get_default_timezone())
 
 
-def site_today() -> date:
-    """Today in the site's time zone: where the dashboards' last day ends."""
-    return timezone.localdate(timezone=timezone.get_default_timezone())
-
-
 @dataclass(frozen=True)
 class DashboardFilters:
     """What a dashboard shows: the range chosen, its period, and the narrowing choices."""

@@ -6,7 +6,7 @@ renders that person's e-mails; the dashboards keep counting whole days in the si
 """
 
 import zoneinfo
-from datetime import datetime, tzinfo
+from datetime import date, datetime, tzinfo
 from functools import lru_cache
 
 from django.conf import settings
@@ -79,3 +79,9 @@ def zone_choices(*, now: datetime | None = None) -> list:
     choices: list = list(groups.pop("", []))
     choices.extend((region, options) for region, options in groups.items())
     return choices
+
+
+def site_today() -> date:
+    """Today in the site's time zone: the day the dashboards end on, due dates and ages count
+    in, and actions take effect by."""
+    return timezone.localdate(timezone.now(), timezone.get_default_timezone())

@@ -2,10 +2,10 @@
 and ``{% action_effect_section %}``) and for a department's latest action on its dashboard."""
 
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from loop.selectors.actions import department_published_actions
+from requests_app.zones import site_today
 
 from ..scorecards.effects import action_effect
 from .dashboards import SHARE, present_named_tile, present_tile
@@ -13,8 +13,7 @@ from .dashboards import SHARE, present_named_tile, present_tile
 
 def effect_context(action) -> dict:
     """What ``insights/_action_effect.html`` shows for ``action``."""
-    today = timezone.localdate(timezone.now(), timezone.get_default_timezone())
-    effect = action_effect(action, today)
+    effect = action_effect(action, site_today())
     if effect is None:
         return {"effect": None, "action": action}
     headline = _present(effect.headline_kind, effect.headline)
@@ -34,7 +33,7 @@ def effect_context(action) -> dict:
 def latest_action(department) -> dict | None:
     """The dashboard's "Your latest change": the department's newest published action that
     has taken effect, with its before and after; None when it has none."""
-    today = timezone.localdate(timezone.now(), timezone.get_default_timezone())
+    today = site_today()
     action = department_published_actions(department).filter(effective_on__lte=today).first()
     if action is None:
         return None

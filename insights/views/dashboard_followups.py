@@ -12,7 +12,8 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from loop.selectors.followups import department_follow_up_figures, site_today
+from loop.selectors.followups import department_follow_up_figures
+from requests_app.zones import site_today
 
 from .figures import number
 

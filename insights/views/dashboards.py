@@ -19,10 +19,11 @@ from loop.selectors.themes import week_of
 from requests_app.permissions import can_work_queue
 from requests_app.selectors import department_get
 from requests_app.views.common import require
+from requests_app.zones import site_today
 from surveys.models import Question
 
 from .. import charts
-from ..forms import DashboardFilterForm, site_today
+from ..forms import DashboardFilterForm
 from ..permissions import can_view_department_dashboard
 from ..scorecards import department_scorecard
 from ..selectors import versions_answered_for

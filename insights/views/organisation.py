@@ -17,8 +17,9 @@ from requests_app.content import translated
 from requests_app.models import Department
 from requests_app.permissions import is_hr_admin
 from requests_app.views.common import require
+from requests_app.zones import site_today
 
-from ..forms import DashboardFilterForm, site_today
+from ..forms import DashboardFilterForm
 from ..scorecards import organisation_overview, protections, satisfaction_matrix
 from ..stats import Figure
 from .figures import (

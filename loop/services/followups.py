@@ -20,6 +20,7 @@ from requests_app.exceptions import InvalidTransition, NotAllowed, TicketError
 from requests_app.models import Membership
 from requests_app.phrases import phrase
 from requests_app.services.timeline import ticket_log_event
+from requests_app.zones import site_today
 from surveys.models import Response
 from surveys.services.responses import is_low_score
 
@@ -63,7 +64,7 @@ def follow_up_open_for(response: Response) -> FollowUp | None:
     ):
         owner_id = None
     # The site's day, as the lists count ages and overdue (not the answering person's).
-    today = timezone.localdate(timezone=timezone.get_default_timezone())
+    today = site_today()
     return FollowUp.objects.create(
         response=response,
         department_id=response.department_id,

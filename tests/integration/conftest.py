@@ -12,8 +12,10 @@ survey invitations among them.
 import contextlib
 import os
 import signal
+import socket
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from dataclasses import dataclass
@@ -52,6 +54,33 @@ def itest_redis_url() -> str:
     if os.environ.get("ICSAT_ITEST_REDIS_URL"):
         return os.environ["ICSAT_ITEST_REDIS_URL"]
     return urlunsplit(urlsplit(os.environ["REDIS_URL"])._replace(path="/15"))
+
+
+@contextlib.contextmanager
+def hanging_broker_url():
+    """A Redis URL whose server accepts connections and never answers (closed on exit)."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(64)
+    server.settimeout(0.2)
+    accepted = []
+    stop = threading.Event()
+
+    def accept():
+        while not stop.is_set():
+            with contextlib.suppress(OSError):
+                accepted.append(server.accept()[0])
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    try:
+        yield f"redis://127.0.0.1:{server.getsockname()[1]}/0"
+    finally:
+        stop.set()
+        thread.join()
+        for connection in accepted:
+            connection.close()
+        server.close()
 
 
 def use_broker(url: str) -> None:

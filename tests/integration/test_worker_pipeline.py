@@ -1,10 +1,7 @@
 """The survey pipeline end to end: resolve → broker → real Celery worker → e-mail."""
 
-import contextlib
 import logging
 import re
-import socket
-import threading
 import time
 from collections import Counter
 from datetime import datetime, timedelta
@@ -22,6 +19,7 @@ from surveys.tokens import hash_token
 from tests import factories
 from tests.integration.conftest import (
     SURVEY_SUBJECT,
+    hanging_broker_url,
     read_eml,
     requires_services,
     survey_eml_files,
@@ -124,26 +122,8 @@ def test_fifty_resolves_send_fifty_emails(worker, mail_dir, open_tickets, it_age
 @pytest.fixture
 def hanging_broker():
     """A Redis URL whose server accepts connections and never answers."""
-    server = socket.socket()
-    server.bind(("127.0.0.1", 0))
-    server.listen(64)
-    accepted = []
-    stop = threading.Event()
-
-    def accept():
-        server.settimeout(0.2)
-        while not stop.is_set():
-            with contextlib.suppress(OSError):
-                accepted.append(server.accept()[0])
-
-    thread = threading.Thread(target=accept, daemon=True)
-    thread.start()
-    yield f"redis://127.0.0.1:{server.getsockname()[1]}/0"
-    stop.set()
-    thread.join()
-    for connection in accepted:
-        connection.close()
-    server.close()
+    with hanging_broker_url() as url:
+        yield url
     # The publisher's thread was left waiting on this server: let it give up before the
     # next test, so that its failure cannot start an outage there.
     assert publisher.wait_idle(timeout=10)
