@@ -56,6 +56,17 @@ def browser() -> Iterator:
 
 
 @pytest.fixture
+def mail_dir(settings, tmp_path):
+    """The folder the test's e-mails are written to as .eml files (tests/e2e/mail.py reads
+    them), whoever sends them: this thread or a worker."""
+    folder = tmp_path / "mail"
+    settings.MAILERS = {
+        "default": {"BACKEND": "icsat.mail.EmlFileBackend", "OPTIONS": {"directory": str(folder)}}
+    }
+    return folder
+
+
+@pytest.fixture
 def console() -> ConsoleLog:
     """What went wrong in the consoles of the test's pages; tests assert on it."""
     return ConsoleLog()

@@ -96,12 +96,8 @@ def assert_not_tied(where: str, text: str, reference: str) -> None:
 
 
 def test_anonymous_low_score_names_no_one_in_any_channel(
-    page, open_page, console, settings, tmp_path, live_server
+    page, open_page, console, live_server, mail_dir
 ):
-    mail_dir = tmp_path / "mail"
-    settings.MAILERS = {
-        "default": {"BACKEND": "icsat.mail.EmlFileBackend", "OPTIONS": {"directory": str(mail_dir)}}
-    }
     it = factories.DepartmentFactory(name="IT", slug="it", prefix="IT")
     printer = factories.RequestTypeFactory(department=it, name="Printer", slug="printer")
     agent = factories.agent(it, username="kari", first_name="Kari", last_name="Olsen")

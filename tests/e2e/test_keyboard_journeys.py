@@ -310,12 +310,8 @@ def _finish_journey(request, keyboard: Keyboard, console) -> None:
 
 
 def test_request_filed_resolved_and_surveyed_by_keyboard(
-    request, keyboard, open_page, console, settings, tmp_path, live_server
+    request, keyboard, open_page, console, live_server, mail_dir
 ):
-    mail_dir = tmp_path / "mail"
-    settings.MAILERS = {
-        "default": {"BACKEND": "icsat.mail.EmlFileBackend", "OPTIONS": {"directory": str(mail_dir)}}
-    }
     data = seed()
     purge_queued_tasks()  # the seed's own e-mails: this test waits for one of its own
     rita, ola = data["people"]["rita"], data["people"]["ola"]

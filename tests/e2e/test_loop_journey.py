@@ -89,12 +89,8 @@ COMMENTS_AFTER = ["The laptop was late again."] + ["Friendly and quick."] * 11
 
 
 def test_low_score_to_follow_up_to_published_action_and_whether_it_worked(
-    page, open_page, console, settings, tmp_path, live_server
+    page, open_page, console, live_server, mail_dir
 ):
-    mail_dir = tmp_path / "mail"
-    settings.MAILERS = {
-        "default": {"BACKEND": "icsat.mail.EmlFileBackend", "OPTIONS": {"directory": str(mail_dir)}}
-    }
     it = factories.DepartmentFactory(name="IT", slug="it", prefix="IT")
     finance = factories.DepartmentFactory(name="Finance", slug="finance", prefix="FIN")
     laptops = factories.RequestTypeFactory(department=it, name="New laptop", slug="laptop")
@@ -252,15 +248,11 @@ def test_low_score_to_follow_up_to_published_action_and_whether_it_worked(
 
 
 @SQLITE_PASS_ONLY  # how an e-mail looks: one pass is enough
-def test_a_digest_with_a_clear_drop_reads_on_a_phone(open_page, settings, tmp_path):
+def test_a_digest_with_a_clear_drop_reads_on_a_phone(open_page, mail_dir):
     """The digest e-mail of a department whose CSAT fell clearly (the digest test's
     Finance: 90 % → 40 %), as a mail program shows it at 1280 and 375 px."""
     from tests.insights.test_weekly_digest import CURRENT_WINDOW, MONDAY, PREVIOUS_WINDOW, Company
 
-    mail_dir = tmp_path / "mail"
-    settings.MAILERS = {
-        "default": {"BACKEND": "icsat.mail.EmlFileBackend", "OPTIONS": {"directory": str(mail_dir)}}
-    }
     company = Company()
     company.answer("Finance", [5] * 36 + [1] * 4, PREVIOUS_WINDOW)
     company.answer("Finance", [5] * 16 + [1] * 24, CURRENT_WINDOW)

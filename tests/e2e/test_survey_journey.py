@@ -23,13 +23,7 @@ pytestmark = BROWSER_TEST
 SHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 
 
-def test_resolve_survey_answer_and_close_the_loop(
-    page, open_page, console, settings, tmp_path, live_server
-):
-    mail_dir = tmp_path / "mail"
-    settings.MAILERS = {
-        "default": {"BACKEND": "icsat.mail.EmlFileBackend", "OPTIONS": {"directory": str(mail_dir)}}
-    }
+def test_resolve_survey_answer_and_close_the_loop(page, open_page, console, live_server, mail_dir):
     it = factories.DepartmentFactory(name="IT", slug="it", prefix="IT")
     access = factories.RequestTypeFactory(department=it, name="Access request", slug="access")
     agent = factories.agent(it, username="kari", first_name="Kari", last_name="Olsen")
