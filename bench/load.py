@@ -382,6 +382,11 @@ def _start_stack(stack: Stack, args, port: int) -> None:
             f"--bind=127.0.0.1:{port}",
             f"--workers={args.web_workers}",
             "--no-control-socket",
+            # The page (a header the locust users send), status and gunicorn's own time in µs:
+            # from the worker taking the request to the answer written, so a request's time at
+            # the user minus this is the wait for a free worker (and loopback).
+            f"--access-logfile={stack.run_dir / 'access.log'}",
+            "--access-logformat=%({x-load-page}i)s\t%(s)s\t%(D)s\t%({x-load-request}i)s",
         ],
     )
     for i in range(2):
@@ -686,6 +691,8 @@ def _load(args, env, run_dir, port, sink, links, plan_path, log, phases) -> dict
         **statistics_of(samples),
         "surveys": survey_check(mail, run_started, grace),
         "emails_at_sink": len(sink.delivered),
+        "server_pages": server_times(run_dir, samples),
+        "timeline": timeline(samples, watch.samples),
         "load_during": _load_during(watch.samples, load_at_end),
         "cpu_seconds": cpu,
         "log_errors": log_errors,
@@ -842,6 +849,70 @@ def statistics_of(samples: dict) -> dict:
             for (page, error), count in errors.most_common()
         ],
     }
+
+
+def server_times(run_dir: Path, samples: dict) -> dict:
+    """Per page: gunicorn's own time (its access log) and, request by request, the time at
+    the user beyond it — the wait in the listen queue for a free worker, and loopback."""
+    served: dict[str, float] = {}
+    path = run_dir / "access.log"
+    if path.exists():
+        for line in path.read_text(errors="replace").splitlines():
+            _page, _status, micros, request_id = [*line.split("\t"), "", "", ""][:4]
+            if request_id and micros.isdigit():
+                served[request_id] = int(micros) / 1000
+    per_page: dict[str, list[tuple[float, float]]] = {}
+    for row in samples["samples"]:
+        if len(row) > 5 and row[5] in served:
+            inside = served[row[5]]
+            per_page.setdefault(row[1], []).append((inside, max(0.0, row[3] - inside)))
+    every = [pair for pairs in per_page.values() for pair in pairs]
+    figures = {}
+    for page, pairs in [*((p, per_page.get(p, [])) for p in PAGES), ("all pages", every)]:
+        if not pairs:
+            continue
+        inside = sorted(i for i, _ in pairs)
+        waits = sorted(w for _, w in pairs)
+        total = sum(inside) + sum(waits)
+        figures[page] = {
+            "requests": len(pairs),
+            "p50_ms": round(_percentile(inside, 0.5), 1),
+            "p95_ms": round(_percentile(inside, 0.95), 1),
+            "p99_ms": round(_percentile(inside, 0.99), 1),
+            "wait_p50_ms": round(_percentile(waits, 0.5), 1),
+            "wait_p95_ms": round(_percentile(waits, 0.95), 1),
+            "wait_share": round(sum(waits) / total, 3) if total else None,
+        }
+    return figures
+
+
+def timeline(samples: dict, watch: list[dict], every: float = 30) -> list[dict]:
+    """Per ``every`` seconds of the load: requests/s, p50 and p95 of all pages, and the
+    machine (1-minute load average, CPU busy) over the same stretch."""
+    rows = samples["samples"]
+    started = samples["marks"].get("started")
+    if not rows or not started:
+        return []
+    windows = []
+    end = max(r[0] for r in rows)
+    at = started
+    while at <= end:
+        inside = sorted(r[3] for r in rows if at <= r[0] < at + every)
+        machine = [w for w in watch if at < w["t"] <= at + every]
+        busy = [w["cpu_busy"] for w in machine if w["cpu_busy"] is not None]
+        if inside:
+            windows.append(
+                {
+                    "from_s": round(at - started),
+                    "per_s": round(len(inside) / every, 1),
+                    "p50_ms": round(_percentile(inside, 0.5), 1),
+                    "p95_ms": round(_percentile(inside, 0.95), 1),
+                    "load1": round(machine[-1]["load"][0], 2) if machine else None,
+                    "cpu_busy": round(statistics.mean(busy), 2) if busy else None,
+                }
+            )
+        at += every
+    return windows
 
 
 def survey_check(mail: SurveyMail, run_started, grace: dict) -> dict:
@@ -1206,7 +1277,46 @@ def render(result: dict) -> str:
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     lines += [row(name, f) for name, f in result["steady_pages"].items() if f["requests"]]
-    lines += [row("**all pages**", result["steady_overall"]), "", "## Errors", ""]
+    lines += [row("**all pages**", result["steady_overall"])]
+    if result.get("server_pages"):
+        lines += [
+            "",
+            "## Where a request's time was spent: in gunicorn, or waiting for it",
+            "",
+            "Gunicorn's own time for each request (its access log, `%(D)s`: from the worker "
+            "taking the request to the answer written, matched to the user's request by an id "
+            "header) and the rest of the time at the user: the wait in the listen queue for a "
+            f"free worker ({result['web_workers']} sync workers, one request each) and loopback.",
+            "",
+            "| page | in gunicorn p50 | p95 | p99 | waiting p50 | waiting p95 "
+            "| share of all the page's time spent waiting |",
+            "|---|---:|---:|---:|---:|---:|---:|",
+        ]
+        for page, f in result["server_pages"].items():
+            share = f"{f['wait_share']:.0%}" if f["wait_share"] is not None else "–"
+            lines.append(
+                f"| {page} | {_ms(f['p50_ms'])} | {_ms(f['p95_ms'])} | {_ms(f['p99_ms'])} "
+                f"| {_ms(f['wait_p50_ms'])} | {_ms(f['wait_p95_ms'])} | {share} |"
+            )
+    if result.get("timeline"):
+        lines += [
+            "",
+            "## Over time",
+            "",
+            "Every 30 s of the load: requests per second and all pages' p50/p95 at the user, "
+            "with the machine's 1-minute load average at the end of the stretch and its CPU busy "
+            "share (every process on the machine, this run's and others').",
+            "",
+            "| from (s) | requests/s | p50 | p95 | load average (1 min) | CPU busy |",
+            "|---:|---:|---:|---:|---:|---:|",
+        ]
+        for w in result["timeline"]:
+            busy = f"{w['cpu_busy']:.0%}" if w["cpu_busy"] is not None else "–"
+            lines.append(
+                f"| {w['from_s']} | {w['per_s']} | {_ms(w['p50_ms'])} | {_ms(w['p95_ms'])} "
+                f"| {w['load1'] if w['load1'] is not None else '–'} | {busy} |"
+            )
+    lines += ["", "## Errors", ""]
     if result["errors"]:
         lines += [f"- {e['page']}: {e['error']} (× {e['count']})" for e in result["errors"]]
     else:

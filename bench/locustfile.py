@@ -43,9 +43,12 @@ USERS: dict[str, int] = {}
 
 
 @events.request.add_listener
-def _record(request_type, name, response_time, exception, start_time=None, **kwargs):
+def _record(request_type, name, response_time, exception, start_time=None, context=None, **kw):
     error = "" if exception is None else str(exception)[:300]
-    SAMPLES.append([start_time or time.time(), name, request_type, response_time, error])
+    request_id = (context or {}).get("request_id", "")
+    SAMPLES.append(
+        [start_time or time.time(), name, request_type, response_time, error, request_id]
+    )
 
 
 @events.spawning_complete.add_listener
@@ -266,6 +269,15 @@ class _Person(FastHttpUser):
     def fetch(self, name, path, *, expect=(200,), method="GET", **kwargs):
         """One request named by page; any other status than expected is an error."""
         kwargs.setdefault("allow_redirects", False)
+        # The page's name and the request's id go to gunicorn's access log too: its own time
+        # per request, so the wait for a free worker is known request by request.
+        request_id = uuid.uuid4().hex
+        kwargs["headers"] = {
+            **kwargs.get("headers", {}),
+            "X-Load-Page": name,
+            "X-Load-Request": request_id,
+        }
+        kwargs["context"] = {"request_id": request_id}
         with self.client.request(method, path, name=name, catch_response=True, **kwargs) as r:
             if r.status_code in expect:
                 r.success()
