@@ -182,7 +182,8 @@ class SurveyHistory:
                 department_id=ticket["department_id"],
                 request_type=request_type,
             )
-            self._targets[key] = survey_for_ticket(probe)
+            version, reason = survey_for_ticket(probe)
+            self._targets[key] = (version.survey if version else None, reason)
         return self._targets[key]
 
     def _answer_through_the_service(self, invites: list[Invite]) -> Invite | None:

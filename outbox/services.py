@@ -75,21 +75,28 @@ def recipient_locale(recipient: Any) -> Iterator[None]:
         yield
 
 
-def render_email(*, template: str, recipient: Any, context: dict) -> RenderedEmail:
+def render_email(
+    *, template: str, recipient: Any, context: dict, shared: dict | None = None
+) -> RenderedEmail:
     """Render ``email/<template>`` (subject, text and HTML twins) in the recipient's
-    language, with times in their time zone."""
+    language, with times in their time zone.
+
+    ``shared`` is one dict for a batch of e-mails, where template tags keep what reads the
+    same for all of them (a department's actions), so it is read once per batch.
+    """
+    values = {
+        **context,
+        "recipient": recipient,
+        "base_url": settings.ICSAT_BASE_URL,
+        "shared": {} if shared is None else shared,
+    }
     with recipient_locale(recipient):
-        return _render(template, recipient, context)
-
-
-def _render(template: str, recipient: Any, context: dict) -> RenderedEmail:
-    values = {**context, "recipient": recipient, "base_url": settings.ICSAT_BASE_URL}
-    subject = render_to_string(f"email/{template}_subject.txt", values)
-    return RenderedEmail(
-        subject=" ".join(subject.split()),
-        text=render_to_string(f"email/{template}.txt", values),
-        html=render_to_string(f"email/{template}.html", values),
-    )
+        subject = render_to_string(f"email/{template}_subject.txt", values)
+        return RenderedEmail(
+            subject=" ".join(subject.split()),
+            text=render_to_string(f"email/{template}.txt", values),
+            html=render_to_string(f"email/{template}.html", values),
+        )
 
 
 def emails_queue(
@@ -129,8 +136,10 @@ def emails_queue(
                 owner_id=owner_id,
                 max_attempts=max_attempts or settings.ICSAT_OUTBOX_MAX_ATTEMPTS,
                 send_after=now,
-                # Sent by the caller right away: the dispatcher leaves it alone for a lease.
-                dispatched_at=None if publish else now,
+                # A worker is asked now (by the message after commit, or by the caller that
+                # sends it itself): the dispatcher leaves it alone for a lease, unless the
+                # message could not be published (_publish then clears it).
+                dispatched_at=now,
             )
         )
     emails = Email.objects.bulk_create(rows)
@@ -139,15 +148,38 @@ def emails_queue(
     return emails
 
 
+def emails_queue_owned(
+    *, template: str, owner_kind: str, owned: list[tuple[int, Any, dict]], max_attempts: int
+) -> dict[int, Email]:
+    """Record one e-mail per (owner id, recipient, context), in one statement, for a caller
+    that sends them itself right away (a worker); returns them by owner id."""
+    now = timezone.now()
+    emails = Email.objects.bulk_create(
+        Email(
+            recipient=recipient,
+            template=template,
+            context=context,
+            owner_kind=owner_kind,
+            owner_id=owner_id,
+            max_attempts=max_attempts,
+            send_after=now,
+            dispatched_at=now,  # the caller sends it: the dispatcher leaves it for a lease
+        )
+        for owner_id, recipient, context in owned
+    )
+    return {email.owner_id: email for email in emails if email.owner_id is not None}
+
+
 def emails_send_soon(email_ids: list[int], *, seconds: int = 2) -> None:
     """Ask a worker to send these in a moment (a sender that hit a passing database error)."""
     _publish(email_ids, countdown=seconds)
 
 
 def _publish(email_ids: list[int], countdown: int | None = None) -> None:
-    # By name: services sit below tasks. Not taken: the next dispatcher run (≤ 30 s).
-    if publish("outbox.tasks.send_emails", {"email_ids": email_ids}, countdown=countdown):
-        Email.objects.filter(pk__in=email_ids).update(dispatched_at=timezone.now())
+    # By name: services sit below tasks. Not taken: the next dispatcher run (≤ 30 s) sends
+    # them; the rows say "asked" from the start, so only a failure costs an UPDATE here.
+    if not publish("outbox.tasks.send_emails", {"email_ids": email_ids}, countdown=countdown):
+        Email.objects.filter(pk__in=email_ids, status=Status.PENDING).update(dispatched_at=None)
 
 
 def _lease() -> timedelta:
@@ -165,26 +197,108 @@ def backoff(attempts: int, base_seconds: int) -> timedelta:
     return timedelta(seconds=min(base_seconds * 2 ** max(attempts - 1, 0), 6 * 3600))
 
 
+# How many due e-mails one task claims and sends together (its own ids filled up with late
+# ones): one claim, one read, the contexts in a few queries, one SMTP connection.
+SEND_BATCH = 50
+# A row due this long whose message has not come is late: the workers are behind (a backlog
+# after an outage or a burst), so a task takes it along. A row due just now has its own
+# message on the way and is left to it.
+LATE_AFTER = timedelta(seconds=2)
+
+
 def email_send(*, email_id: int) -> bool:
     """Send one due e-mail; True if this call sent it.
 
     Safe to run twice, from two workers, or before the e-mail is due: only the
     caller that claims the row sends it.
     """
+    return emails_send(email_ids=[email_id]) == 1
+
+
+def emails_send(*, email_ids: list[int], fill_to: int = 0) -> int:
+    """Send each of these e-mails that is due, and late ones (``LATE_AFTER``) up to
+    ``fill_to`` in all (a worker's task: its message's rows, then a backlog's); returns how
+    many this call sent.
+
+    The batch is claimed (pending → sending) by one conditional UPDATE, so only one caller
+    sends each row. Each e-mail is recorded as sent in its own short transaction right
+    after the mail server took it, with its owner's change: a worker that dies mid-batch
+    leaves only the e-mail in flight to be sent again.
+    """
     now = timezone.now()
-    won = Email.objects.filter(_due(now), pk=email_id).update(
-        status=Status.SENDING, claimed_at=now, attempts=F("attempts") + 1
+    emails = _claim(email_ids, now, fill_to)
+    sent, shared = 0, {}
+    for template, batch in _by_template(emails).items():
+        for email, context in zip(batch, _contexts(template, batch), strict=True):
+            sent += _send_claimed(email, context, now, shared)
+    return sent
+
+
+def _claim(email_ids: list[int], now: datetime, fill_to: int) -> list[Email]:
+    due = Email.objects.filter(_due(now))
+    with transaction.atomic():
+        # skip_locked: workers filling their batches at once take different rows.
+        ids = list(
+            due.filter(pk__in=email_ids)
+            .select_for_update(skip_locked=True)
+            .values_list("pk", flat=True)
+        )
+        if fill_to > len(ids):
+            ids += (
+                due.exclude(pk__in=ids)
+                .filter(send_after__lte=now - LATE_AFTER)
+                .select_for_update(skip_locked=True)
+                .order_by("send_after", "pk")
+                .values_list("pk", flat=True)[: fill_to - len(ids)]
+            )
+        if not ids:
+            return []
+        Email.objects.filter(_due(now), pk__in=ids).update(
+            status=Status.SENDING, claimed_at=now, attempts=F("attempts") + 1
+        )
+    return list(
+        Email.objects.select_related("recipient__employee")
+        .filter(pk__in=ids, status=Status.SENDING, claimed_at=now)
+        .order_by("pk")
     )
-    if not won:
-        return False
-    email = Email.objects.select_related("recipient").get(pk=email_id)
-    claim = Email.objects.filter(pk=email_id, status=Status.SENDING, claimed_at=now)
+
+
+def _by_template(emails: list[Email]) -> dict[str, list[Email]]:
+    batches: dict[str, list[Email]] = {}
+    for email in emails:
+        batches.setdefault(email.template, []).append(email)
+    return batches
+
+
+def _contexts(template: str, emails: list[Email]) -> list[dict | Exception | None]:
+    """Each e-mail's context (None: what it was about is gone; an exception: building it
+    failed, which fails only that e-mail)."""
+    batch_builder = registry.batch_builder_for(template)
+    if batch_builder is not None:
+        try:
+            return list(batch_builder([(email.context, email.recipient) for email in emails]))
+        except Exception:
+            logger.exception("Building a batch of %s e-mails failed; one by one now", template)
+    builder = registry.builder_for(template)
+    contexts: list[dict | Exception | None] = []
+    for email in emails:
+        try:
+            with recipient_locale(email.recipient):
+                contexts.append(builder(email.context, email.recipient))
+        except Exception as error:
+            contexts.append(error)
+    return contexts
+
+
+def _send_claimed(
+    email: Email, context: dict | Exception | None, now: datetime, shared: dict
+) -> bool:
+    claim = Email.objects.filter(pk=email.pk, status=Status.SENDING, claimed_at=now)
     address = email.recipient.email
     try:
-        with recipient_locale(email.recipient):
-            context = registry.builder_for(email.template)(email.context, email.recipient)
-            rendered = _render(email.template, email.recipient, context) if context else None
-        if rendered is None:
+        if isinstance(context, Exception):
+            raise context
+        if context is None:
             claim.update(
                 status=Status.CANCELLED,
                 last_error="What it was about is gone.",
@@ -193,6 +307,9 @@ def email_send(*, email_id: int) -> bool:
             return False
         if not address:
             raise ValueError("The recipient has no e-mail address.")
+        rendered = render_email(
+            template=email.template, recipient=email.recipient, context=context, shared=shared
+        )
         message = EmailMultiAlternatives(subject=rendered.subject, body=rendered.text, to=[address])
         message.attach_alternative(rendered.html, "text/html")
         send_message(message)  # over the worker thread's open connection
@@ -208,7 +325,7 @@ def email_send(*, email_id: int) -> bool:
             last_error="",
         )
         if sent:
-            registry.owner_sent(email)
+            registry.owner_sent(email, context)
     return bool(sent)
 
 
@@ -217,11 +334,13 @@ def _without_secret(context: dict) -> dict:
 
 
 def _record_failure(email: Email, claim, error: str, now: datetime) -> None:
-    final = email.attempts >= email.max_attempts
+    final = email.attempts >= email.max_attempts  # read after the claim counted this one
     with transaction.atomic():
         updated = claim.update(
             status=Status.FAILED if final else Status.PENDING,
             send_after=now + backoff(email.attempts, settings.ICSAT_OUTBOX_BACKOFF_SECONDS),
+            # Nobody is asked for the next try: the dispatcher hands it out after the backoff.
+            dispatched_at=None,
             last_error=error,
             # An owner sends a new link of its own; HR may send any other one again.
             context=_without_secret(email.context) if final and email.owner_kind else email.context,
@@ -236,11 +355,6 @@ def _record_failure(email: Email, claim, error: str, now: datetime) -> None:
         email.max_attempts,
         error,
     )
-
-
-def emails_send(*, email_ids: list[int]) -> int:
-    """Send each of these e-mails that is due; returns how many this call sent."""
-    return sum(email_send(email_id=email_id) for email_id in email_ids)
 
 
 def _give_up_stale(now: datetime) -> int:
@@ -327,7 +441,7 @@ def email_retry(*, email_id: int, actor: Any) -> bool:
         status=Status.PENDING,
         attempts=0,
         send_after=timezone.now(),
-        dispatched_at=None,
+        dispatched_at=timezone.now(),  # the message after commit; cleared if not published
         last_error="",
     )
     # The error text stays out of the log: it may quote the mail server.
@@ -342,8 +456,10 @@ def email_retry(*, email_id: int, actor: Any) -> bool:
     return True
 
 
-def emails_cancel_for_owner(*, owner_kind: str, owner_id: int) -> int:
-    """Withdraw the owner's e-mails that have not gone out (its new attempt replaces them)."""
+def emails_cancel_for_owners(*, owner_kind: str, owner_ids: list[int]) -> int:
+    """Withdraw the owners' e-mails that have not gone out (their new attempts replace them)."""
     return Email.objects.filter(
-        owner_kind=owner_kind, owner_id=owner_id, status__in=[Status.PENDING, Status.SENDING]
+        owner_kind=owner_kind,
+        owner_id__in=owner_ids,
+        status__in=[Status.PENDING, Status.SENDING],
     ).update(status=Status.CANCELLED, last_error=OWNER_MANAGED_NOTE, context={})

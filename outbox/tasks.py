@@ -22,7 +22,9 @@ DISPATCH_LIMIT = 1000
 
 @shared_task(**RETRY_ON_DATABASE_ERRORS)
 def send_emails(email_ids: list[int]) -> int:
-    return services.emails_send(email_ids=email_ids)
+    """These e-mails, and other due ones up to a batch (their own messages then find them
+    sent)."""
+    return services.emails_send(email_ids=email_ids, fill_to=services.SEND_BATCH)
 
 
 @shared_task

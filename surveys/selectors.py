@@ -1,6 +1,6 @@
 """Reads of the survey app, each scoped and with a fixed number of queries."""
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
 
@@ -11,31 +11,43 @@ from .models import Invitation, Notification, Question, Survey, SurveyVersion
 from .tokens import hash_token, looks_like_token
 
 
-def survey_for_ticket(ticket: Ticket) -> tuple[Survey | None, str]:
-    """The most specific active survey for a resolved ticket, or None and why not.
+def survey_for_ticket(ticket: Ticket) -> tuple[SurveyVersion | None, str]:
+    """The current version of the most specific active survey for a resolved ticket (its
+    survey with it), or None and why not; one query.
 
-    A survey for the ticket's request type beats one for its department, which
-    beats the default survey.
+    A survey for the ticket's request type beats one for its department (and no request
+    types), which beats the default survey; among equals the latest edited wins.
     """
     if ticket.kind == Ticket.Kind.HANDOFF:
         return None, "handoff"
     if ticket.request_type is not None and ticket.request_type.survey_opt_out:
         return None, "opted_out"
-    active = Survey.objects.filter(is_active=True, versions__is_current=True)
-    candidates = []
-    if ticket.request_type_id:
-        candidates.append(active.filter(request_types=ticket.request_type_id))
-    candidates.append(
-        active.filter(departments=ticket.department_id)
-        .annotate(n_types=Count("request_types"))
-        .filter(n_types=0)
+    of_survey = {"survey_id": OuterRef("survey_id")}
+    types = Survey.request_types.through.objects.filter(**of_survey)
+    departments = Survey.departments.through.objects.filter(**of_survey)
+    ranks = [
+        When(
+            Exists(departments.filter(department_id=ticket.department_id)) & ~Exists(types),
+            then=Value(1),
+        ),
+        When(survey__is_default=True, then=Value(2)),
+    ]
+    if ticket.request_type_id is not None:
+        ranks.insert(
+            0, When(Exists(types.filter(requesttype_id=ticket.request_type_id)), then=Value(0))
+        )
+    rank = Case(*ranks, default=None)
+    version = (
+        SurveyVersion.objects.filter(is_current=True, survey__is_active=True)
+        .annotate(rank=rank)
+        .filter(rank__isnull=False)
+        .select_related("survey")
+        .order_by("rank", "-survey__updated_at", "-survey_id")
+        .first()
     )
-    candidates.append(active.filter(is_default=True))
-    for queryset in candidates:
-        survey = queryset.order_by("-updated_at", "-pk").first()
-        if survey is not None:
-            return survey, ""
-    return None, "no_survey"
+    if version is None:
+        return None, "no_survey"
+    return version, ""
 
 
 def current_version(survey: Survey) -> SurveyVersion:

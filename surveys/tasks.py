@@ -8,13 +8,19 @@ from .services import digests, invitations
 
 
 @shared_task(**RETRY_ON_DATABASE_ERRORS)
-def send_invitation(invitation_id: int) -> bool:
-    return invitations.invitation_send(invitation_id=invitation_id)
+def send_invitation(invitation_id: int) -> int:
+    """This invitation, and other due ones up to a batch (their own messages then find
+    them sent)."""
+    return invitations.invitations_send(
+        invitation_ids=[invitation_id], fill_to=invitations.SEND_BATCH
+    )
 
 
 @shared_task(**RETRY_ON_DATABASE_ERRORS)
 def send_invitations(invitation_ids: list[int]) -> int:
-    return invitations.invitations_send(invitation_ids=invitation_ids)
+    return invitations.invitations_send(
+        invitation_ids=invitation_ids, fill_to=invitations.SEND_BATCH
+    )
 
 
 @shared_task

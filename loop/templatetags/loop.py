@@ -12,14 +12,21 @@ from ..selectors import actions as selectors
 register = template.Library()
 
 
-@register.simple_tag
-def department_actions(department):
+@register.simple_tag(takes_context=True)
+def department_actions(context, department):
     """``{% department_actions ticket.department as actions %}``: the department's recently
     published actions (see selectors.recent_actions); department-level, so the same for an
-    anonymous survey."""
+    anonymous survey. Read once per batch of e-mails (the outbox's ``shared`` dict), not
+    once per e-mail and part."""
     if department is None:
         return []
-    return selectors.recent_actions(department)
+    shared = context.get("shared")
+    if shared is None:
+        return selectors.recent_actions(department)
+    key = ("department_actions", department.pk)
+    if key not in shared:
+        shared[key] = selectors.recent_actions(department)
+    return shared[key]
 
 
 @register.simple_tag(takes_context=True)

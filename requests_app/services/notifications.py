@@ -75,10 +75,13 @@ def public_reply(*, event_id: int) -> int:
     return len(_queue("ticket_reply", recipients, ticket, event, exclude=event.actor))
 
 
-def status_changed(*, event_id: int) -> int:
-    """Status changes (including resolve and cancel) → the requester and cc."""
-    event = TicketEvent.objects.select_related("actor").get(pk=event_id)
-    ticket = _ticket(event.ticket_id)
+def status_changed(*, event: TicketEvent) -> int:
+    """Status changes (including resolve and cancel) → the requester and cc.
+
+    Takes the event just recorded (its ticket and actor in hand), not its id: on every
+    resolve, loading both again was two queries of the request.
+    """
+    ticket = event.ticket
     recipients = [ticket.requester, *ticket.cc.all()]
     if event.actor_id == ticket.requester_id and ticket.assignee:
         recipients = [ticket.assignee]
@@ -92,25 +95,38 @@ def ticket_reopened(*, event_id: int) -> int:
     return len(_queue("ticket_status", recipients, ticket, event, exclude=event.actor))
 
 
-def _context(stored: dict, recipient) -> dict | None:
-    """What a ticket e-mail shows, loaded when it is sent; None if the ticket is gone."""
-    ticket = Ticket.objects.filter(pk=stored["ticket_id"]).select_related(
+def _contexts(items) -> list[dict | None]:
+    """What ticket e-mails show, loaded when they are sent (three queries for a batch);
+    None for one whose ticket or event is gone."""
+    tickets = Ticket.objects.select_related(
         "requester", "assignee", "department", "request_type"
+    ).in_bulk({stored["ticket_id"] for stored, _recipient in items})
+    events = (
+        TicketEvent.objects.select_related("actor")
+        .prefetch_related("attachments")
+        .in_bulk({stored["event_id"] for stored, _recipient in items if stored.get("event_id")})
     )
-    context: dict = {"ticket": ticket.first()}
-    if context["ticket"] is None:
-        return None
-    context["url"] = ticket_url(context["ticket"])
-    if stored.get("event_id"):
-        event = TicketEvent.objects.select_related("actor").filter(pk=stored["event_id"]).first()
-        if event is None:
-            return None
-        context["event"] = event
-        context["attachments"] = list(event.attachments.all())
+    contexts: list[dict | None] = []
+    for stored, _recipient in items:
+        ticket = tickets.get(stored["ticket_id"])
+        event = events.get(stored["event_id"]) if stored.get("event_id") else None
+        if ticket is None or (stored.get("event_id") and event is None):
+            contexts.append(None)
+            continue
+        context: dict = {"ticket": ticket, "url": ticket_url(ticket)}
+        if event is not None:
+            context["event"] = event
+            context["attachments"] = list(event.attachments.all())
+        contexts.append(context)
+    return contexts
+
+
+def _context(stored: dict, recipient) -> dict | None:
+    (context,) = _contexts([(stored, recipient)])
     return context
 
 
 def register_templates() -> None:
     """Tell the outbox how to build the ticket e-mails (from the app's ready())."""
     for template in ("ticket_created", "ticket_assigned", "ticket_reply", "ticket_status"):
-        registry.register_template(template, _context)
+        registry.register_template(template, _context, batch_builder=_contexts)

@@ -119,7 +119,7 @@ def _release_open_work(user, actor) -> tuple[int, int]:
                     )
                 },
             )
-            notifications.status_changed(event_id=event.pk)
+            notifications.status_changed(event=event)
             cancelled += 1
             continue
         lead = _lead_of(ticket.department_id, user)

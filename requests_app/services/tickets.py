@@ -47,7 +47,8 @@ def ensure_transition(ticket: Ticket, *, to: str) -> None:
 def _lock(ticket_id: int, expected_version: int | None) -> Ticket:
     ticket = (
         Ticket.objects.select_for_update(of=("self",))
-        .select_related("department")
+        # What the hooks and notifications read next, in the same query.
+        .select_related("department", "request_type", "requester")
         .get(pk=ticket_id)
     )
     if expected_version is not None and ticket.version != expected_version:
@@ -357,7 +358,7 @@ def ticket_set_status(
     event = record_event(
         ticket, actor, TicketEvent.Kind.STATUS, from_status=old_status, to_status=status
     )
-    notifications.status_changed(event_id=event.pk)
+    notifications.status_changed(event=event)
     return ticket
 
 
@@ -399,7 +400,7 @@ def ticket_resolve(
         to_status=Status.RESOLVED,
     )
     hooks.ticket_resolved(ticket=ticket, actor=actor)
-    notifications.status_changed(event_id=event.pk)
+    notifications.status_changed(event=event)
     return ticket
 
 
@@ -482,5 +483,5 @@ def ticket_cancel(
         from_status=old_status,
         to_status=Status.CANCELLED,
     )
-    notifications.status_changed(event_id=event.pk)
+    notifications.status_changed(event=event)
     return ticket

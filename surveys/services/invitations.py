@@ -12,7 +12,7 @@ from functools import partial
 
 from django.conf import settings
 from django.db import DatabaseError, transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_noop
@@ -22,10 +22,13 @@ from audit.services import audit_record
 from outbox import registry
 from outbox.publishing import publish
 from outbox.services import (
+    LATE_AFTER,
     backoff,
     email_send,
-    emails_cancel_for_owner,
+    emails_cancel_for_owners,
     emails_queue,
+    emails_queue_owned,
+    emails_send,
     emails_send_soon,
     hand_out_due,
 )
@@ -35,7 +38,7 @@ from requests_app.services.timeline import ticket_log_event
 
 from .. import hooks
 from ..models import Invitation, Survey
-from ..selectors import current_version, survey_for_ticket
+from ..selectors import survey_for_ticket
 from ..tokens import hash_token, new_token
 
 logger = logging.getLogger(__name__)
@@ -74,45 +77,48 @@ def _recently_asked(survey: Survey, recipient, now) -> bool:
     )
 
 
+def _why_not_invited(survey: Survey, ticket: Ticket, now, rng) -> str:
+    """Why the requester is not asked this survey ("" if they are)."""
+    if not ticket.requester.is_active:
+        return "left"
+    if _recently_asked(survey, ticket.requester, now):
+        return "throttled"
+    if survey.sample_percent < 100 and rng.random() * 100 >= survey.sample_percent:
+        return "not_sampled"
+    if Invitation.objects.filter(ticket=ticket, status__in=Invitation.OPEN_STATUSES).exists():
+        return "already_open"
+    return ""
+
+
 def invitation_create_for_resolved(*, ticket: Ticket, actor, rng=None) -> Invitation | None:
     """Hook of ticket_resolve: invite the requester, or record why not.
 
     Runs inside the resolve's transaction; the send is enqueued only after commit.
     """
     now = timezone.now()
-    rng = rng or sample_rng
-    survey, reason = survey_for_ticket(ticket)
-    if survey is not None and not ticket.requester.is_active:
-        survey, reason = None, "left"
-    if survey is not None and _recently_asked(survey, ticket.requester, now):
-        survey, reason = None, "throttled"
-    if (
-        survey is not None
-        and survey.sample_percent < 100
-        and (rng.random() * 100 >= survey.sample_percent)
-    ):
-        survey, reason = None, "not_sampled"
-    if (
-        survey is not None
-        and Invitation.objects.filter(ticket=ticket, status__in=Invitation.OPEN_STATUSES).exists()
-    ):
-        survey, reason = None, "already_open"
-    if survey is None:
+    version, reason = survey_for_ticket(ticket)
+    if version is not None:
+        reason = _why_not_invited(version.survey, ticket, now, rng or sample_rng)
+    if version is None or reason:
         ticket_log_event(
             ticket_id=ticket.pk,
             note=phrase(WHY_NOT[reason]),
             data={"survey": "none", "reason": reason},
         )
         return None
+    survey = version.survey
     send_after = now + timedelta(minutes=survey.delay_minutes)
     invitation = Invitation.objects.create(
         ticket=ticket,
         survey=survey,
-        version=current_version(survey),
+        version=version,
         recipient=ticket.requester,
         department_id=ticket.department_id,
         agent=actor,
         send_after=send_after,
+        # A worker is asked for it at send_after (the message after commit); _enqueue_send
+        # clears this if the message cannot be published, for the dispatcher.
+        dispatched_at=send_after,
         expires_at=send_after + timedelta(days=survey.expires_days),
     )
     ticket_log_event(
@@ -128,9 +134,9 @@ def _enqueue_send(invitation_id: int, eta) -> None:
     """Ask a worker to send at the ETA; if the broker is down, the dispatcher sends later."""
     # By name: services sit below tasks and do not import them.
     if not publish("surveys.tasks.send_invitation", {"invitation_id": invitation_id}, eta=eta):
-        return
-    asked_for = max(eta, timezone.now()) if eta else timezone.now()
-    Invitation.objects.filter(pk=invitation_id).update(dispatched_at=asked_for)
+        Invitation.objects.filter(pk=invitation_id, status=Status.PENDING).update(
+            dispatched_at=None
+        )
 
 
 def invitations_cancel_for_leaver(*, user, actor) -> int:
@@ -140,8 +146,7 @@ def invitations_cancel_for_leaver(*, user, actor) -> int:
             "pk", flat=True
         )
     )
-    for invitation_id in open_ids:
-        emails_cancel_for_owner(owner_kind=OWNER_KIND, owner_id=invitation_id)
+    emails_cancel_for_owners(owner_kind=OWNER_KIND, owner_ids=open_ids)
     return Invitation.objects.filter(pk__in=open_ids).update(status=Status.CANCELLED)
 
 
@@ -160,40 +165,58 @@ def _due(now) -> Q:
     )
 
 
-@transaction.atomic
-def _claim(invitation_id: int, now) -> int | None:
-    """Flip one due invitation to 'sending' with a fresh link and record its e-mail.
+# How many due invitations one task claims and sends together, its own filled up with late
+# ones (see outbox.services.SEND_BATCH and LATE_AFTER).
+SEND_BATCH = 50
 
-    Returns the e-mail's id; None if someone else has the invitation. Each attempt
-    is an e-mail of its own with a new link (only the newest link works), so the
-    outbox tries it once and the invitation keeps its own retries and backoff.
+
+@transaction.atomic
+def _claim(invitation_ids: list[int], now, fill_to: int = 0) -> list[int]:
+    """Flip these due invitations (and late ones up to ``fill_to``) to 'sending', each with
+    a fresh link, and record their e-mails; returns the e-mails' ids.
+
+    Invitations someone else has are skipped. Each attempt is an e-mail of its own with a
+    new link (only the newest link works), so the outbox tries it once and the invitation
+    keeps its own retries and backoff.
     """
-    token, digest = new_token()
-    won = Invitation.objects.filter(_due(now), pk=invitation_id).update(
-        status=Status.SENDING, claimed_at=now, attempts=F("attempts") + 1, token_hash=digest
+    due = (
+        Invitation.objects.filter(_due(now))
+        .select_related("recipient")
+        # skip_locked: workers filling their batches at once take different rows.
+        .select_for_update(skip_locked=True, of=("self",))
     )
-    if not won:
-        return None
-    invitation = Invitation.objects.select_related("recipient").get(pk=invitation_id)
-    emails_cancel_for_owner(owner_kind=OWNER_KIND, owner_id=invitation_id)
-    if not invitation.recipient.is_active:
-        Invitation.objects.filter(pk=invitation_id).update(status=Status.CANCELLED)
-        return None
-    if not invitation.recipient.email:
-        Invitation.objects.filter(pk=invitation_id).update(
+    claimed = list(due.filter(pk__in=invitation_ids))
+    if fill_to > len(claimed):
+        late = due.exclude(pk__in=[i.pk for i in claimed]).filter(send_after__lte=now - LATE_AFTER)
+        claimed += late.order_by("send_after", "pk")[: fill_to - len(claimed)]
+    if not claimed:
+        return []
+    tokens = {}
+    for invitation in claimed:
+        tokens[invitation.pk], invitation.token_hash = new_token()
+        invitation.status, invitation.claimed_at = Status.SENDING, now
+        invitation.attempts += 1  # read under the row's lock
+    Invitation.objects.bulk_update(claimed, ["status", "claimed_at", "attempts", "token_hash"])
+    emails_cancel_for_owners(owner_kind=OWNER_KIND, owner_ids=[i.pk for i in claimed])
+    left = [i.pk for i in claimed if not i.recipient.is_active]
+    no_address = [i.pk for i in claimed if i.recipient.is_active and not i.recipient.email]
+    if left:
+        Invitation.objects.filter(pk__in=left).update(status=Status.CANCELLED)
+    if no_address:
+        Invitation.objects.filter(pk__in=no_address).update(
             status=Status.FAILED, last_error="The recipient has no e-mail address."
         )
-        return None
-    (email,) = emails_queue(
-        recipients=[invitation.recipient],
+    emails = emails_queue_owned(
         template="survey_invitation",
-        context={"invitation_id": invitation_id, "secret": {"token": token}},
         owner_kind=OWNER_KIND,
-        owner_id=invitation_id,
+        owned=[
+            (i.pk, i.recipient, {"invitation_id": i.pk, "secret": {"token": tokens[i.pk]}})
+            for i in claimed
+            if i.recipient.is_active and i.recipient.email
+        ],
         max_attempts=1,
-        publish=False,
     )
-    return email.pk
+    return [email.pk for email in emails.values()]
 
 
 def survey_url(token: str) -> str:
@@ -214,14 +237,23 @@ def _claimed_by(email) -> Invitation | None:
     )
 
 
-def invitation_email_sent(*, email) -> None:
-    """Outbox: the invitation's e-mail left; it counts as sent from its claim."""
-    invitation = _claimed_by(email)
-    if invitation is None or invitation.claimed_at is None:
-        return
+def invitation_email_sent(*, email, context: dict) -> None:
+    """Outbox: the invitation's e-mail left; it counts as sent from its claim.
+
+    ``context`` is what the e-mail was built from: the invitation as claimed, with its
+    survey and ticket. Only if the e-mail carries the link of the claim still current does
+    the invitation become sent.
+    """
+    invitation = context["invitation"]
     claimed_at = invitation.claimed_at
+    if claimed_at is None:
+        return
+    token = email.context.get("secret", {}).get("token", "")
     sent = Invitation.objects.filter(
-        pk=invitation.pk, status=Status.SENDING, claimed_at=claimed_at
+        pk=invitation.pk,
+        status=Status.SENDING,
+        claimed_at=claimed_at,
+        token_hash=hash_token(token),
     ).update(
         status=Status.SENT,
         sent_at=claimed_at,
@@ -229,7 +261,7 @@ def invitation_email_sent(*, email) -> None:
         last_error="",
     )
     if sent:
-        invitation.sent_at = claimed_at
+        invitation.status, invitation.sent_at = Status.SENT, claimed_at
         hooks.invitation_sent(invitation=invitation)
 
 
@@ -244,6 +276,8 @@ def invitation_email_failed(*, email, error: str) -> None:
     ).update(
         status=Status.FAILED if failed else Status.PENDING,
         send_after=invitation.claimed_at + _backoff(invitation.attempts),
+        # Nobody is asked for the next try: the dispatcher hands it out after the backoff.
+        dispatched_at=None,
         last_error=error[:2000],
     )
     logger.warning(
@@ -257,14 +291,20 @@ def invitation_send(*, invitation_id: int) -> bool:
     Safe to run twice, from two workers, or before the invitation is due: only
     the caller that flips pending → sending sends.
     """
-    email_id = _claim(invitation_id, timezone.now())
-    if email_id is None:
-        return False
+    return invitations_send(invitation_ids=[invitation_id]) == 1
+
+
+def invitations_send(*, invitation_ids: list[int], fill_to: int = 0) -> int:
+    """Send each of these invitations that is due, and late ones up to ``fill_to`` in all
+    (a worker's task: its message's, then a backlog's); returns how many this call sent."""
+    email_ids = _claim(invitation_ids, timezone.now(), fill_to)
+    if not email_ids:
+        return 0
     try:
-        return email_send(email_id=email_id)
+        return emails_send(email_ids=email_ids)
     except DatabaseError:
-        # The claim and its e-mail are saved: a worker sends the e-mail in a moment.
-        emails_send_soon([email_id])
+        # The claims and their e-mails are saved: a worker sends the e-mails in a moment.
+        emails_send_soon(email_ids)
         raise
 
 
@@ -284,11 +324,6 @@ def invitations_dispatch_due(*, limit: int = 1000, per_message: int = 10) -> int
         limit=limit,
         per_message=per_message,
     )
-
-
-def invitations_send(*, invitation_ids: list[int]) -> int:
-    """Send each of these invitations that is due; returns how many this call sent."""
-    return sum(invitation_send(invitation_id=pk) for pk in invitation_ids)
 
 
 def invitations_send_reminders(*, now=None) -> int:
@@ -350,7 +385,7 @@ def invitation_retry(*, invitation_id: int, actor) -> bool:
     if failed is None:
         return False
     Invitation.objects.filter(pk=invitation_id).update(
-        status=Status.PENDING, send_after=timezone.now(), attempts=0, dispatched_at=None
+        status=Status.PENDING, send_after=timezone.now(), attempts=0, dispatched_at=timezone.now()
     )
     # The error text stays out of the log: it may quote the mail server.
     audit_record(
@@ -365,27 +400,38 @@ def invitation_retry(*, invitation_id: int, actor) -> bool:
     return True
 
 
-def _email_context(stored: dict, recipient) -> dict | None:
-    """What a survey e-mail shows, loaded when it is sent; None once it has no purpose."""
-    invitation = (
-        Invitation.objects.select_related("ticket", "survey", "version")
-        .filter(pk=stored["invitation_id"])
+def _email_contexts(items) -> list[dict | None]:
+    """What survey e-mails show, loaded when they are sent (one query for a batch); None
+    for one that has no purpose any more."""
+    invitations = (
+        Invitation.objects.select_related("ticket__department", "survey", "version")
         .exclude(status__in=[Status.CANCELLED, Status.EXPIRED, Status.ANSWERED])
-        .first()
+        .in_bulk({stored["invitation_id"] for stored, _recipient in items})
     )
-    if invitation is None:
-        return None
-    return {
-        "invitation": invitation,
-        "ticket": invitation.ticket,
-        "survey": invitation.survey,
-        "version": invitation.version,
-        "url": survey_url(stored["secret"]["token"]),
-    }
+    contexts: list[dict | None] = []
+    for stored, _recipient in items:
+        invitation = invitations.get(stored["invitation_id"])
+        contexts.append(
+            None
+            if invitation is None
+            else {
+                "invitation": invitation,
+                "ticket": invitation.ticket,
+                "survey": invitation.survey,
+                "version": invitation.version,
+                "url": survey_url(stored["secret"]["token"]),
+            }
+        )
+    return contexts
+
+
+def _email_context(stored: dict, recipient) -> dict | None:
+    (context,) = _email_contexts([(stored, recipient)])
+    return context
 
 
 def register_emails() -> None:
     """Tell the outbox how to build survey e-mails and whom to tell how they went."""
-    registry.register_template("survey_invitation", _email_context)
-    registry.register_template("survey_reminder", _email_context)
+    for template in ("survey_invitation", "survey_reminder"):
+        registry.register_template(template, _email_context, batch_builder=_email_contexts)
     registry.register_owner(OWNER_KIND, sent=invitation_email_sent, failed=invitation_email_failed)
