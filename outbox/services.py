@@ -227,7 +227,8 @@ def emails_send(*, email_ids: list[int], fill_to: int = 0) -> int:
     """
     now = timezone.now()
     emails = _claim(email_ids, now, fill_to)
-    sent, shared = 0, {}
+    sent = 0
+    shared: dict = {}  # what the batch's e-mails read alike (see render_email)
     for template, batch in _by_template(emails).items():
         for email, context in zip(batch, _contexts(template, batch), strict=True):
             sent += _send_claimed(email, context, now, shared)
