@@ -115,6 +115,9 @@ def main(argv=None) -> int:
     parser.add_argument("--markdown", type=Path, default=LOAD_MD)
     parser.add_argument("--no-profile", action="store_true", help="skip the unloaded timings")
     parser.add_argument("--seed-only", action="store_true", help="seed (or check) and stop")
+    parser.add_argument(
+        "--render-only", action="store_true", help="write the Markdown from --json again"
+    )
     args = parser.parse_args(argv)
     args.db = args.db or f"icsat_bench_load_{_label(args.tickets)}"
     if args.seed_only:
@@ -124,8 +127,11 @@ def main(argv=None) -> int:
         _ensure_seed(args, lambda text: print(text, file=sys.stderr))
         return 0
 
-    result = run(args)
-    args.json.write_text(json.dumps(result, indent=2) + "\n")
+    if args.render_only:
+        result = json.loads(args.json.read_text())
+    else:
+        result = run(args)
+        args.json.write_text(json.dumps(result, indent=2) + "\n")
     text = render(result)
     if args.markdown == LOAD_MD and ANALYSIS.exists():
         text += "\n" + ANALYSIS.read_text()
