@@ -617,9 +617,28 @@ def run(args) -> dict:
                 links.delete(LINKS_KEY)
             if args.drop_db:
                 _drop_database(args.db)
-    result.update(load_after=os.getloadavg(), run_dir=str(run_dir), phases_s=phases.seconds)
+    result.update(
+        load_after=os.getloadavg(), run_dir=str(run_dir), phases_s=phases.seconds, code=_code()
+    )
     result["targets"] = targets(result)
     return result
+
+
+def _code() -> dict:
+    """The commit the app ran at and the files changed in the working tree beside it."""
+
+    def git(*command: str) -> str:
+        finished = subprocess.run(  # noqa: S603 (git, fixed arguments)
+            ["git", *command],  # noqa: S607
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        return finished.stdout
+
+    changed = [line[3:] for line in git("status", "--porcelain").splitlines() if line[:2] != "??"]
+    return {"commit": git("rev-parse", "--short", "HEAD").strip(), "changed": changed}
 
 
 class Phases:
@@ -1218,6 +1237,7 @@ def render(result: dict) -> str:
         "(`--no-control-socket`), production settings (`icsat.settings`, DEBUG off, plain http: "
         "no HTTPS redirect, cookies not Secure-only, via the environment), 2 Celery worker "
         "processes × 2 threads and beat, PostgreSQL, Redis, the project's SMTP sink.",
+        _code_line(result.get("code")),
         f"- Database `{result['db']}`: {seed_info['tickets']:,} tickets from bench/seed.py "
         f"({reused}). For the run every survey asks at once and after every resolve "
         "(delay 0, no 'asked recently' rule); the seed's values were put back afterwards.",
@@ -1400,6 +1420,19 @@ def render(result: dict) -> str:
                 spots = "; ".join(f"`{s['function']}` {s['share']:.0%}" for s in f["hot_spots"])
                 lines.append(f"- {page}: {spots}")
     return "\n".join(lines) + "\n"
+
+
+def _code_line(code: dict | None) -> str:
+    if not code:
+        return "- Code: not recorded."
+    changed = code["changed"]
+    beside = (
+        f", with {len(changed)} file(s) changed in the working tree: "
+        + ", ".join(f"`{name}`" for name in changed)
+        if changed
+        else ", nothing changed in the working tree"
+    )
+    return f"- Code: commit {code['commit']}{beside}."
 
 
 def _locust_version() -> str:
