@@ -43,7 +43,7 @@ def test_load_harness_requests_every_page_and_delivers_each_survey_once(tmp_path
         "--users=10",
         "--spawn-rate=10",
         "--duration=20s",
-        "--think=0.5,2",
+        "--think=0.2,1",
         "--tickets=2000",
         # Its own database and Redis db: never the 100k seed nor the test run's broker.
         f"--db=icsat_bench_load_smoke_{os.getpid()}",
