@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.load import PAGES
+from bench.load_report import PAGES
 
 ROOT = Path(__file__).resolve().parents[2]
 
