@@ -78,6 +78,22 @@ def test_most_specific_survey_applies(resolve, request_type, department):
     assert Invitation.objects.get(ticket=ticket).survey.name == "Default"
 
 
+def test_among_equally_specific_surveys_the_latest_edited_applies(resolve, department):
+    from surveys.models import Survey
+
+    factories.survey(name="Old", is_default=False, departments=[department])
+    factories.survey(name="New", is_default=False, departments=[department])
+    typed = factories.RequestTypeFactory(department=department)
+    # Chosen request types make a survey theirs only, not the whole department's.
+    factories.survey(
+        name="Typed", is_default=False, departments=[department], request_types=[typed]
+    )
+    assert Invitation.objects.get(ticket=resolve()).survey.name == "New"
+    assert Invitation.objects.get(ticket=resolve(rtype=typed)).survey.name == "Typed"
+    Survey.objects.filter(name="Old").update(updated_at=timezone.now() + timedelta(minutes=1))
+    assert Invitation.objects.get(ticket=resolve()).survey.name == "Old"
+
+
 def test_inactive_survey_does_not_apply(resolve):
     factories.survey(is_active=False)
     resolve()
