@@ -63,6 +63,15 @@ def _empty_cache():
 
 
 @pytest.fixture(autouse=True)
+def _no_remembered_protection():
+    """Each test computes its disclosure protections afresh: one that changes the search
+    (the attack tests switch parts of it off) must not be answered from another's."""
+    from insights.scorecards import protection
+
+    protection._remembered.clear()
+
+
+@pytest.fixture(autouse=True)
 def _site_language():
     """Each test starts in the site's language: a request in Norwegian through the test
     client leaves LocaleMiddleware's choice active in the thread afterwards."""

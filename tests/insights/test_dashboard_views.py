@@ -401,3 +401,36 @@ def test_an_anonymous_comment_is_never_dated_finer_than_its_week(client, data, i
         period = {"range": "custom", "start": f"2026-02-{first_day}", "end": "2026-02-28"}
         seen[first_day] = "Secret" in get_page(client, it_lead, data.it, **period).content.decode()
     assert seen == {15: True, 16: True, 17: False, 18: False, 19: False}
+
+
+def test_a_dashboard_read_again_skips_the_hidden_cell_search_and_sees_a_new_answer_at_once(
+    client, data, it_lead, monkeypatch
+):
+    """The protection is remembered by exactly what it was computed from: the same page
+    again runs no search; one more answer is new input, so the page shows it at once."""
+    from insights.disclosure import search
+
+    searches = []
+    real = search.protect_linked
+
+    def counted(*args, **kwargs):
+        searches.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr("insights.scorecards.protection.protect_linked", counted)
+    data.seed([5, 5, 5, 2])  # 4 answers: too few to show
+    assert (
+        "not enough answers yet (n = 4)"
+        in get_page(client, it_lead, data.it, **FEBRUARY).content.decode()
+    )
+    first = len(searches)
+    assert first > 0
+    assert (
+        "not enough answers yet (n = 4)"
+        in get_page(client, it_lead, data.it, **FEBRUARY).content.decode()
+    )
+    assert len(searches) == first  # remembered: no search the second time
+    data.answer(5, at=START + timedelta(days=3, hours=12))  # 4 of 5 → 80 %
+    html = get_page(client, it_lead, data.it, **FEBRUARY).content.decode()
+    assert len(searches) > first
+    assert "80 % (" in html
