@@ -114,7 +114,7 @@ def test_low_score_to_follow_up_to_published_action_and_whether_it_worked(
         requester=ola, request_type=laptops, title="Laptop for the new analyst", status=RESOLVED
     )
     with celery_worker():
-        invitation = wait_for_mail(mail_dir, ola.email, ticket.reference)
+        invitation = wait_for_mail(mail_dir, ola.email, f"A short survey about {ticket.reference}")
     _answer(page, survey_link(invitation, live_server.url), 2, "The laptop took three weeks.")
 
     # The lead opens the follow-up from the list, contacts Ola and closes it with an outcome.
@@ -182,7 +182,9 @@ def test_low_score_to_follow_up_to_published_action_and_whether_it_worked(
         requester=siri, request_type=laptops, title="Laptop for the intern", status=RESOLVED
     )
     with celery_worker():
-        her_invitation = wait_for_mail(mail_dir, siri.email, her_ticket.reference)
+        her_invitation = wait_for_mail(
+            mail_dir, siri.email, f"A short survey about {her_ticket.reference}"
+        )
     text = her_invitation.get_body(preferencelist=("plain",)).get_content()
     assert "Last quarter you told us" in text
     assert "New laptops took weeks to arrive." in text and "We keep ten laptops in stock." in text
