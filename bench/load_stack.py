@@ -10,6 +10,8 @@ import threading
 import time
 from pathlib import Path
 
+from bench.pipeline import celery_worker_command
+
 BENCH_DIR = Path(__file__).resolve().parent
 ROOT = BENCH_DIR.parent
 VENV_BIN = ROOT / ".venv" / "bin"
@@ -112,19 +114,7 @@ def start_stack(stack: Stack, args, port: int) -> None:
     for i in range(2):
         stack.start(
             f"worker{i}",
-            [
-                str(VENV_BIN / "celery"),
-                "-A",
-                "icsat",
-                "worker",
-                "--pool=threads",
-                "--concurrency=2",
-                "--loglevel=WARNING",
-                "--without-gossip",
-                "--without-mingle",
-                "-n",
-                f"load{i}@%h",
-            ],
+            celery_worker_command(f"load{i}@%h"),
         )
     stack.start(
         "beat",

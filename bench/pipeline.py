@@ -69,6 +69,23 @@ def main() -> int:
     return 0
 
 
+def celery_worker_command(node: str) -> list[str]:
+    """A Celery worker as the Procfile runs it (2 threads), quiet but for warnings."""
+    return [
+        str(ROOT / ".venv/bin/celery"),
+        "-A",
+        "icsat",
+        "worker",
+        "--pool=threads",
+        "--concurrency=2",
+        "--loglevel=WARNING",
+        "--without-gossip",
+        "--without-mingle",
+        "-n",
+        node,
+    ]
+
+
 def _environment(smtp_port: int) -> dict:
     pg = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432")
     redis_url = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/9")
@@ -176,19 +193,7 @@ def _send(args, env: dict, sink, tickets) -> dict:
 
     workers = [
         subprocess.Popen(  # noqa: S603 (the venv's own celery, fixed arguments)
-            [
-                str(ROOT / ".venv/bin/celery"),
-                "-A",
-                "icsat",
-                "worker",
-                "--pool=threads",
-                "--concurrency=2",
-                "--loglevel=WARNING",
-                "--without-gossip",
-                "--without-mingle",
-                "-n",
-                f"pipeline{i}@%h",
-            ],
+            celery_worker_command(f"pipeline{i}@%h"),
             cwd=ROOT,
             env={**os.environ, **env},
             stdout=subprocess.DEVNULL,

@@ -118,7 +118,6 @@ def emails_queue(
     under ``context["secret"]`` is deleted once the e-mail is sent, cancelled, or
     given up on by its owner.
     """
-    now = timezone.now()
     seen: set[int] = set()
     rows = []
     for user in recipients:
@@ -127,21 +126,7 @@ def emails_queue(
         if exclude is not None and user.pk == exclude.pk:
             continue
         seen.add(user.pk)
-        rows.append(
-            Email(
-                recipient=user,
-                template=template,
-                context=context,
-                owner_kind=owner_kind,
-                owner_id=owner_id,
-                max_attempts=max_attempts or settings.ICSAT_OUTBOX_MAX_ATTEMPTS,
-                send_after=now,
-                # A worker is asked now (by the message after commit, or by the caller that
-                # sends it itself): the dispatcher leaves it alone for a lease, unless the
-                # message could not be published (_publish then clears it).
-                dispatched_at=now,
-            )
-        )
+        rows.append(_row(user, template, context, owner_kind, owner_id, max_attempts=max_attempts))
     emails = Email.objects.bulk_create(rows)
     if emails and publish:
         transaction.on_commit(partial(_publish, [email.pk for email in emails]), robust=True)
@@ -153,21 +138,28 @@ def emails_queue_owned(
 ) -> dict[int, Email]:
     """Record one e-mail per (owner id, recipient, context), in one statement, for a caller
     that sends them itself right away (a worker); returns them by owner id."""
-    now = timezone.now()
     emails = Email.objects.bulk_create(
-        Email(
-            recipient=recipient,
-            template=template,
-            context=context,
-            owner_kind=owner_kind,
-            owner_id=owner_id,
-            max_attempts=max_attempts,
-            send_after=now,
-            dispatched_at=now,  # the caller sends it: the dispatcher leaves it for a lease
-        )
+        _row(recipient, template, context, owner_kind, owner_id, max_attempts=max_attempts)
         for owner_id, recipient, context in owned
     )
     return {email.owner_id: email for email in emails if email.owner_id is not None}
+
+
+def _row(recipient, template, context, owner_kind, owner_id, *, max_attempts) -> Email:
+    now = timezone.now()
+    return Email(
+        recipient=recipient,
+        template=template,
+        context=context,
+        owner_kind=owner_kind,
+        owner_id=owner_id,
+        max_attempts=max_attempts or settings.ICSAT_OUTBOX_MAX_ATTEMPTS,
+        send_after=now,
+        # A worker is asked now (by the message after commit, or by the caller that sends
+        # it itself): the dispatcher leaves it alone for a lease, unless the message could
+        # not be published (_publish then clears it).
+        dispatched_at=now,
+    )
 
 
 def emails_send_soon(email_ids: list[int], *, seconds: int = 2) -> None:
@@ -235,23 +227,25 @@ def emails_send(*, email_ids: list[int], fill_to: int = 0) -> int:
     return sent
 
 
+def lock_batch(due: QuerySet, ids: list[int], *, now: datetime, fill_to: int) -> list:
+    """Lock these of the ``due`` rows, and late ones (due ≥ ``LATE_AFTER``, oldest first)
+    up to ``fill_to`` in all; call inside a transaction. Rows another worker holds are
+    skipped, so workers filling their batches at once take different rows. Used for
+    e-mails and for survey invitations."""
+    locked = due.select_for_update(skip_locked=True, of=("self",))
+    batch = list(locked.filter(pk__in=ids))
+    if fill_to > len(batch):
+        late = locked.exclude(pk__in=[row.pk for row in batch])
+        batch += late.filter(send_after__lte=now - LATE_AFTER).order_by("send_after", "pk")[
+            : fill_to - len(batch)
+        ]
+    return batch
+
+
 def _claim(email_ids: list[int], now: datetime, fill_to: int) -> list[Email]:
-    due = Email.objects.filter(_due(now))
     with transaction.atomic():
-        # skip_locked: workers filling their batches at once take different rows.
-        ids = list(
-            due.filter(pk__in=email_ids)
-            .select_for_update(skip_locked=True)
-            .values_list("pk", flat=True)
-        )
-        if fill_to > len(ids):
-            ids += (
-                due.exclude(pk__in=ids)
-                .filter(send_after__lte=now - LATE_AFTER)
-                .select_for_update(skip_locked=True)
-                .order_by("send_after", "pk")
-                .values_list("pk", flat=True)[: fill_to - len(ids)]
-            )
+        due = Email.objects.filter(_due(now)).only("pk")
+        ids = [email.pk for email in lock_batch(due, email_ids, now=now, fill_to=fill_to)]
         if not ids:
             return []
         Email.objects.filter(_due(now), pk__in=ids).update(

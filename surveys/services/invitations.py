@@ -22,7 +22,6 @@ from audit.services import audit_record
 from outbox import registry
 from outbox.publishing import publish
 from outbox.services import (
-    LATE_AFTER,
     backoff,
     email_send,
     emails_cancel_for_owners,
@@ -31,6 +30,7 @@ from outbox.services import (
     emails_send,
     emails_send_soon,
     hand_out_due,
+    lock_batch,
 )
 from requests_app.models import Ticket
 from requests_app.phrases import Phrase, phrase
@@ -179,16 +179,8 @@ def _claim(invitation_ids: list[int], now, fill_to: int = 0) -> list[int]:
     new link (only the newest link works), so the outbox tries it once and the invitation
     keeps its own retries and backoff.
     """
-    due = (
-        Invitation.objects.filter(_due(now))
-        .select_related("recipient")
-        # skip_locked: workers filling their batches at once take different rows.
-        .select_for_update(skip_locked=True, of=("self",))
-    )
-    claimed = list(due.filter(pk__in=invitation_ids))
-    if fill_to > len(claimed):
-        late = due.exclude(pk__in=[i.pk for i in claimed]).filter(send_after__lte=now - LATE_AFTER)
-        claimed += late.order_by("send_after", "pk")[: fill_to - len(claimed)]
+    due = Invitation.objects.filter(_due(now)).select_related("recipient")
+    claimed = lock_batch(due, invitation_ids, now=now, fill_to=fill_to)
     if not claimed:
         return []
     tokens = {}
