@@ -175,13 +175,11 @@ def _environment(args, *, port: int, smtp_port: int, run_dir: Path) -> dict:
 def _ensure_seed(args, log) -> dict:
     """The seeded database: reused when seeded at this size with production settings."""
     from django.core.management import call_command
-    from django.db import connection
 
     from bench import seed
-    from bench.run import _seed_info
 
     seed.setup_django(args.db)
-    info = _seed_info(args.db)
+    info = seed.seed_info(args.db)
     if info and info.get("tickets") == args.tickets and info.get("settings") == SETTINGS:
         log(f"Reusing {args.db} seeded with {args.tickets:,} tickets (migrating)")
         call_command("migrate", verbosity=0)
@@ -190,8 +188,7 @@ def _ensure_seed(args, log) -> dict:
     # Under production settings, so the bench password is hashed as production hashes it.
     info = seed.seed_database(args.db, args.tickets, log=log)
     info["settings"] = SETTINGS
-    with connection.cursor() as cursor:
-        cursor.execute(f'COMMENT ON DATABASE "{args.db}" IS %s', [json.dumps(info)])
+    seed.record_seed(args.db, info)
     return {**info, "reused": False}
 
 

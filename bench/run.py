@@ -532,34 +532,13 @@ def measure(n_requests: int = 15, *, log=print) -> dict:
 
 
 # --- One size, in its own process ----------------------------------------------------
-def _seed_info(db_name: str) -> dict | None:
-    """What the last seed of this database recorded (COMMENT ON DATABASE), if any."""
-    import psycopg2
-
-    try:
-        conn = psycopg2.connect(seed.database_url("postgres"))
-    except psycopg2.Error:
-        return None
-    with conn, conn.cursor() as cur:
-        cur.execute(
-            "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s",
-            [db_name],
-        )
-        row = cur.fetchone()
-    conn.close()
-    return json.loads(row[0]) if row and row[0] else None
-
-
 def run_one(n_tickets: int, db_name: str, *, reuse: bool, n_requests: int, log) -> dict:
     seed.setup_django(db_name)
-    from django.db import connection
 
-    info = _seed_info(db_name) if reuse else None
+    info = seed.seed_info(db_name) if reuse else None
     if info is None or info.get("tickets") != n_tickets:
         log(f"Seeding {db_name} with {n_tickets:,} tickets")
         info = seed.seed_database(db_name, n_tickets, log=log)
-        with connection.cursor() as cursor:
-            cursor.execute(f'COMMENT ON DATABASE "{db_name}" IS %s', [json.dumps(info)])
         info["reused"] = False
     else:
         log(f"Reusing {db_name} seeded with {n_tickets:,} tickets")

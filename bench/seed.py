@@ -11,6 +11,7 @@ survey editor service; everything that scales goes through ``COPY``.
 
 import argparse
 import io
+import json
 import math
 import os
 import random
@@ -840,7 +841,35 @@ def seed_database(db_name: str, n_tickets: int, *, log=print) -> dict:
     info["phases"] = {"create + migrate": create_migrate, **info["phases"]}
     info["seconds"] = time.perf_counter() - t_all
     log(f"  {'total':<28} {info['seconds']:7.2f} s")
+    record_seed(db_name, info)
     return info
+
+
+def record_seed(db_name: str, info: dict) -> None:
+    """Write what was seeded on the database itself (COMMENT ON DATABASE), so a later run
+    reuses it whichever command seeded it (bench.seed, bench.run, bench.load)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(f'COMMENT ON DATABASE "{db_name}" IS %s', [json.dumps(info)])
+
+
+def seed_info(db_name: str) -> dict | None:
+    """What the last seed of this database recorded, if any (None: not seeded or no server)."""
+    import psycopg2
+
+    try:
+        conn = psycopg2.connect(database_url("postgres"))
+    except psycopg2.Error:
+        return None
+    with conn, conn.cursor() as cur:
+        cur.execute(
+            "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s",
+            [db_name],
+        )
+        row = cur.fetchone()
+    conn.close()
+    return json.loads(row[0]) if row and row[0] else None
 
 
 def main(argv=None) -> None:

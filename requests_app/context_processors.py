@@ -8,7 +8,7 @@ def navigation(request):
         return {}
     from .selectors import departments_worked_by
 
-    worked = list(departments_worked_by(user))
+    worked = departments_worked_by(user)
     roles = permissions.roles_by_department(user)
     return {
         "nav_queues": worked,

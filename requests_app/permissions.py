@@ -30,19 +30,32 @@ def is_associate(user) -> bool:
     return bool(employee and employee.is_associate)
 
 
+def _memberships(user) -> list[Membership]:
+    """The user's memberships of active departments with their departments, by department
+    name; read once per user object (one query serves the permissions and the navigation)."""
+    cached = getattr(user, "_icsat_memberships", None)
+    if cached is None:
+        cached = list(
+            Membership.objects.filter(user=user, department__is_active=True)
+            .select_related("department")
+            .order_by("department__name", "department_id")
+        )
+        user._icsat_memberships = cached
+    return cached
+
+
 def roles_by_department(user) -> dict[int, str]:
-    """{department_id: role} for the user's memberships, cached on the user object."""
+    """{department_id: role} for the user's memberships of active departments."""
     if not user.is_authenticated:
         return {}
-    cached = getattr(user, "_icsat_roles", None)
-    if cached is None:
-        cached = dict(
-            Membership.objects.filter(user=user, department__is_active=True).values_list(
-                "department_id", "role"
-            )
-        )
-        user._icsat_roles = cached
-    return cached
+    return {membership.department_id: membership.role for membership in _memberships(user)}
+
+
+def departments_worked_in(user) -> list[Department]:
+    """The active departments the user is an agent or lead of, by name."""
+    if not user.is_authenticated:
+        return []
+    return [membership.department for membership in _memberships(user)]
 
 
 def is_agent_of(user, department_id: int) -> bool:

@@ -1,12 +1,10 @@
-from .selectors import invitations_waiting_for, unread_notifications
+from .selectors import inbox_counts
 
 
 def survey_inbox(request):
-    """Surveys waiting and unread notifications, for the navigation; two counting queries."""
+    """Surveys waiting and unread notifications, for the navigation; one query."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {
-        "nav_surveys_waiting": invitations_waiting_for(user).count(),
-        "nav_notifications_unread": unread_notifications(user).count(),
-    }
+    waiting, unread = inbox_counts(user)
+    return {"nav_surveys_waiting": waiting, "nav_notifications_unread": unread}

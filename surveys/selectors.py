@@ -143,6 +143,36 @@ def invitations_waiting_for(user) -> QuerySet[Invitation]:
     )
 
 
+def inbox_counts(user) -> tuple[int, int]:
+    """(surveys the person can still answer, unread notifications) for the navigation of
+    every page: one hand-written query (the same filters as invitations_waiting_for and
+    unread_notifications), where two ORM counts cost twice the round trips and compiling."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _inbox_counts_sql(), [user.pk, *Invitation.ANSWERABLE_STATUSES, timezone.now(), user.pk]
+        )
+        waiting, unread = cursor.fetchone()
+    return waiting, unread
+
+
+@functools.cache
+def _inbox_counts_sql() -> str:
+    quote = connection.ops.quote_name
+    names = {
+        "invitations": quote(Invitation._meta.db_table),
+        "recipient": quote(Invitation._meta.get_field("recipient").column),
+        "notifications": quote(Notification._meta.db_table),
+        "user": quote(Notification._meta.get_field("user").column),
+    }
+    # Names from the models' metadata, values as parameters.
+    return """
+        SELECT
+            (SELECT COUNT(*) FROM {invitations}
+             WHERE {recipient} = %s AND status IN (%s, %s) AND expires_at > %s),
+            (SELECT COUNT(*) FROM {notifications} WHERE {user} = %s AND read_at IS NULL)
+    """.format(**names)  # noqa: S608
+
+
 def unread_notifications(user) -> QuerySet[Notification]:
     return Notification.objects.filter(user=user, read_at__isnull=True).select_related("ticket")
 

@@ -238,8 +238,8 @@ def department_members(department: Department) -> QuerySet[Membership]:
     )
 
 
-def departments_worked_by(user) -> QuerySet[Department]:
-    return Department.objects.filter(pk__in=list(permissions.roles_by_department(user)))
+def departments_worked_by(user) -> list[Department]:
+    return permissions.departments_worked_in(user)
 
 
 def colleagues_matching(user, query: str, *, limit: int = 10) -> list:

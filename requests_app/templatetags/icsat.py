@@ -1,4 +1,5 @@
 from django import template
+from django.utils.html import format_html
 
 register = template.Library()
 
@@ -20,6 +21,26 @@ def status_label(code: str) -> str:
         return Ticket.Status(code).label
     except ValueError:
         return code
+
+
+# A status's badge colour; anything else (closed, cancelled) is grey.
+STATUS_BADGE_CLASSES = {
+    "new": "text-bg-primary",
+    "open": "text-bg-info",
+    "waiting": "text-bg-warning",
+    "resolved": "text-bg-success",
+}
+
+
+@register.filter
+def status_badge(ticket) -> str:
+    """The ticket's status as a coloured badge. A filter, not an included template: the
+    lists show one or two per row, and each include renders a template of its own."""
+    return format_html(
+        '<span class="badge status-badge {}">{}</span>',
+        STATUS_BADGE_CLASSES.get(ticket.status, "text-bg-secondary"),
+        ticket.get_status_display(),
+    )
 
 
 @register.filter

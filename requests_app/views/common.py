@@ -3,16 +3,75 @@
 from functools import wraps
 
 from django.contrib import messages
-from django.core.paginator import Paginator
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.http import Http404
 from django.shortcuts import redirect
+from django.utils.functional import cached_property
 
 from ..exceptions import TicketError
 
+# Rows a list counts exactly. A person with 200,000 requests (or an audit log of
+# millions) is shown "more than 10,000" and pages on with Next: counting every row would
+# make the page as slow as the list is long (bench: my requests grew 2.5× from 10k to 10M).
+COUNT_CAP = 10_000
+
+
+class CappedPaginator(Paginator):
+    """Counts at most ``COUNT_CAP`` rows. Past them ``is_capped`` is true, ``count`` is the
+    cap (a lower bound), and pages go on while rows are left: each reads one row more than
+    it shows, to know whether there is a next one."""
+
+    @cached_property
+    def _counted(self) -> int:
+        # Unordered: which rows are counted does not matter, and an index then stops early.
+        return self.object_list.order_by()[: COUNT_CAP + 1].count()
+
+    @property
+    def is_capped(self) -> bool:
+        return self._counted > COUNT_CAP
+
+    @cached_property
+    def count(self) -> int:
+        return min(self._counted, COUNT_CAP)
+
+    def validate_number(self, number):
+        if not self.is_capped:
+            return super().validate_number(number)
+        try:
+            number = int(number)
+        except (TypeError, ValueError):
+            raise PageNotAnInteger(self.error_messages["invalid_page"]) from None
+        if number < 1:
+            raise EmptyPage(self.error_messages["min_page"])
+        return number  # no upper bound: how many pages there are is not known
+
+    def page(self, number) -> Page:
+        number = self.validate_number(number)
+        if not self.is_capped:
+            return super().page(number)
+        rows = self._rows(number)
+        if not rows:  # past the end: the last page counted, as get_page does
+            number = self.num_pages
+            rows = self._rows(number)
+        page = CappedPage(rows[: self.per_page], number, self)
+        page.more = len(rows) > self.per_page
+        return page
+
+    def _rows(self, number: int) -> list:
+        bottom = (number - 1) * self.per_page
+        return list(self.object_list[bottom : bottom + self.per_page + 1])
+
+
+class CappedPage(Page):
+    more: bool | None = None  # past the count: whether rows are left after this page
+
+    def has_next(self) -> bool:
+        return self.more if self.more is not None else super().has_next()
+
 
 def paginate(request, queryset, per_page: int):
-    """A page of the queryset; a page number out of range gives the last page."""
-    paginator = Paginator(queryset, per_page)
+    """A page of the queryset; a page number out of range gives the last counted page."""
+    paginator = CappedPaginator(queryset, per_page)
     return paginator.get_page(request.GET.get("page"))
 
 

@@ -472,6 +472,43 @@ def test_my_requests_paginates(client, settings, requester, request_type):
     assert client.get(reverse("requests_app:my_requests"), {"page": "zzz"}).status_code == 200
 
 
+def test_long_lists_count_up_to_a_cap_then_page_on(
+    client, settings, monkeypatch, it_agent, requester, request_type
+):
+    """A list longer than the cap says "More than N" and still pages to its last row; a
+    shorter one is counted exactly. (The cap keeps a page's cost from growing with a
+    list of 200,000 requests.)"""
+    from requests_app.views import common
+
+    monkeypatch.setattr(common, "COUNT_CAP", 5)
+    settings.ICSAT_PAGE_SIZE = 2
+    for i in range(8):
+        factories.make_ticket(requester=requester, request_type=request_type, title=f"Job {i}")
+    client.force_login(it_agent)
+    url = reverse("requests_app:department_queue", kwargs={"department_slug": "it"})
+
+    def shown(response):
+        return [t.title for t in response.context["page"]]
+
+    first = client.get(url, {"sort": "oldest"})
+    text = page_text(first)
+    assert "More than 5 requests" in text and "Page 1<" in text and ">Next<" in text
+    assert shown(first) == ["Job 0", "Job 1"]
+    last = client.get(url, {"sort": "oldest", "page": 4})
+    assert shown(last) == ["Job 6", "Job 7"]
+    assert ">Next<" not in page_text(last) and ">Previous<" in page_text(last)
+    # Past the end, or not a number: a page that exists, never an error.
+    assert shown(client.get(url, {"sort": "oldest", "page": 9})) == ["Job 4", "Job 5"]
+    assert shown(client.get(url, {"sort": "oldest", "page": "zzz"})) == ["Job 0", "Job 1"]
+    assert client.get(url, {"page": "-3"}).status_code == 200
+
+    Ticket.objects.filter(title__in=["Job 5", "Job 6", "Job 7"]).update(
+        status=Ticket.Status.CLOSED
+    )
+    exact = page_text(client.get(url, {"sort": "oldest", "page": 3}))
+    assert "5 requests" in exact and "More than" not in exact and "Page 3 of 3" in exact
+
+
 def test_queue_filters_counts_and_overdue(client, request_type, it_agent, requester):
     from datetime import timedelta
 

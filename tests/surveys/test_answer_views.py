@@ -256,6 +256,34 @@ def test_in_app_waiting_list_and_answer(client, sent):
     )
 
 
+def test_navigation_counts_surveys_still_answerable_and_unread_notifications(
+    client, sent, it_lead
+):
+    """The badges count what the person can still act on: not an expired or answered
+    survey, not a read notification."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    def badges(user):
+        client.force_login(user)
+        context = client.get(reverse("requests_app:home")).context
+        return context["nav_surveys_waiting"], context["nav_notifications_unread"]
+
+    first, token = sent()
+    second, _ = sent()
+    second.recipient = first.recipient
+    second.save(update_fields=["recipient"])
+    assert badges(first.recipient) == (2, 0)
+    Invitation.objects.filter(pk=second.pk).update(expires_at=timezone.now() - timedelta(1))
+    assert badges(first.recipient) == (1, 0)
+    client.post(reverse("surveys:answer", args=[token]), answers(first, "1"))
+    assert badges(first.recipient) == (0, 0)
+    assert badges(it_lead) == (0, 1)  # told of the low score
+    Notification.objects.update(read_at=timezone.now())
+    assert badges(it_lead) == (0, 0)
+
+
 def test_someone_else_cannot_answer_in_app(client, sent):
     invitation, _token = sent()
     client.force_login(factories.employee())
