@@ -33,7 +33,7 @@ def follow_up_section(department, filters, shown: dict) -> dict:
         request_type_id=_pk(filters.request_type),
         version_id=_pk(filters.version),
     )
-    only_anonymous = shown["anonymous"] and not figures.named_answers and not figures.open_now
+    only_anonymous = shown["anonymous"] and not figures.has_named_answers and not figures.open_now
     withheld = shown["comments_suppressed"]
     if withheld:
         low = closed = median = shown["comments_note"]

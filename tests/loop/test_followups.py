@@ -19,7 +19,7 @@ from loop.services import followups as services
 from requests_app.exceptions import InvalidTransition, NotAllowed, TicketError
 from requests_app.models import Membership, Ticket, TicketEvent
 from requests_app.services import tickets as ticket_svc
-from surveys.models import Invitation
+from surveys.models import Invitation, Survey
 from surveys.services import invitations as invitation_svc
 from surveys.services.responses import response_submit
 from tests import factories
@@ -694,3 +694,26 @@ def test_dashboard_withholds_the_periods_counts_where_too_few_answered(
         reverse("insights:department_dashboard", args=[department.slug]), FEBRUARY
     ).content.decode()
     assert figures_text(page) == ["not enough answers yet (n = 2)"] * 3 + ["2", "0"]
+
+
+@time_machine.travel(datetime(2026, 3, 1, 12, tzinfo=OSLO), tick=False)
+def test_dashboard_says_when_the_periods_answers_were_all_anonymous(
+    client, department, request_type, it_lead
+):
+    """Only answers to an anonymous survey: a note instead of figures about people. Named
+    answers beside them, none of them low: the figures, with no low score."""
+    anonymous = Answers(department, request_type)
+    Survey.objects.filter(pk=anonymous.version.survey_id).update(anonymous=True)
+    for day in range(5):
+        anonymous.answer(1, START + timedelta(days=day), anonymous=True)
+    client.force_login(it_lead)
+    url = reverse("insights:department_dashboard", args=[department.slug])
+    note = "answers are anonymous: a low score opens no follow-up per person"
+    page = client.get(url, FEBRUARY).content.decode()
+    assert note in page and figures_text(page) == []
+    named = Answers(department, request_type)
+    for day in range(5):
+        named.answer(5, START + timedelta(days=10 + day))
+    page = client.get(url, FEBRUARY).content.decode()
+    assert note not in page
+    assert figures_text(page)[:2] == ["0", "0"]
