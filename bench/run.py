@@ -29,7 +29,7 @@ BENCH_DIR = Path(__file__).resolve().parent
 RESULTS = BENCH_DIR / "RESULTS.md"
 # Hand-written: how the dashboards get their figures and what the numbers mean; appended.
 ANALYSIS = BENCH_DIR / "analysis.md"
-DEFAULT_SIZES = "10k,100k,1m"
+DEFAULT_SIZES = "10k,100k,1m,10m"
 WARMUP = 3
 
 # Every page the harness reports, in table order.
@@ -46,13 +46,13 @@ FLOOR = "floor: department dashboard SQL (IT, 12 months)"
 DASHBOARD_RANGE = {"range": "12m"}
 MEMORY_REQUESTS = 3  # dashboard requests rendered under tracemalloc, outside the timings
 
-# Targets from issue 5 (median ms unless said otherwise).
-TARGET_DASHBOARD_MS = 150
+# Targets from issue 14 (median ms at 1M unless said otherwise).
+TARGET_DASHBOARD_MS = 50
 TARGET_DASHBOARD_FLOOR_RATIO = 2.0
-TARGET_ORGANISATION_MS = 300
-TARGET_LIST_MS = 50  # agent queue and my requests
-TARGET_SCALING = 3.0  # dashboard at 1M vs at 10k
-TARGET_MEMORY_MB = 100
+TARGET_ORGANISATION_MS = 100
+TARGET_LIST_MS = 20  # agent queue, my requests, ticket page
+TARGET_SCALING = 1.5  # every page at 10M vs at 10k
+TARGET_MEMORY_MB = 100  # issue 5
 
 # The hand-written SQL for every figure the department dashboard shows (IT, both periods
 # where the page compares), over the same tables the page reads: the per-day rollups, the
@@ -84,7 +84,10 @@ FLOOR_QUERIES = {
     "tiles: exact median time to resolve": """
         WITH h AS (
             SELECT bucket, sum(tickets)::int AS n FROM requests_app_resolutionday
-            WHERE department_id = %(dept)s AND day >= %(first)s AND day < %(stop)s
+            WHERE department_id = %(dept)s
+              AND ((grain = 'week' AND day >= %(weeks_from)s AND day < %(weeks_to)s)
+                OR (grain = 'day' AND day >= %(first)s AND day < %(weeks_from)s)
+                OR (grain = 'day' AND day >= %(weeks_to)s AND day < %(stop)s))
             GROUP BY bucket),
         c AS (
             SELECT bucket, n, (sum(n) OVER (ORDER BY bucket) - n)::int AS below,
@@ -312,7 +315,7 @@ def _time_floor(department_id: int, n_requests: int, log) -> dict:
 
     from insights.buckets import RESOLUTION_BOUNDS
     from insights.forms import period_for
-    from insights.scorecards.common import whole_weeks
+    from insights.selectors import whole_weeks
 
     period = period_for(DASHBOARD_RANGE["range"], timezone.localdate())
     params = {
@@ -534,6 +537,7 @@ def measure(n_requests: int = 15, *, log=print) -> dict:
 # --- One size, in its own process ----------------------------------------------------
 def run_one(n_tickets: int, db_name: str, *, reuse: bool, n_requests: int, log) -> dict:
     seed.setup_django(db_name)
+    from django.core.management import call_command
 
     info = seed.seed_info(db_name) if reuse else None
     if info is None or info.get("tickets") != n_tickets:
@@ -541,7 +545,8 @@ def run_one(n_tickets: int, db_name: str, *, reuse: bool, n_requests: int, log) 
         info = seed.seed_database(db_name, n_tickets, log=log)
         info["reused"] = False
     else:
-        log(f"Reusing {db_name} seeded with {n_tickets:,} tickets")
+        log(f"Reusing {db_name} seeded with {n_tickets:,} tickets (migrating)")
+        call_command("migrate", verbosity=0)
         info["reused"] = True
     log(f"Timing {n_requests} requests per page after {WARMUP} warm-up requests")
     result = measure(n_requests, log=log)
@@ -597,7 +602,8 @@ def _verdict(value, limit, unit: str) -> str:
 
 
 def _targets_rows(results: list[dict]) -> list[tuple[str, list[str]]]:
-    """Each target of issue 5 with, per size, the measured number and met / missed by X."""
+    """Each target of issue 14 with, per size, the measured number and met / missed by X
+    (the limits are stated at 1M; the other sizes show the trend)."""
 
     def median(r, page):
         p = r["pages"].get(page)
@@ -608,30 +614,23 @@ def _targets_rows(results: list[dict]) -> list[tuple[str, list[str]]]:
             return "–"
         return f"{fmt.format(value)}{unit}: {_verdict(value, limit, unit)}"
 
+    def page_row(page, limit):
+        return (
+            f"{page} median ≤ {limit} ms (at 1M)",
+            [cell(median(r, page), limit, " ms") for r in results],
+        )
+
     rows = [
+        page_row(DASHBOARD, TARGET_DASHBOARD_MS),
         (
-            f"department dashboard median ≤ {TARGET_DASHBOARD_MS} ms (at 1M)",
-            [cell(median(r, DASHBOARD), TARGET_DASHBOARD_MS, " ms") for r in results],
-        ),
-        (
-            f"department dashboard ≤ {TARGET_DASHBOARD_FLOOR_RATIO:g}× floor (at 1M)",
+            f"department dashboard ≤ {TARGET_DASHBOARD_FLOOR_RATIO:g}× its SQL floor (at 1M)",
             [
                 cell(r.get("dashboard_floor_ratio"), TARGET_DASHBOARD_FLOOR_RATIO, "×")
                 for r in results
             ],
         ),
-        (
-            f"organisation view median ≤ {TARGET_ORGANISATION_MS} ms",
-            [cell(median(r, ORGANISATION), TARGET_ORGANISATION_MS, " ms") for r in results],
-        ),
-        (
-            f"agent queue median ≤ {TARGET_LIST_MS} ms",
-            [cell(median(r, PAGES[0]), TARGET_LIST_MS, " ms") for r in results],
-        ),
-        (
-            f"my requests median ≤ {TARGET_LIST_MS} ms",
-            [cell(median(r, PAGES[1]), TARGET_LIST_MS, " ms") for r in results],
-        ),
+        page_row(ORGANISATION, TARGET_ORGANISATION_MS),
+        *(page_row(page, TARGET_LIST_MS) for page in PAGES[:3]),
         (
             f"memory growth rendering the dashboard ≤ {TARGET_MEMORY_MB} MB (tracemalloc peak)",
             [
@@ -645,14 +644,15 @@ def _targets_rows(results: list[dict]) -> list[tuple[str, list[str]]]:
         ),
     ]
     by_size = {r["size"]: r for r in results}
-    small, big = by_size.get(10_000), by_size.get(1_000_000)
-    scaling = None
-    if small and big and median(small, DASHBOARD) and median(big, DASHBOARD):
-        scaling = median(big, DASHBOARD) / median(small, DASHBOARD)
-    scaling_cells = ["–"] * len(results)
-    if scaling is not None:
-        scaling_cells[results.index(big)] = cell(scaling, TARGET_SCALING, "×")
-    rows.append((f"department dashboard at 1M ≤ {TARGET_SCALING:g}× its 10k median", scaling_cells))
+    small = by_size.get(10_000)
+    for page in PAGES:
+        cells = ["–"] * len(results)
+        for index, r in enumerate(results):
+            if small and r is not small and median(small, page) and median(r, page):
+                cells[index] = cell(
+                    median(r, page) / median(small, page), TARGET_SCALING, "×", "{:.2f}"
+                )
+        rows.append((f"{page}: ÷ its 10k median ≤ {TARGET_SCALING:g}× (at 10M)", cells))
     return rows
 
 
@@ -732,6 +732,20 @@ def render_results(results: list[dict], machine: dict) -> str:
     ]
     out += [
         "",
+        "The pages in units of the machine speed check: each median ÷ the Python loop's time "
+        "just before that size, so runs on busier or quieter days compare.",
+        "",
+        "| page | " + " | ".join(sizes) + " |",
+        "|---|" + "---:|" * len(sizes),
+    ]
+    for page in PAGES:
+        cells = []
+        for r in results:
+            p, loop = r["pages"].get(page), r.get("calibration", {}).get("python_ms")
+            cells.append(f"{p['median_ms'] / loop:.2f}" if p and loop else "–")
+        out.append(f"| {page} | " + " | ".join(cells) + " |")
+    out += [
+        "",
         "## Department dashboard: ratio to the floor and memory",
         "",
         "Ratio: the department dashboard's median ÷ the floor's median. Memory: after the "
@@ -761,10 +775,11 @@ def render_results(results: list[dict], machine: dict) -> str:
         )
         + " |",
         "",
-        "## Targets (issue 5)",
+        "## Targets (issue 14)",
         "",
-        "Each number with its verdict: met, or missed by how much. The dashboard targets are "
-        "stated at 1M; the smaller sizes are shown for the trend.",
+        "Each number with its verdict: met, or missed by how much. The page targets are "
+        "stated at 1M (the other sizes show the trend), the growth target at 10M: each page's "
+        "median ÷ its median at 10k.",
         "",
         "| target | " + " | ".join(sizes) + " |",
         "|---|" + "---|" * len(sizes),

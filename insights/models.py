@@ -48,16 +48,27 @@ class TicketDay(models.Model):
         return f"{self.department_id}/{self.request_type_id} {self.day}"
 
 
+class Grain(models.TextChoices):
+    """A rollup row's span: one local day, or the week starting on Monday ``day``."""
+
+    DAY = "day"
+    WEEK = "week"
+
+
 class ResolutionDay(models.Model):
     """How many of a day's resolutions took a time within one histogram bucket.
 
     Bucket bounds are ``insights.buckets.RESOLUTION_BOUNDS``; with the counts the
     median's rank is found in one bucket, then read exactly from the tickets' index.
+    Also kept per week (``grain`` week, ``day`` its Monday): a year's histogram reads whole
+    weeks plus the days at its ragged ends, the same sums from a sixth of the rows (the
+    organisation view sums every department's).
     """
 
     department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="+")
     request_type = models.ForeignKey(RequestType, on_delete=models.CASCADE, related_name="+")
     day = models.DateField()
+    grain = models.CharField(max_length=4, choices=Grain.choices, default=Grain.DAY)
     bucket = models.PositiveSmallIntegerField()
     tickets = models.IntegerField(default=0)
 
@@ -65,7 +76,7 @@ class ResolutionDay(models.Model):
         db_table = "requests_app_resolutionday"
         constraints = [
             models.UniqueConstraint(
-                fields=["department", "day", "request_type", "bucket"],
+                fields=["department", "grain", "day", "request_type", "bucket"],
                 name="resolutionday_unique",
             )
         ]
@@ -87,9 +98,7 @@ class ResponseDay(models.Model):
     ends, exactly, instead of 365 day rows per group.
     """
 
-    class Grain(models.TextChoices):
-        DAY = "day"
-        WEEK = "week"
+    Grain = Grain
 
     WEEKLY_DIMENSIONS = ("customer", "agent", "resolution", "sla")
     # The counters every row carries (the dashboards' headline sums).

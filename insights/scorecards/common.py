@@ -7,7 +7,7 @@ those rows current, so the sums equal counting the rows beneath them.
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, fields
-from datetime import date, datetime, timedelta
+from datetime import datetime
 
 from django.db.models import BooleanField, ExpressionWrapper, Q, Sum
 from django.utils import timezone
@@ -17,31 +17,6 @@ from ..stats import Figure
 
 HEADLINE_FIELDS = ResponseDay.COUNTERS
 EMPTY_HEADLINE = dict.fromkeys(HEADLINE_FIELDS, 0)
-
-
-def whole_weeks(first: date, stop: date) -> tuple[date, date]:
-    """``[weeks_from, weeks_to)``: the Mondays that start and end the whole weeks inside
-    the days ``[first, stop)`` (empty when ``weeks_from >= weeks_to``)."""
-    return (
-        first + timedelta(days=(7 - first.weekday()) % 7),
-        stop - timedelta(days=stop.weekday()),
-    )
-
-
-def weeks_and_days(start: datetime, end: datetime) -> Q:
-    """The breakdown rows of ``[start, end)`` (local midnights): week rows for the whole
-    weeks inside it, day rows for the days before the first Monday and after the last
-    whole week; the same sums as all its day rows, from about a sixth of the rows."""
-    tz = timezone.get_default_timezone()
-    first, stop = timezone.localdate(start, tz), timezone.localdate(end, tz)
-    weeks_from, weeks_to = whole_weeks(first, stop)
-    if weeks_from >= weeks_to:
-        return Q(grain="day", day__gte=first, day__lt=stop)
-    return (
-        Q(grain="week", day__gte=weeks_from, day__lt=weeks_to)
-        | Q(grain="day", day__gte=first, day__lt=weeks_from)
-        | Q(grain="day", day__gte=weeks_to, day__lt=stop)
-    )
 
 
 @dataclass(frozen=True)

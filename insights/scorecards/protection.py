@@ -23,9 +23,9 @@ from surveys.models import SurveyVersion
 
 from ..disclosure import TOTAL, Suppression, Table, counters, protect, protect_linked
 from ..models import InvitationDay, ResponseDay
-from ..selectors import rollup_days
+from ..selectors import rollup_days, weeks_and_days
 from ..stats import min_responses
-from .common import HEADLINE_FIELDS, Periods, headline_sums, weeks_and_days
+from .common import HEADLINE_FIELDS, Periods, headline_sums
 
 Dimension = ResponseDay.Dimension
 BREAKDOWNS = (Dimension.CUSTOMER, Dimension.AGENT, Dimension.RESOLUTION, Dimension.SLA)

@@ -10,6 +10,8 @@ from .medians import MedianEstimate as MedianEstimate
 from .medians import resolution_median_estimates as resolution_median_estimates
 from .medians import resolution_medians as resolution_medians
 from .medians import rollup_days as rollup_days
+from .medians import weeks_and_days as weeks_and_days
+from .medians import whole_weeks as whole_weeks
 
 
 def versions_answered_for(department) -> QuerySet[SurveyVersion]:

@@ -1,10 +1,12 @@
-"""Reads of the per-day rollups for the dashboards: which rollup rows a period covers,
-and exact medians of time to resolve (with their confidence intervals)."""
+"""Reads of the per-day rollups for the dashboards: which rollup rows a period covers
+(day rows, or whole weeks and the days at the ends), and exact medians of time to
+resolve (with their confidence intervals)."""
 
 import functools
 import operator
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 
 from django.db import connection
 from django.db.models import Case, CharField, F, IntegerField, Q, Sum, Value, When, Window
@@ -21,6 +23,31 @@ def rollup_days(start, end) -> Q:
     """The per-day rollup rows of ``[start, end)``; both ends are local midnights."""
     tz = timezone.get_default_timezone()
     return Q(day__gte=timezone.localdate(start, tz), day__lt=timezone.localdate(end, tz))
+
+
+def whole_weeks(first: date, stop: date) -> tuple[date, date]:
+    """``[weeks_from, weeks_to)``: the Mondays that start and end the whole weeks inside
+    the days ``[first, stop)`` (empty when ``weeks_from >= weeks_to``)."""
+    return (
+        first + timedelta(days=(7 - first.weekday()) % 7),
+        stop - timedelta(days=stop.weekday()),
+    )
+
+
+def weeks_and_days(start: datetime, end: datetime) -> Q:
+    """The breakdown rows of ``[start, end)`` (local midnights): week rows for the whole
+    weeks inside it, day rows for the days before the first Monday and after the last
+    whole week; the same sums as all its day rows, from about a sixth of the rows."""
+    tz = timezone.get_default_timezone()
+    first, stop = timezone.localdate(start, tz), timezone.localdate(end, tz)
+    weeks_from, weeks_to = whole_weeks(first, stop)
+    if weeks_from >= weeks_to:
+        return Q(grain="day", day__gte=first, day__lt=stop)
+    return (
+        Q(grain="week", day__gte=weeks_from, day__lt=weeks_to)
+        | Q(grain="day", day__gte=first, day__lt=weeks_from)
+        | Q(grain="day", day__gte=weeks_to, day__lt=stop)
+    )
 
 
 @dataclass(frozen=True)
@@ -88,7 +115,7 @@ def resolution_median_estimates(
     bucket each wanted rank lies; then one query reads, in duration order, only the tickets
     of those buckets (an index range each) and keeps the wanted ranks.
     """
-    days = [rollup_days(start, end) for start, end in periods.values()]
+    days = [weeks_and_days(start, end) for start, end in periods.values()]
     histogram = ResolutionDay.objects.filter(functools.reduce(operator.or_, days))
     if department_id is not None:
         histogram = histogram.filter(department_id=department_id)

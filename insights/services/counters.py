@@ -4,6 +4,8 @@ Every change is a set of increments (``+ n`` on conflict), so concurrent changes
 department on one day never lose a count.
 """
 
+from datetime import timedelta
+
 from django.db import connection
 from django.db.models import IntegerField
 from django.utils import timezone
@@ -11,6 +13,11 @@ from django.utils import timezone
 
 def local_day(moment):
     return timezone.localdate(moment, timezone.get_default_timezone())
+
+
+def monday_of(day):
+    """The Monday that starts ``day``'s week: the ``day`` of its week rows."""
+    return day - timedelta(days=day.weekday())
 
 
 def bump(model, keys: dict, **deltas: int) -> None:

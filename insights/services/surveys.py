@@ -6,7 +6,6 @@ of the rows beneath them. ``rollups_rebuild_surveys`` recomputes them from the r
 """
 
 import logging
-from datetime import timedelta
 
 from django.db.models import Count, F, Q, Sum, Value
 from django.db.models.functions import TruncDate
@@ -15,12 +14,11 @@ from django.utils import timezone
 from surveys.models import Answer, Invitation, Question, Response
 
 from ..buckets import breakdown_bucket, breakdown_bucket_case
-from ..models import DISTRIBUTION_KINDS, AnswerDay, InvitationDay, ResponseDay
-from .counters import bump, bump_many, local_day
+from ..models import DISTRIBUTION_KINDS, AnswerDay, Grain, InvitationDay, ResponseDay
+from .counters import bump, bump_many, local_day, monday_of
 
 logger = logging.getLogger(__name__)
 Dimension = ResponseDay.Dimension
-Grain = ResponseDay.Grain
 Kind = Question.Kind
 
 
@@ -65,7 +63,7 @@ def rollup_response(response: Response, answers: list[Answer]) -> None:
         "day": day,
     }
     deltas = _headline_deltas(response.headline_kind, response.headline_score)
-    monday = day - timedelta(days=day.weekday())
+    monday = monday_of(day)
     rows = []
     for dimension, value in _dimension_values(response):
         row = {**keys, "version_id": response.version_id, "dimension": dimension, "value": value}
@@ -170,7 +168,7 @@ def _weeks_of(day_rows: list[ResponseDay]) -> list[ResponseDay]:
     for row in day_rows:
         if row.dimension not in ResponseDay.WEEKLY_DIMENSIONS:
             continue
-        monday = row.day - timedelta(days=row.day.weekday())
+        monday = monday_of(row.day)
         key = (
             row.department_id,
             row.request_type_id,

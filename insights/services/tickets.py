@@ -15,8 +15,8 @@ from requests_app import timing
 from requests_app.models import Ticket
 
 from ..buckets import resolution_bucket, resolution_bucket_case
-from ..models import ResolutionDay, TicketDay
-from .counters import bump, local_day
+from ..models import Grain, ResolutionDay, TicketDay
+from .counters import bump, bump_many, local_day, monday_of
 
 
 def _counted(ticket: Ticket) -> bool:
@@ -49,11 +49,33 @@ def rollup_ticket_resolution(ticket: Ticket, sign: int = 1) -> None:
         sla_met=sign * bool(timing.sla_met(ticket.resolved_at, ticket.due_at)),
         reopened=sign * (ticket.reopen_count > 0),
     )
-    bump(
+    histogram = {**keys, "bucket": resolution_bucket(ticket.resolution_seconds or 0)}
+    bump_many(
         ResolutionDay,
-        {**keys, "bucket": resolution_bucket(ticket.resolution_seconds or 0)},
-        tickets=sign,
+        [
+            ({**histogram, "grain": Grain.DAY}, {"tickets": sign}),
+            ({**histogram, "grain": Grain.WEEK, "day": monday_of(keys["day"])}, {"tickets": sign}),
+        ],
     )
+
+
+def resolution_weeks(day_rows) -> list[ResolutionDay]:
+    """The week rows (``day`` the Monday) summing these day rows of the histogram."""
+    weeks: dict[tuple, int] = {}
+    for row in day_rows:
+        key = (row.department_id, row.request_type_id, monday_of(row.day), row.bucket)
+        weeks[key] = weeks.get(key, 0) + row.tickets
+    return [
+        ResolutionDay(
+            department_id=department_id,
+            request_type_id=request_type_id,
+            grain=Grain.WEEK,
+            day=monday,
+            bucket=bucket,
+            tickets=n,
+        )
+        for (department_id, request_type_id, monday, bucket), n in weeks.items()
+    ]
 
 
 def _recompute_durations() -> None:
@@ -139,6 +161,7 @@ def rollups_rebuild_tickets(*, recompute_durations: bool = False) -> int:
         )
         for department_id, request_type_id, day, bucket, n in histogram
     ]
+    buckets += resolution_weeks(buckets)
     TicketDay.objects.all().delete()
     ResolutionDay.objects.all().delete()
     TicketDay.objects.bulk_create(days.values(), batch_size=5000)

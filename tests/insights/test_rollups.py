@@ -18,12 +18,12 @@ from django.utils import timezone
 
 from insights.buckets import RESOLUTION_BUCKETS
 from insights.models import AnswerDay, InvitationDay, ResolutionDay, ResponseDay, TicketDay
-from insights.scorecards.common import weeks_and_days
 from insights.selectors import (
     resolution_median_estimates,
     resolution_medians,
     rollup_days,
     rollups_missing,
+    weeks_and_days,
 )
 from insights.services.rebuild import rollups_rebuild
 from insights.stats import median_rank_interval
@@ -55,7 +55,7 @@ def snapshot() -> dict:
             ["created", "resolved", "with_due", "sla_met", "reopened"],
         ),
         "resolution": rows(
-            ResolutionDay, ["department_id", "request_type_id", "day", "bucket"], ["tickets"]
+            ResolutionDay, ["department_id", "request_type_id", "grain", "day", "bucket"], ["tickets"]
         ),
         "response": rows(
             ResponseDay,
@@ -165,6 +165,7 @@ def test_the_services_keep_the_rollups_equal_to_a_rebuild(
     rollups_rebuild()
     assert snapshot() == kept
     assert {row[4] for row in kept["response"]} == {"day", "week"}
+    assert {row[2] for row in kept["resolution"]} == {"day", "week"}
 
     # any whole-day period reads the same sums from week and day rows as from day rows only
     for first in range(0, 20):
@@ -172,6 +173,9 @@ def test_the_services_keep_the_rollups_equal_to_a_rebuild(
             period_start = start.replace(hour=0) + timedelta(days=first - 3)
             period_end = period_start + timedelta(days=length)
             assert breakdown_sums(weeks_and_days(period_start, period_end)) == breakdown_sums(
+                rollup_days(period_start, period_end) & Q(grain="day")
+            ), (first, length)
+            assert histogram_sums(weeks_and_days(period_start, period_end)) == histogram_sums(
                 rollup_days(period_start, period_end) & Q(grain="day")
             ), (first, length)
 
@@ -249,6 +253,11 @@ def breakdown_sums(where) -> dict:
         .annotate(n=Sum("responses"), good=Sum("csat_good"))
     )
     return {(dimension, value): (n, good) for dimension, value, n, good in rows if n}
+
+
+def histogram_sums(where) -> dict:
+    rows = ResolutionDay.objects.filter(where).values_list("bucket").annotate(n=Sum("tickets"))
+    return {bucket: n for bucket, n in rows if n}
 
 
 def test_rebuild_command_and_if_missing(request_type):

@@ -502,9 +502,7 @@ def test_long_lists_count_up_to_a_cap_then_page_on(
     assert shown(client.get(url, {"sort": "oldest", "page": "zzz"})) == ["Job 0", "Job 1"]
     assert client.get(url, {"page": "-3"}).status_code == 200
 
-    Ticket.objects.filter(title__in=["Job 5", "Job 6", "Job 7"]).update(
-        status=Ticket.Status.CLOSED
-    )
+    Ticket.objects.filter(title__in=["Job 5", "Job 6", "Job 7"]).update(status=Ticket.Status.CLOSED)
     exact = page_text(client.get(url, {"sort": "oldest", "page": 3}))
     assert "5 requests" in exact and "More than" not in exact and "Page 3 of 3" in exact
 

@@ -256,9 +256,7 @@ def test_in_app_waiting_list_and_answer(client, sent):
     )
 
 
-def test_navigation_counts_surveys_still_answerable_and_unread_notifications(
-    client, sent, it_lead
-):
+def test_navigation_counts_surveys_still_answerable_and_unread_notifications(client, sent, it_lead):
     """The badges count what the person can still act on: not an expired or answered
     survey, not a read notification."""
     from datetime import timedelta
