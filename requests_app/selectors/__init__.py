@@ -3,10 +3,12 @@
 Each selector runs a fixed number of queries whatever the data size.
 """
 
+import functools
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
+from django.db import connection
 from django.db.models import (
     Case,
     Count,
@@ -209,25 +211,49 @@ def queue_tickets(department: Department, user, filters: QueueFilters) -> QueryS
     return qs.select_related(*LIST_RELATED).order_by(*order, "-pk")
 
 
-def queue_status_counts(department: Department) -> dict[str, int]:
-    """{status: count} for the statuses the queue has tabs for, plus 'active' and 'overdue'.
+# Rows a list or a count reads at most. A person with 200,000 requests, a queue with
+# 100,000 resolved ones or an audit log of millions is shown "more than 10,000": counting
+# every row would make a page as slow as its list is long (bench: my requests grew 2.5× and
+# the queue 3.4× from 10k to 10M tickets).
+COUNT_CAP = 10_000
 
-    One query.
+
+def queue_status_counts(department: Department) -> dict[str, int]:
+    """{status: count} for the statuses the queue has tabs for, plus 'active' (their sum)
+    and 'overdue'; each counted up to ``COUNT_CAP + 1`` (more means "more than the cap").
+
+    One query: a LIMITed index range per count, so a department with 100,000 resolved
+    requests costs what one with 10,000 does.
     """
-    now = timezone.now()
-    # Closed and cancelled requests pile up forever and have no tab: leaving them
-    # out lets the (department, status) index answer (bench: 1M tickets).
     shown = [*Ticket.ACTIVE_STATUSES, Ticket.Status.RESOLVED]
-    base = Ticket.objects.filter(department=department, kind=Ticket.Kind.REQUEST, status__in=shown)
-    # Counting the (never null) status, not the id: the id is not in the queue index,
-    # so COUNT(id) would read every row from the table.
-    aggregates: dict[str, Count] = {str(s): Count("status", filter=Q(status=s)) for s in shown}
-    aggregates["overdue"] = Count(
-        "status", filter=Q(status__in=Ticket.ACTIVE_STATUSES, due_at__lt=now)
-    )
-    counts = base.aggregate(**aggregates)
-    counts["active"] = sum(counts[s] for s in Ticket.ACTIVE_STATUSES)
+    limit = COUNT_CAP + 1
+    params: list = []
+    for status in shown:
+        params += [department.pk, Ticket.Kind.REQUEST, status, limit]
+    params += [department.pk, Ticket.Kind.REQUEST, *Ticket.ACTIVE_STATUSES, timezone.now(), limit]
+    with connection.cursor() as cursor:
+        cursor.execute(_queue_counts_sql(len(shown)), params)
+        row = cursor.fetchone()
+    counts = {str(status): n for status, n in zip(shown, row, strict=False)}
+    counts["overdue"] = row[-1]
+    counts["active"] = min(sum(counts[s] for s in Ticket.ACTIVE_STATUSES), limit)
     return counts
+
+
+@functools.cache
+def _queue_counts_sql(statuses: int) -> str:
+    # Names from the model's metadata, values as parameters; closed and cancelled requests
+    # pile up forever and have no tab, and each count stops at its LIMIT inside the
+    # (department, status) index.
+    quote = connection.ops.quote_name
+    meta = Ticket._meta
+    table, department = quote(meta.db_table), quote(meta.get_field("department").column)
+    where = f"{department} = %s AND kind = %s"
+    active = ", ".join(["%s"] * len(Ticket.ACTIVE_STATUSES))
+    one = "(SELECT COUNT(*) FROM (SELECT 1 FROM {table} WHERE {where} AND {cond} LIMIT %s) c)"
+    parts = [one.format(table=table, where=where, cond="status = %s")] * statuses
+    parts.append(one.format(table=table, where=where, cond=f"status IN ({active}) AND due_at < %s"))
+    return "SELECT " + ", ".join(parts)
 
 
 def department_members(department: Department) -> QuerySet[Membership]:

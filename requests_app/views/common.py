@@ -9,15 +9,17 @@ from django.shortcuts import redirect
 from django.utils.functional import cached_property
 
 from ..exceptions import TicketError
+from ..selectors import COUNT_CAP
 
-# Rows a list counts exactly. A person with 200,000 requests (or an audit log of
-# millions) is shown "more than 10,000" and pages on with Next: counting every row would
-# make the page as slow as the list is long (bench: my requests grew 2.5× from 10k to 10M).
-COUNT_CAP = 10_000
+
+def count_label(n: int) -> str:
+    """A count as shown: "10000+" past ``COUNT_CAP`` (the counts stop there)."""
+    return f"{COUNT_CAP}+" if n > COUNT_CAP else str(n)
 
 
 class CappedPaginator(Paginator):
-    """Counts at most ``COUNT_CAP`` rows. Past them ``is_capped`` is true, ``count`` is the
+    """Counts at most ``COUNT_CAP`` rows (selectors.COUNT_CAP). Past them ``is_capped`` is
+    true, ``count`` is the
     cap (a lower bound), and pages go on while rows are left: each reads one row more than
     it shows, to know whether there is a next one."""
 

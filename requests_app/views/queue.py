@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from .. import forms, permissions, selectors
-from .common import paginate, query_without_page, require
+from .common import count_label, paginate, query_without_page, require
 
 
 @login_required
@@ -30,6 +30,7 @@ def department_queue(request, department_slug):
         )
     tickets = selectors.queue_tickets(department, request.user, filters)
     page = paginate(request, tickets, settings.ICSAT_PAGE_SIZE)
+    counts = selectors.queue_status_counts(department)
     return render(
         request,
         "requests_app/queue_list.html",
@@ -38,7 +39,8 @@ def department_queue(request, department_slug):
             "form": form,
             "filters": filters,
             "page": page,
-            "counts": selectors.queue_status_counts(department),
+            "counts": counts,
+            "count_labels": {name: count_label(n) for name, n in counts.items()},
             "now": timezone.now(),
             "query_string": query_without_page(request),
             "is_lead": permissions.can_manage_department(request.user, department),

@@ -55,7 +55,9 @@ def snapshot() -> dict:
             ["created", "resolved", "with_due", "sla_met", "reopened"],
         ),
         "resolution": rows(
-            ResolutionDay, ["department_id", "request_type_id", "grain", "day", "bucket"], ["tickets"]
+            ResolutionDay,
+            ["department_id", "request_type_id", "grain", "day", "bucket"],
+            ["tickets"],
         ),
         "response": rows(
             ResponseDay,

@@ -478,9 +478,11 @@ def test_long_lists_count_up_to_a_cap_then_page_on(
     """A list longer than the cap says "More than N" and still pages to its last row; a
     shorter one is counted exactly. (The cap keeps a page's cost from growing with a
     list of 200,000 requests.)"""
+    from requests_app import selectors
     from requests_app.views import common
 
     monkeypatch.setattr(common, "COUNT_CAP", 5)
+    monkeypatch.setattr(selectors, "COUNT_CAP", 5)
     settings.ICSAT_PAGE_SIZE = 2
     for i in range(8):
         factories.make_ticket(requester=requester, request_type=request_type, title=f"Job {i}")
@@ -493,6 +495,8 @@ def test_long_lists_count_up_to_a_cap_then_page_on(
     first = client.get(url, {"sort": "oldest"})
     text = page_text(first)
     assert "More than 5 requests" in text and "Page 1<" in text and ">Next<" in text
+    assert first.context["counts"]["new"] == 6  # counting stopped after the cap
+    assert 'href="?status=new">New <span class="badge text-bg-light">5+</span>' in text
     assert shown(first) == ["Job 0", "Job 1"]
     last = client.get(url, {"sort": "oldest", "page": 4})
     assert shown(last) == ["Job 6", "Job 7"]
