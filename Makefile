@@ -31,7 +31,7 @@ help:
 	@echo "make format        ruff: fix what it can and format"
 	@echo "make messages      refresh and compile the es/nb translations (needs GNU gettext)"
 	@echo "make check-deploy  manage.py check --deploy with production settings"
-	@echo "make bench         time the pages at 10k/100k/1M tickets on PostgreSQL (BENCH_ARGS=...)"
+	@echo "make bench         time the pages at 10k/100k/1M/10M tickets on PostgreSQL, reusing seeds (BENCH_ARGS=...)"
 	@echo "make lock          update requirements/*.txt to the newest versions pyproject.toml allows"
 	@echo "make clean         remove .venv and var/ (the demo database, e-mails, broker)"
 
@@ -99,8 +99,9 @@ check-deploy: $(STAMP_APP)
 	  ALLOWED_HOSTS=icsat.example.com $(PY) manage.py check --deploy --fail-level WARNING
 
 # Seeds PostgreSQL at 10k, 100k and 1M tickets and writes bench/RESULTS.md (not part of CI).
+# A seeded size is reused (the 10M seed takes ~45 minutes); BENCH_ARGS="--sizes 10k" to pick.
 bench: $(STAMP_TEST)
-	$(PY) -m bench.run $(BENCH_ARGS)
+	$(PY) -m bench.run --reuse $(BENCH_ARGS)
 
 # Re-resolves to the newest versions the ranges allow (pyproject.toml for the app and its test
 # extra, build-constraints.txt for the sdist build), for Python 3.12+ on any platform, with hashes.
