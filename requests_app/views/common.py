@@ -12,9 +12,9 @@ from ..exceptions import TicketError
 from ..selectors import COUNT_CAP
 
 
-def count_label(n: int) -> str:
-    """A count as shown: "10000+" past ``COUNT_CAP`` (the counts stop there)."""
-    return f"{COUNT_CAP}+" if n > COUNT_CAP else str(n)
+def count_label(n: int, cap: int) -> str:
+    """A count that stopped after ``cap`` as shown: "1000+" past it."""
+    return f"{cap}+" if n > cap else str(n)
 
 
 class CappedPaginator(Paginator):

@@ -40,7 +40,9 @@ def department_queue(request, department_slug):
             "filters": filters,
             "page": page,
             "counts": counts,
-            "count_labels": {name: count_label(n) for name, n in counts.items()},
+            "count_labels": {
+                name: count_label(n, selectors.TAB_COUNT_CAP) for name, n in counts.items()
+            },
             "now": timezone.now(),
             "query_string": query_without_page(request),
             "is_lead": permissions.can_manage_department(request.user, department),

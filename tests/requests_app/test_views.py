@@ -482,7 +482,7 @@ def test_long_lists_count_up_to_a_cap_then_page_on(
     from requests_app.views import common
 
     monkeypatch.setattr(common, "COUNT_CAP", 5)
-    monkeypatch.setattr(selectors, "COUNT_CAP", 5)
+    monkeypatch.setattr(selectors, "TAB_COUNT_CAP", 5)
     settings.ICSAT_PAGE_SIZE = 2
     for i in range(8):
         factories.make_ticket(requester=requester, request_type=request_type, title=f"Job {i}")
