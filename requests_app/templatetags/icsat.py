@@ -39,7 +39,8 @@ def status_badge(ticket) -> str:
     return format_html(
         '<span class="badge status-badge {}">{}</span>',
         STATUS_BADGE_CLASSES.get(ticket.status, "text-bg-secondary"),
-        ticket.get_status_display(),
+        # Not get_status_display(): it builds a dict of every choice on each call.
+        status_label(ticket.status),
     )
 
 

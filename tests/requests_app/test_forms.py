@@ -1,0 +1,48 @@
+"""The filters' selects drawn in Python are the HTML Django's templates draw."""
+
+import pytest
+from django import forms
+from django.test.html import parse_html
+
+from requests_app.forms import AssignForm, PlainSelect, QueueFilterForm
+from requests_app.forms.people import PeopleFilterForm
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def drawn_both_ways(form) -> list[tuple]:
+    pairs = []
+    for bound in form:
+        widget = bound.field.widget
+        if not isinstance(widget, PlainSelect):
+            continue
+        by_django = forms.Select(attrs=widget.attrs, choices=widget.choices)
+        attrs = bound.build_widget_attrs({"id": bound.auto_id})
+        value = bound.value()
+        pairs.append(
+            (
+                parse_html(widget.render(bound.html_name, value, attrs)),
+                parse_html(by_django.render(bound.html_name, value, attrs)),
+            )
+        )
+    return pairs
+
+
+def test_plain_selects_draw_what_django_draws(department, request_type, it_agent):
+    queue = QueueFilterForm(
+        {"status": "waiting", "type": request_type.slug, "sort": "oldest"},
+        request_types=[request_type, factories.RequestTypeFactory(department=department)],
+    )
+    assert queue.is_valid()
+    assign = AssignForm(
+        {"assignee": str(it_agent.pk), "version": "1"},
+        members=department.memberships.select_related("user"),
+    )
+    people = PeopleFilterForm({"department": str(department.pk)})
+    pairs = drawn_both_ways(queue) + drawn_both_ways(assign) + drawn_both_ways(people)
+    assert len(pairs) >= 6
+    for ours, djangos in pairs:
+        assert ours == djangos
+    selected = [str(tree) for tree, _ in pairs if "selected" in str(tree)]
+    assert len(selected) >= 4  # the chosen options are marked, escaped labels and all
