@@ -113,5 +113,6 @@ def test_run_writes_every_row(seeded):
         assert result["pages"][page]["queries"] > 0
     assert result["dashboard_floor_ratio"] > 0
     assert result["dashboard_memory"]["tracemalloc_peak_mb"] > 0
-    assert "## Targets (issue 5)" in text and "not built yet" not in text
+    assert "## Targets (issue 14)" in text and "not built yet" not in text
+    assert "The pages in units of the machine speed check" in text
     assert "EXPLAIN ANALYZE" in text and "| requests_app_ticket | ticket_queue_idx |" in text
