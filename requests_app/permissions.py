@@ -45,10 +45,15 @@ def _memberships(user) -> list[Membership]:
 
 
 def roles_by_department(user) -> dict[int, str]:
-    """{department_id: role} for the user's memberships of active departments."""
+    """{department_id: role} for the user's memberships of active departments, cached on the
+    user object (the permission checks of a list ask it once per row)."""
     if not user.is_authenticated:
         return {}
-    return {membership.department_id: membership.role for membership in _memberships(user)}
+    cached = getattr(user, "_icsat_roles", None)
+    if cached is None:
+        cached = {membership.department_id: membership.role for membership in _memberships(user)}
+        user._icsat_roles = cached
+    return cached
 
 
 def departments_worked_in(user) -> list[Department]:

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from requests_app.forms import BootstrapWidgetsMixin
+from requests_app.forms.widgets import BootstrapWidgetsMixin
 from requests_app.models import Department
 
 from .models import ScimGroupMapping

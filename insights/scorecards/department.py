@@ -15,7 +15,7 @@ from surveys.models import Question, Response
 from ..buckets import RESOLUTION_BUCKETS
 from ..disclosure import TOTAL, Suppression
 from ..models import ResponseDay, TicketDay
-from ..selectors import resolution_median_estimates, rollup_days
+from ..selectors import resolution_median_estimates, rollup_days, whole_weeks
 from ..stats import (
     Figure,
     mean_change,
@@ -380,8 +380,7 @@ def _latest_comments(
     """
     tz = timezone.get_default_timezone()
     first_day, after_last = timezone.localdate(start, tz), timezone.localdate(end, tz)
-    whole_weeks_from = first_day + timedelta(days=(7 - first_day.weekday()) % 7)
-    whole_weeks_to = after_last - timedelta(days=after_last.weekday())
+    whole_weeks_from, whole_weeks_to = whole_weeks(first_day, after_last)
     responses = Response.objects.filter(
         Q(anonymous=False)
         | Q(

@@ -191,8 +191,9 @@ def _ranks_by_offset(tickets, periods, counts, wanted) -> dict[tuple, list[int]]
     skips ``offset`` entries and reads the wanted ranks (one walk from the lowest to the
     highest when they are close, else one per role); all in one UNION ALL."""
     parts = []
+    firsts = {}
     for key, reads in wanted.items():
-        first = min(rank for rank, _needed in reads.values())
+        first = firsts[key] = min(rank for rank, _needed in reads.values())
         last = max(rank + needed - 1 for rank, needed in reads.values())
         if last - first < SPAN_READ:
             walks = [("span", first, last - first + 1)]
@@ -218,11 +219,12 @@ def _ranks_by_offset(tickets, periods, counts, wanted) -> dict[tuple, list[int]]
     found: dict[tuple, list[int]] = {}
     for key, reads in wanted.items():
         span = read.get((*key, "span"))
-        first = min(rank for rank, _needed in reads.values())
+        if span is not None:
+            span.sort()  # duration order (ties are equal values): position = rank - first
         for role, (rank, needed) in reads.items():
             if span is not None:
-                # In duration order (ties are equal values): position = rank - first.
-                found[(*key, role)] = sorted(span)[rank - first : rank - first + needed]
+                position = rank - firsts[key]
+                found[(*key, role)] = span[position : position + needed]
             elif (*key, role) in read:
                 found[(*key, role)] = read[(*key, role)]
     return found

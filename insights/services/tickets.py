@@ -59,7 +59,7 @@ def rollup_ticket_resolution(ticket: Ticket, sign: int = 1) -> None:
     )
 
 
-def resolution_weeks(day_rows) -> list[ResolutionDay]:
+def _resolution_weeks(day_rows) -> list[ResolutionDay]:
     """The week rows (``day`` the Monday) summing these day rows of the histogram."""
     weeks: dict[tuple, int] = {}
     for row in day_rows:
@@ -161,7 +161,7 @@ def rollups_rebuild_tickets(*, recompute_durations: bool = False) -> int:
         )
         for department_id, request_type_id, day, bucket, n in histogram
     ]
-    buckets += resolution_weeks(buckets)
+    buckets += _resolution_weeks(buckets)
     TicketDay.objects.all().delete()
     ResolutionDay.objects.all().delete()
     TicketDay.objects.bulk_create(days.values(), batch_size=5000)

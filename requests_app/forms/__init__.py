@@ -7,9 +7,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
-from django.forms.utils import flatatt
 from django.utils.functional import lazy
-from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -18,6 +16,7 @@ from ..models import Department, Membership, RequestType, Ticket
 from ..services.departments import FIELD_SPEC_DEFAULTS
 from ..uploads import ACCEPT_ATTRIBUTE, allowed_types_help, check_upload
 from .translations import TranslationFieldsMixin, option_lines
+from .widgets import BootstrapWidgetsMixin
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -68,47 +67,6 @@ class SingleFileField(forms.FileField):
         if not uploaded:
             return None
         return (uploaded, check_upload(uploaded))
-
-
-class PlainSelect(forms.Select):
-    """A select drawn in Python. Django draws every option through a template of its own:
-    the queue's filter alone drew ~40 on every request. The same HTML (a test compares)."""
-
-    def render(self, name, value, attrs=None, renderer=None):
-        if any(isinstance(label, list | tuple) for _value, label in self.choices):
-            return super().render(name, value, attrs, renderer)  # option groups
-        attrs = {**self.build_attrs(self.attrs, attrs), "name": name}
-        chosen = set(self.format_value(value))
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            (
-                (choice, " selected" if str(choice) in chosen else "", label)
-                for choice, label in self.choices
-            ),
-        )
-        return format_html("<select{}>{}</select>", flatatt(attrs), options)
-
-
-class BootstrapWidgetsMixin:
-    """Bootstrap classes on widgets that templates render by hand (filters, small actions);
-    their plain selects drawn by ``PlainSelect``."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            if type(field.widget) is forms.Select:
-                field.widget = PlainSelect(attrs=field.widget.attrs, choices=field.widget.choices)
-            widget = field.widget
-            if isinstance(widget, forms.HiddenInput):
-                continue
-            if isinstance(widget, forms.CheckboxInput):
-                css = "form-check-input"
-            elif isinstance(widget, forms.Select):
-                css = "form-select"
-            else:
-                css = "form-control"
-            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
 
 
 def _helper() -> FormHelper:

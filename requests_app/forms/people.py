@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from ..models import Department, Membership
-from . import BootstrapWidgetsMixin
+from .widgets import BootstrapWidgetsMixin
 
 ROLE_CHOICES = [
     ("", _("Any role")),

@@ -4,8 +4,9 @@ import pytest
 from django import forms
 from django.test.html import parse_html
 
-from requests_app.forms import AssignForm, PlainSelect, QueueFilterForm
+from requests_app.forms import AssignForm, QueueFilterForm
 from requests_app.forms.people import PeopleFilterForm
+from requests_app.forms.widgets import PlainSelect
 from tests import factories
 
 pytestmark = pytest.mark.django_db
