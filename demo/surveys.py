@@ -182,7 +182,7 @@ class SurveyHistory:
                 department_id=ticket["department_id"],
                 request_type=request_type,
             )
-            version, reason = survey_for_ticket(probe)
+            version, reason, _open = survey_for_ticket(probe)
             self._targets[key] = (version.survey if version else None, reason)
         return self._targets[key]
 

@@ -14,6 +14,11 @@ sending, so nothing goes out twice.
 
 The log says once that the broker refused (with the reason, no traceback) and once that it
 takes messages again.
+
+A change that asks for several tasks at once (a resolve: the requester's e-mail and the
+survey invitation) publishes them after commit with ``publish_on_commit``: those due now
+travel as one message (``outbox.tasks.run_messages``), which costs the request one publish
+instead of one per task.
 """
 
 import logging
@@ -21,6 +26,7 @@ import os
 import queue
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
@@ -28,6 +34,8 @@ from datetime import datetime
 
 from celery import current_app
 from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
 
 logger = logging.getLogger(__name__)
 
@@ -149,3 +157,72 @@ def publish(name: str, kwargs: dict, *, eta=None, countdown=None) -> bool:
     """Publish task ``name`` by name (services sit below tasks and do not import them);
     see the module's docstring."""
     return publisher.publish(name, kwargs, eta=eta, countdown=countdown)
+
+
+# The task that runs the messages one commit published together (outbox/tasks.py).
+RUN_MESSAGES = "outbox.tasks.run_messages"
+
+
+@dataclass
+class _AfterCommit:
+    name: str
+    kwargs: dict
+    eta: datetime | None
+    refused: Callable[[], None]
+
+
+class _CommitMessages:
+    """The messages asked for inside one transaction, published when it commits."""
+
+    def __init__(self, savepoints: list[str]) -> None:
+        self.messages: list[_AfterCommit] = []
+        self.savepoints = savepoints  # the (nested) atomic block that asked first
+        self.published = False
+
+    def publish(self) -> None:
+        self.published = True
+        now = timezone.now()
+        due = [m for m in self.messages if m.eta is None or m.eta <= now]
+        later = [m for m in self.messages if m.eta is not None and m.eta > now]
+        if len(due) > 1:
+            together = {"messages": [[m.name, m.kwargs] for m in due]}
+            if not publisher.publish(RUN_MESSAGES, together):
+                for message in due:
+                    message.refused()
+            due = []
+        for message in due + later:
+            if not publisher.publish(message.name, message.kwargs, eta=message.eta):
+                message.refused()
+
+
+_this_thread = threading.local()
+
+
+def publish_on_commit(
+    name: str, kwargs: dict, *, refused: Callable[[], None], eta: datetime | None = None
+) -> None:
+    """Publish task ``name`` once the current transaction commits (at once outside one),
+    with the commit's other messages that are due now; ``refused()`` runs if the broker did
+    not take it, to leave the caller's row to the dispatcher."""
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        if not publisher.publish(name, kwargs, eta=eta):
+            refused()
+        return
+    pending: _CommitMessages | None = getattr(_this_thread, "pending", None)
+    # Still this block's? A rolled-back transaction (or savepoint) drops its callback from
+    # the connection's list, and its messages with it; another (nested) block gets its own,
+    # as Django runs each block's callbacks (and tests capture them) apart.
+    if (
+        pending is None
+        or pending.published
+        or pending.savepoints != connection.savepoint_ids
+        or not any(
+            callback == pending.publish
+            for _savepoints, callback, _robust in connection.run_on_commit
+        )
+    ):
+        pending = _CommitMessages(list(connection.savepoint_ids))
+        _this_thread.pending = pending
+        transaction.on_commit(pending.publish, robust=True)
+    pending.messages.append(_AfterCommit(name, kwargs, eta, refused))

@@ -35,11 +35,13 @@ from audit.services import audit_record, person_name
 from . import registry
 from .mail_connection import send_message
 from .models import Email
-from .publishing import publish
+from .publishing import publish, publish_on_commit
 
 logger = logging.getLogger(__name__)
 Status = Email.Status
 OWNER_MANAGED_NOTE = "retried by its owner"
+# By name: services sit below tasks and do not import them.
+SEND_EMAILS = "outbox.tasks.send_emails"
 
 
 @dataclass(frozen=True)
@@ -129,7 +131,10 @@ def emails_queue(
         rows.append(_row(user, template, context, owner_kind, owner_id, max_attempts=max_attempts))
     emails = Email.objects.bulk_create(rows)
     if emails and publish:
-        transaction.on_commit(partial(_publish, [email.pk for email in emails]), robust=True)
+        email_ids = [email.pk for email in emails]
+        publish_on_commit(
+            SEND_EMAILS, {"email_ids": email_ids}, refused=partial(_undispatch, email_ids)
+        )
     return emails
 
 
@@ -168,10 +173,14 @@ def emails_send_soon(email_ids: list[int], *, seconds: int = 2) -> None:
 
 
 def _publish(email_ids: list[int], countdown: int | None = None) -> None:
-    # By name: services sit below tasks. Not taken: the next dispatcher run (≤ 30 s) sends
-    # them; the rows say "asked" from the start, so only a failure costs an UPDATE here.
-    if not publish("outbox.tasks.send_emails", {"email_ids": email_ids}, countdown=countdown):
-        Email.objects.filter(pk__in=email_ids, status=Status.PENDING).update(dispatched_at=None)
+    if not publish(SEND_EMAILS, {"email_ids": email_ids}, countdown=countdown):
+        _undispatch(email_ids)
+
+
+def _undispatch(email_ids: list[int]) -> None:
+    # Not taken by the broker: the next dispatcher run (≤ 30 s) sends them; the rows say
+    # "asked" from the start, so only a failure costs an UPDATE.
+    Email.objects.filter(pk__in=email_ids, status=Status.PENDING).update(dispatched_at=None)
 
 
 def _lease() -> timedelta:

@@ -1,9 +1,14 @@
 """Celery tasks: each takes ids, calls one service and is safe to run twice."""
 
-from celery import shared_task
+import logging
+
+from celery import current_app, shared_task
 from django.db import OperationalError
 
 from . import services
+from .publishing import publish
+
+logger = logging.getLogger(__name__)
 
 # A database that is briefly unavailable (or locked) is tried again in a second or two;
 # the dispatchers stay the safety net for anything that still did not go out.
@@ -35,3 +40,16 @@ def dispatch_due_emails(limit: int = DISPATCH_LIMIT) -> int:
     if handed_out >= limit:
         dispatch_due_emails.delay(limit=limit)
     return handed_out
+
+
+@shared_task
+def run_messages(messages: list[list]) -> None:
+    """The messages one commit published as one (publishing.publish_on_commit), each run
+    here as if it had come alone. One that fails is published again on its own, where its
+    task's retries apply; the others still run."""
+    for name, kwargs in messages:
+        try:
+            current_app.tasks[name](**kwargs)
+        except Exception as error:  # any task's failure: it goes again alone
+            logger.warning("%s failed in a shared message (%s); sent again alone", name, error)
+            publish(name, kwargs, countdown=2)

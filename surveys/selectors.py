@@ -1,6 +1,7 @@
 """Reads of the survey app, each scoped and with a fixed number of queries."""
 
 import functools
+from typing import NamedTuple
 
 from django.db import connection
 from django.db.models import Count, Q, QuerySet
@@ -14,7 +15,14 @@ from .models import Invitation, Notification, Question, Survey, SurveyVersion
 from .tokens import hash_token, looks_like_token
 
 
-def survey_for_ticket(ticket: Ticket) -> tuple[SurveyVersion | None, str]:
+class SurveyChoice(NamedTuple):
+    version: SurveyVersion | None
+    why_not: str  # "" when there is a survey
+    # The ticket has an invitation still open (sent, or not yet): its resolve asks no other.
+    already_open: bool = False
+
+
+def survey_for_ticket(ticket: Ticket) -> SurveyChoice:
     """The current version of the most specific active survey for a resolved ticket (its
     survey with it), or None and why not; two small queries.
 
@@ -22,18 +30,25 @@ def survey_for_ticket(ticket: Ticket) -> tuple[SurveyVersion | None, str]:
     types), which beats the default survey; among equals the latest edited wins.
     """
     if ticket.kind == Ticket.Kind.HANDOFF:
-        return None, "handoff"
+        return SurveyChoice(None, "handoff")
     if ticket.request_type is not None and ticket.request_type.survey_opt_out:
-        return None, "opted_out"
+        return SurveyChoice(None, "opted_out")
     with connection.cursor() as cursor:
         cursor.execute(
             _ranked_survey_sql(),
-            {"type": ticket.request_type_id, "department": ticket.department_id, "yes": True},
+            {
+                "type": ticket.request_type_id,
+                "department": ticket.department_id,
+                "ticket": ticket.pk,
+                "yes": True,
+                **{f"open{i}": status for i, status in enumerate(Invitation.OPEN_STATUSES)},
+            },
         )
         row = cursor.fetchone()
     if row is None:
-        return None, "no_survey"
-    return SurveyVersion.objects.select_related("survey").get(pk=row[0]), ""
+        return SurveyChoice(None, "no_survey")
+    version = SurveyVersion.objects.select_related("survey").get(pk=row[0])
+    return SurveyChoice(version, "", already_open=bool(row[1]))
 
 
 @functools.cache
@@ -44,7 +59,12 @@ def _ranked_survey_sql() -> str:
     quote = connection.ops.quote_name
     types = Survey.request_types.through._meta
     departments = Survey.departments.through._meta
+    open_statuses = ", ".join(f"%(open{i})s" for i in range(len(Invitation.OPEN_STATUSES)))
     names = {
+        "invitations": quote(Invitation._meta.db_table),
+        "invitation_ticket": quote(Invitation._meta.get_field("ticket").column),
+        "invitation_status": quote(Invitation._meta.get_field("status").column),
+        "open_statuses": open_statuses,
         "versions": quote(SurveyVersion._meta.db_table),
         "surveys": quote(Survey._meta.db_table),
         "types": quote(types.db_table),
@@ -54,9 +74,14 @@ def _ranked_survey_sql() -> str:
         "department_survey": quote(departments.get_field("survey").column),
         "department_department": quote(departments.get_field("department").column),
     }
-    # Names from the models' metadata, values as parameters.
+    # Names from the models' metadata, values as parameters. Whether the ticket has an open
+    # invitation rides along (one round trip less on every resolve).
     return """
-        SELECT version_id FROM (
+        SELECT version_id,
+            EXISTS (SELECT 1 FROM {invitations} i
+                    WHERE i.{invitation_ticket} = %(ticket)s
+                      AND i.{invitation_status} IN ({open_statuses}))
+        FROM (
             SELECT v.id AS version_id, s.id AS survey_id, s.updated_at AS updated_at,
                 CASE
                     WHEN EXISTS (SELECT 1 FROM {types} t
@@ -160,6 +185,8 @@ def _inbox_counts_sql() -> str:
     quote = connection.ops.quote_name
     names = {
         "invitations": quote(Invitation._meta.db_table),
+        "invitation_ticket": quote(Invitation._meta.get_field("ticket").column),
+        "invitation_status": quote(Invitation._meta.get_field("status").column),
         "recipient": quote(Invitation._meta.get_field("recipient").column),
         "notifications": quote(Notification._meta.db_table),
         "user": quote(Notification._meta.get_field("user").column),

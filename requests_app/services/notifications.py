@@ -82,7 +82,8 @@ def status_changed(*, event: TicketEvent) -> int:
     resolve, loading both again was two queries of the request.
     """
     ticket = event.ticket
-    recipients = [ticket.requester, *ticket.cc.all()]
+    cc = ticket.cc.all() if getattr(ticket, "has_cc", True) else ()
+    recipients = [ticket.requester, *cc]
     if event.actor_id == ticket.requester_id and ticket.assignee:
         recipients = [ticket.assignee]
     return len(_queue("ticket_status", recipients, ticket, event, exclude=event.actor))

@@ -11,6 +11,7 @@ from datetime import timedelta
 from uuid import UUID
 
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -47,8 +48,10 @@ def ensure_transition(ticket: Ticket, *, to: str) -> None:
 def _lock(ticket_id: int, expected_version: int | None) -> Ticket:
     ticket = (
         Ticket.objects.select_for_update(of=("self",))
-        # What the hooks and notifications read next, in the same query.
+        # What the hooks and notifications read next, in the same query; most tickets have
+        # nobody on cc, and the status e-mail asks for them only when someone is.
         .select_related("department", "request_type", "requester")
+        .annotate(has_cc=Exists(Ticket.cc.through.objects.filter(ticket_id=OuterRef("pk"))))
         .get(pk=ticket_id)
     )
     if expected_version is not None and ticket.version != expected_version:

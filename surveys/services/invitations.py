@@ -20,7 +20,7 @@ from django.utils.translation import gettext_noop
 from audit.services import Kind as AuditKind
 from audit.services import audit_record
 from outbox import registry
-from outbox.publishing import publish
+from outbox.publishing import publish_on_commit
 from outbox.services import (
     backoff,
     email_send,
@@ -77,7 +77,7 @@ def _recently_asked(survey: Survey, recipient, now) -> bool:
     )
 
 
-def _why_not_invited(survey: Survey, ticket: Ticket, now, rng) -> str:
+def _why_not_invited(survey: Survey, ticket: Ticket, now, rng, *, already_open: bool) -> str:
     """Why the requester is not asked this survey ("" if they are)."""
     if not ticket.requester.is_active:
         return "left"
@@ -85,7 +85,7 @@ def _why_not_invited(survey: Survey, ticket: Ticket, now, rng) -> str:
         return "throttled"
     if survey.sample_percent < 100 and rng.random() * 100 >= survey.sample_percent:
         return "not_sampled"
-    if Invitation.objects.filter(ticket=ticket, status__in=Invitation.OPEN_STATUSES).exists():
+    if already_open:
         return "already_open"
     return ""
 
@@ -96,9 +96,11 @@ def invitation_create_for_resolved(*, ticket: Ticket, actor, rng=None) -> Invita
     Runs inside the resolve's transaction; the send is enqueued only after commit.
     """
     now = timezone.now()
-    version, reason = survey_for_ticket(ticket)
+    version, reason, already_open = survey_for_ticket(ticket)
     if version is not None:
-        reason = _why_not_invited(version.survey, ticket, now, rng or sample_rng)
+        reason = _why_not_invited(
+            version.survey, ticket, now, rng or sample_rng, already_open=already_open
+        )
     if version is None or reason:
         ticket_log_event(
             ticket_id=ticket.pk,
@@ -116,7 +118,7 @@ def invitation_create_for_resolved(*, ticket: Ticket, actor, rng=None) -> Invita
         department_id=ticket.department_id,
         agent=actor,
         send_after=send_after,
-        # A worker is asked for it at send_after (the message after commit); _enqueue_send
+        # A worker is asked for it at send_after (the message after commit); _undispatch
         # clears this if the message cannot be published, for the dispatcher.
         dispatched_at=send_after,
         expires_at=send_after + timedelta(days=survey.expires_days),
@@ -126,17 +128,23 @@ def invitation_create_for_resolved(*, ticket: Ticket, actor, rng=None) -> Invita
         note=survey_scheduled_phrase(survey, send_after),
         data={"survey": survey.pk, "invitation": invitation.pk},
     )
-    transaction.on_commit(partial(_enqueue_send, invitation.pk, send_after), robust=True)
+    _send_after_commit(invitation.pk, send_after)
     return invitation
 
 
-def _enqueue_send(invitation_id: int, eta) -> None:
-    """Ask a worker to send at the ETA; if the broker is down, the dispatcher sends later."""
+def _send_after_commit(invitation_id: int, eta) -> None:
+    """Ask a worker to send it at the ETA; if the broker is down, the dispatcher sends later."""
     # By name: services sit below tasks and do not import them.
-    if not publish("surveys.tasks.send_invitation", {"invitation_id": invitation_id}, eta=eta):
-        Invitation.objects.filter(pk=invitation_id, status=Status.PENDING).update(
-            dispatched_at=None
-        )
+    publish_on_commit(
+        "surveys.tasks.send_invitation",
+        {"invitation_id": invitation_id},
+        eta=eta,
+        refused=partial(_undispatch, invitation_id),
+    )
+
+
+def _undispatch(invitation_id: int) -> None:
+    Invitation.objects.filter(pk=invitation_id, status=Status.PENDING).update(dispatched_at=None)
 
 
 def invitations_cancel_for_leaver(*, user, actor) -> int:
@@ -388,7 +396,7 @@ def invitation_retry(*, invitation_id: int, actor) -> bool:
         name=f"{failed.ticket.reference} · {failed.survey.name}",
         department=failed.department,
     )
-    transaction.on_commit(partial(_enqueue_send, invitation_id, None), robust=True)
+    _send_after_commit(invitation_id, None)
     return True
 
 

@@ -72,3 +72,25 @@ def test_ticket_mails_plain_text_unescaped_html_escaped_on_every_change(
     assert f"RD-000001 · {TITLE} is now assigned to you." in assigned.body
     assert "Partner&#x27;s quota paperwork &lt;draft&gt;" in html_of(assigned)
     assert "Fish &amp; chips won&#x27;t wait" in html_of(reply)
+
+
+def test_status_mails_reach_the_people_on_cc_and_nobody_else(
+    rnd_type, requester, django_capture_on_commit_callbacks
+):
+    agent = factories.agent(rnd_type.department)
+    on_cc = factories.employee()
+    quiet = svc.ticket_create(requester=requester, request_type=rnd_type, title="No cc")
+    copied = svc.ticket_create(requester=requester, request_type=rnd_type, title="With cc")
+    copied.cc.add(on_cc)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        svc.ticket_resolve(ticket_id=quiet.pk, actor=agent, note="Done")
+        svc.ticket_resolve(ticket_id=copied.pk, actor=agent, note="Done")
+    to_by_title = {}
+    for message in mail.outbox:
+        title = "With cc" if "With cc" in message.subject else "No cc"
+        to_by_title.setdefault(title, set()).update(message.to)
+    assert to_by_title == {
+        "No cc": {requester.email},
+        "With cc": {requester.email, on_cc.email},
+    }

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core import mail
 from django.utils import timezone
 
+from requests_app import hooks
 from requests_app.models import Ticket, TicketEvent
 from requests_app.services import tickets as ticket_svc
 from surveys.models import Invitation
@@ -137,6 +138,22 @@ def test_reopen_cancels_open_invitation_and_next_resolve_makes_one(resolve, it_a
     ticket_svc.ticket_resolve(ticket_id=ticket.pk, actor=it_agent, note="Really fixed")
     statuses = sorted(Invitation.objects.filter(ticket=ticket).values_list("status", flat=True))
     assert statuses == [Status.CANCELLED, Status.PENDING]
+
+
+def test_a_resolve_asks_nothing_while_the_tickets_invitation_is_open(resolve, it_agent):
+    """An invitation still open (its reopen withdrew nothing: hooks were off, as while the
+    demo replays history) is the one the requester answers: no second one, and the
+    timeline says why."""
+    factories.survey()
+    ticket = resolve()
+    with hooks.suspended():
+        ticket_svc.ticket_reopen(ticket_id=ticket.pk, actor=ticket.requester, reason="again")
+    ticket_svc.ticket_resolve(ticket_id=ticket.pk, actor=it_agent, note="Really fixed")
+    assert list(Invitation.objects.filter(ticket=ticket).values_list("status", flat=True)) == [
+        Status.PENDING
+    ]
+    latest = ticket.events.filter(kind=TicketEvent.Kind.SURVEY).latest("pk")
+    assert latest.data["reason"] == "already_open"
 
 
 def test_send_after_delay_exactly_once(resolve):
