@@ -476,6 +476,24 @@ def test_scorecard_monthly_trend_uses_local_time(world):
     assert [(p.bucket.isoformat(), p.responses) for p in trend] == [("2026-02-01", 5)]
 
 
+def test_a_week_across_two_months_counts_whole_in_its_week_and_split_in_its_months(world):
+    """Saturday 31 January and Sunday 1 February are one week and two months."""
+    seed_csat(world, [5] * 5, at=datetime(2026, 1, 31, 12, tzinfo=OSLO))
+    seed_csat(world, [4] * 5, at=datetime(2026, 2, 1, 12, tzinfo=OSLO))
+    rollups_rebuild(recompute_durations=True)
+    start = datetime(2026, 1, 1, tzinfo=OSLO)
+
+    def trend(unit):
+        points = scorecards.department_scorecard(
+            department=world.it, start=start, end=END, trend_unit=unit
+        ).trend
+        return [(p.bucket.isoformat(), p.responses) for p in points if p.responses]
+
+    assert trend("week") == [("2026-01-26", 10)]
+    assert trend("month") == [("2026-01-01", 5), ("2026-02-01", 5)]
+    assert trend("quarter") == [("2026-01-01", 10)]
+
+
 def test_scorecard_question_distributions(world):
     for score, yes, choice in [
         (5, 1, "Speed"),
