@@ -220,6 +220,25 @@ class InvitationDay(models.Model):
         return f"{self.department_id} {self.day}: {self.answered}/{self.sent}"
 
 
+class SurveyCountsStamp(models.Model):
+    """How often a department's survey counts (its ResponseDay and InvitationDay rows)
+    changed: bumped in the transaction of every change to them, so a dashboard that reads
+    it first may keep what it read of those rows until it moves
+    (``insights.scorecards.protection``).
+
+    Every department with such rows has one: the changes' receivers and the rebuild make
+    it, and a department without one has no survey counts to read.
+    """
+
+    department = models.OneToOneField(
+        Department, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    changes = models.BigIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.department_id}: {self.changes}"
+
+
 class WeeklyDigest(models.Model):
     """A reader's weekly digest of clear changes was made for this week (Monday): one row
     per person and week keeps the hourly task from telling anyone twice."""

@@ -22,8 +22,10 @@ def ticket_reopened(*, ticket, actor) -> None:
 
 def invitation_sent(*, invitation) -> None:
     surveys.rollup_invitation_sent(invitation)
+    surveys.survey_counts_changed([invitation.department_id])
 
 
 def response_submitted(*, invitation, response, answers) -> None:
     surveys.rollup_invitation_answered(invitation)
     surveys.rollup_response(response, answers)
+    surveys.survey_counts_changed({invitation.department_id, response.department_id})

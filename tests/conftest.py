@@ -65,7 +65,8 @@ def _empty_cache():
 @pytest.fixture(autouse=True)
 def _no_remembered_protection():
     """Each test computes its disclosure protections afresh: one that changes the search
-    (the attack tests switch parts of it off) must not be answered from another's."""
+    (the attack tests switch parts of it off) must not be answered from another's, nor
+    from rows another test's rolled-back transaction stamped alike."""
     from insights.scorecards import protection
 
     protection._remembered.clear()

@@ -213,6 +213,7 @@ def answered_csat(
         rollup_invitation_answered,
         rollup_invitation_sent,
         rollup_response,
+        survey_counts_changed,
     )
     from insights.services.tickets import rollup_ticket_created, rollup_ticket_resolution
     from requests_app.timing import resolution_seconds
@@ -267,4 +268,5 @@ def answered_csat(
     rollup_invitation_answered(invitation)
     response.refresh_from_db()
     rollup_response(response, [answer])
+    survey_counts_changed([department.pk])
     return ticket

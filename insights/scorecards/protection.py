@@ -8,8 +8,6 @@ shown (``insights.disclosure``). The department scorecard then reads the view it
 asked for out of them, so every view hides the same cells.
 """
 
-import hashlib
-import pickle
 import threading
 from collections import OrderedDict, defaultdict
 from dataclasses import dataclass, field
@@ -23,7 +21,7 @@ from django.utils import timezone
 from surveys.models import SurveyVersion
 
 from ..disclosure import TOTAL, Suppression, Table, counters, protect, protect_linked
-from ..models import InvitationDay, ResponseDay
+from ..models import InvitationDay, ResponseDay, SurveyCountsStamp
 from ..selectors import rollup_days, weeks_and_days
 from ..stats import min_responses
 from .common import HEADLINE_FIELDS, Periods, headline_sums
@@ -199,6 +197,14 @@ class _Rows:
     trend_parts: list[dict] = field(default_factory=list)
     invited: Periods[dict[tuple, tuple[int, int]]] = field(default_factory=lambda: Periods({}, {}))
 
+    def is_empty(self) -> bool:
+        return not (
+            any(self.headline)
+            or any(self.breakdowns.values())
+            or self.trend_parts
+            or any(self.invited)
+        )
+
 
 def protections(
     *, start: datetime, end: datetime, department=None, trend_unit: str | None = None
@@ -206,17 +212,65 @@ def protections(
     """The protection of every department (or of ``department``) for ``[start, end)``,
     keyed by department id (a department without answers gets an empty one when asked
     for by name). The organisation view uses it, so its figures hide exactly what each
-    department's dashboard hides. Five queries whatever the data size; reads only."""
+    department's dashboard hides. Reads only: the departments' stamps, the rows of those
+    whose stamp moved since this process last read them (four queries, none when no stamp
+    moved) and which survey versions are anonymous."""
+    period = (start, end, timezone.get_default_timezone_name())
+    stamps = _stamps(department)
+    known: dict[int, _Rows] = {}
+    with _remembered_lock:
+        for department_id, changes in stamps.items():
+            entry = _remembered.get((department_id, changes, period))
+            if entry is not None:
+                _remembered.move_to_end((department_id, changes, period))
+                known[department_id] = entry.rows
+    # Only departments with a stamp have survey counts (see SurveyCountsStamp).
+    unread = [department_id for department_id in stamps if department_id not in known]
+    read = _read_rows(start, end, unread) if unread else {}
+    with _remembered_lock:
+        for department_id in unread:
+            rows = read.get(department_id) or _Rows()
+            known[department_id] = rows
+            _remember((department_id, stamps[department_id], period), _Remembered(rows))
+    if department is not None:
+        known.setdefault(department.pk, _Rows())
+    else:
+        known = {
+            department_id: rows for department_id, rows in known.items() if not rows.is_empty()
+        }
+    # Which of these versions are anonymous (their small counts are hidden too): asked
+    # every time, as a survey's anonymity is not a count.
+    versions = {key[1] for one in known.values() for period_ in one.headline for key in period_}
+    anonymous = set(
+        SurveyVersion.objects.filter(pk__in=versions, survey__anonymous=True).values_list(
+            "pk", flat=True
+        )
+        if versions
+        else ()
+    )
+    return {
+        department_id: _protect_remembered(
+            department_id, stamps.get(department_id), period, rows, anonymous, trend_unit
+        )
+        for department_id, rows in known.items()
+    }
+
+
+def _stamps(department) -> dict[int, int]:
+    stamps = SurveyCountsStamp.objects.all()
+    if department is not None:
+        stamps = stamps.filter(department=department)
+    return dict(stamps.values_list("department_id", "changes"))
+
+
+def _read_rows(start: datetime, end: datetime, department_ids: list[int]) -> dict[int, _Rows]:
+    """These departments' rollup rows for ``[start, end)`` and the period before: four
+    queries whatever the data size."""
     previous_start = start - (end - start)
     first_day = timezone.localdate(start, timezone.get_default_timezone())
-    responses = ResponseDay.objects.all()
-    invitations = InvitationDay.objects.all()
-    if department is not None:
-        responses = responses.filter(department=department)
-        invitations = invitations.filter(department=department)
+    responses = ResponseDay.objects.filter(department__in=department_ids)
+    invitations = InvitationDay.objects.filter(department__in=department_ids)
     rows: dict[int, _Rows] = defaultdict(_Rows)
-    if department is not None:
-        rows[department.pk] = _Rows()
     current = ExpressionWrapper(Q(day__gte=first_day), output_field=BooleanField())
 
     # 1. headline atoms of both periods, per request type and version
@@ -263,55 +317,49 @@ def protections(
             row["sent"] or 0,
             row["answered"] or 0,
         )
-    # 5. which of these versions are anonymous (their small counts are hidden too)
-    versions = {key[1] for one in rows.values() for period in one.headline for key in period}
-    anonymous = set(
-        SurveyVersion.objects.filter(pk__in=versions, survey__anonymous=True).values_list(
-            "pk", flat=True
-        )
-        if versions
-        else ()
-    )
-    return {
-        department_id: _protect_remembered(one, start, end, anonymous, trend_unit)
-        for department_id, one in rows.items()
-    }
+    return rows
 
 
-# The search for hidden cells is most of a dashboard's and the organisation view's Python
-# (~6 ms a department at 100k) and depends only on what ``_protect`` is given, which changes
-# only when an answer or invitation is counted. So each process keeps the newest results by a
-# fingerprint of exactly those inputs (~1 ms to compute): a page read again before anything
-# new was counted skips the search, and any new count is a new fingerprint.
+# Reading a department's rows and searching for its hidden cells are most of a dashboard's
+# and the organisation view's work, and both depend only on its survey counts. So each
+# process keeps what it read and decided per department and period, under the department's
+# stamp (SurveyCountsStamp), read before the rows: a change commits its rows with a new
+# stamp, so rows kept under a stamp are never older than it, and a page read again before
+# anything new was counted reads no rows and runs no search.
 REMEMBERED = 512
-_remembered: OrderedDict[bytes, Protection] = OrderedDict()
+
+
+@dataclass
+class _Remembered:
+    rows: _Rows
+    # (anonymous versions among them, trend unit, k) → the protection decided from the rows
+    decided: dict[tuple, Protection] = field(default_factory=dict)
+
+
+_remembered: OrderedDict[tuple, _Remembered] = OrderedDict()
 _remembered_lock = threading.Lock()
 
 
-def _protect_remembered(rows: _Rows, start, end, anonymous_versions: set, trend_unit) -> Protection:
+def _remember(key: tuple, entry: _Remembered) -> None:
+    _remembered[key] = entry
+    while len(_remembered) > REMEMBERED:
+        _remembered.popitem(last=False)
+
+
+def _protect_remembered(
+    department_id: int, changes: int | None, period: tuple, rows: _Rows, anonymous: set, trend_unit
+) -> Protection:
+    start, end, _zone = period
     versions = {key[1] for periods in (rows.headline, rows.invited) for p in periods for key in p}
-    inputs = (
-        rows.headline,
-        rows.breakdowns,
-        rows.trend_parts,
-        rows.invited,
-        start,
-        end,
-        sorted(versions & anonymous_versions),
-        trend_unit,
-        min_responses(),
-        timezone.get_default_timezone_name(),
-    )
-    fingerprint = hashlib.blake2b(pickle.dumps(inputs), digest_size=20).digest()
+    decision = (tuple(sorted(versions & anonymous)), trend_unit, min_responses())
     with _remembered_lock:
-        if fingerprint in _remembered:
-            _remembered.move_to_end(fingerprint)
-            return _remembered[fingerprint]
-    protection = _protect(rows, start, end, anonymous_versions, trend_unit)
-    with _remembered_lock:
-        _remembered[fingerprint] = protection
-        while len(_remembered) > REMEMBERED:
-            _remembered.popitem(last=False)
+        entry = _remembered.get((department_id, changes, period))
+        if entry is not None and entry.rows is rows and decision in entry.decided:
+            return entry.decided[decision]
+    protection = _protect(rows, start, end, anonymous, trend_unit)
+    if entry is not None and entry.rows is rows:
+        with _remembered_lock:
+            entry.decided[decision] = protection
     return protection
 
 

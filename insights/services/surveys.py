@@ -11,10 +11,18 @@ from django.db.models import Count, F, Q, Sum, Value
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from requests_app.models import Department
 from surveys.models import Answer, Invitation, Question, Response
 
 from ..buckets import breakdown_bucket, breakdown_bucket_case
-from ..models import DISTRIBUTION_KINDS, AnswerDay, Grain, InvitationDay, ResponseDay
+from ..models import (
+    DISTRIBUTION_KINDS,
+    AnswerDay,
+    Grain,
+    InvitationDay,
+    ResponseDay,
+    SurveyCountsStamp,
+)
 from .counters import bump, bump_many, local_day, monday_of
 
 logger = logging.getLogger(__name__)
@@ -112,6 +120,17 @@ def rollup_invitation_answered(invitation: Invitation) -> None:
     keys = _invitation_keys(invitation)
     if keys:
         bump(InvitationDay, keys, answered=1)
+
+
+def survey_counts_changed(department_ids) -> None:
+    """Move the stamps of these departments' survey counts (SurveyCountsStamp), making
+    them where missing. Call it last in the transaction that changed the counts: two
+    changes of one department then take their counter rows before its stamp, always in
+    that order, and never wait on each other in a circle."""
+    bump_many(
+        SurveyCountsStamp,
+        [({"department_id": department_id}, {"changes": 1}) for department_id in department_ids],
+    )
 
 
 # ---------------------------------------------------------------- rebuild
@@ -267,6 +286,7 @@ def rollups_rebuild_surveys() -> dict[str, int]:
     ResponseDay.objects.bulk_create(response_days, batch_size=5000)
     AnswerDay.objects.bulk_create(answer_days, batch_size=5000)
     InvitationDay.objects.bulk_create(invitation_days, batch_size=5000)
+    survey_counts_changed(Department.objects.values_list("pk", flat=True))
     return {
         "responses": len(response_days),
         "answers": len(answer_days),

@@ -111,6 +111,13 @@ def test_run_writes_every_row(seeded):
         assert f"| {page} |" in text
     for page in run.PAGES:
         assert result["pages"][page]["queries"] > 0
+    # After an answer the dashboards read the rows again that they keep otherwise.
+    pages = result["pages"]
+    for kept, changed in (
+        (run.DASHBOARD, run.DASHBOARD_CHANGED),
+        (run.ORGANISATION, run.ORGANISATION_CHANGED),
+    ):
+        assert pages[changed]["queries"] == pages[kept]["queries"] + 4
     assert result["dashboard_floor_ratio"] > 0
     assert result["dashboard_memory"]["tracemalloc_peak_mb"] > 0
     assert "## Targets (issue 14)" in text and "not built yet" not in text

@@ -191,10 +191,33 @@ def count_queries(client, user) -> int:
 
 
 def test_query_count_does_not_grow_with_answers(client, data):
+    from insights.scorecards import protection
+
     admin = factories.hr_admin()
     data.seed([5, 4, 3, 2, 1] * 2, provider=data.it, customer=data.hr)
     count_queries(client, admin)  # warm the caches (content types, session)
+    protection._remembered.clear()
     small = count_queries(client, admin)
     data.seed([5, 4, 3, 2, 1] * 9, provider=data.facilities, customer=data.finance)
     data.seed([5, 4, 3, 2, 1] * 9, provider=data.it, customer=data.finance)
+    # Two departments' stamps moved: their rows are read again, in as many queries.
     assert count_queries(client, admin) == small
+    # Nothing new since: no department's rows are read (four queries fewer).
+    assert count_queries(client, admin) == small - 4
+
+
+def test_a_new_answer_shows_at_once_and_only_its_department_is_read_again(client, data):
+    """What the view read of each department is kept under the department's stamp: an
+    answer moves IT's, so IT's rows are read again (and show it) and Facilities' are not."""
+    data.seed([5, 5, 5, 5, 5, 5, 5, 5, 2, 3], provider=data.it, customer=data.hr)
+    data.seed([5, 5, 5, 5, 1], provider=data.facilities, customer=data.hr)
+    assert "80 % (49–94 %)" in row_html(html_of(client, **FEBRUARY), "it")
+    data.answer(5, provider=data.it, customer=data.hr, at=START + timedelta(days=12, hours=12))
+    with CaptureQueriesContext(connection) as queries:
+        html = html_of(client, **FEBRUARY)
+    assert "82 % (52–95 %)" in row_html(html, "it")  # 9 of 11
+    assert "80 % (38–96 %)" in row_html(html, "facilities")  # kept: 4 of 5
+    rows_read = [q["sql"] for q in queries if 'FROM "surveys_responseday"' in q["sql"]]
+    assert rows_read
+    for sql in rows_read:
+        assert re.search(rf'"department_id" IN \({data.it.pk}\)', sql), sql

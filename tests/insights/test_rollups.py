@@ -17,7 +17,14 @@ from django.db.models import Q, Sum
 from django.utils import timezone
 
 from insights.buckets import RESOLUTION_BUCKETS
-from insights.models import AnswerDay, InvitationDay, ResolutionDay, ResponseDay, TicketDay
+from insights.models import (
+    AnswerDay,
+    InvitationDay,
+    ResolutionDay,
+    ResponseDay,
+    SurveyCountsStamp,
+    TicketDay,
+)
 from insights.selectors import (
     resolution_median_estimates,
     resolution_medians,
@@ -27,7 +34,7 @@ from insights.selectors import (
 )
 from insights.services.rebuild import rollups_rebuild
 from insights.stats import median_rank_interval
-from requests_app.models import Ticket
+from requests_app.models import Department, Ticket
 from requests_app.services import tickets as ticket_svc
 from surveys.models import Invitation, Question, Response
 from surveys.services import invitations as invitation_svc
@@ -180,6 +187,26 @@ def test_the_services_keep_the_rollups_equal_to_a_rebuild(
             assert histogram_sums(weeks_and_days(period_start, period_end)) == histogram_sums(
                 rollup_days(period_start, period_end) & Q(grain="day")
             ), (first, length)
+
+
+def test_every_change_to_survey_counts_moves_its_departments_stamp(
+    request_type, django_capture_on_commit_callbacks, settings
+):
+    """The stamp the dashboards keep their rows under moves with every sent invitation and
+    every answer (in their transactions), and for every department on a rebuild."""
+    start = datetime(2026, 3, 2, 9, tzinfo=OSLO)
+    make_history(request_type, django_capture_on_commit_callbacks, settings, start)
+    department = request_type.department
+    sent = Invitation.objects.filter(department=department, sent_at__isnull=False).count()
+    answered = Response.objects.filter(department=department).count()
+    assert sent >= 10 and answered >= 8
+    stamps = dict(SurveyCountsStamp.objects.values_list("department_id", "changes"))
+    assert stamps == {department.pk: sent + answered}
+    rollups_rebuild()
+    everyone = Department.objects.values_list("pk", flat=True)
+    assert dict(SurveyCountsStamp.objects.values_list("department_id", "changes")) == {
+        pk: stamps.get(pk, 0) + 1 for pk in everyone
+    }
 
 
 def turn_two_answers_into_nps():
