@@ -221,9 +221,9 @@ class InvitationDay(models.Model):
 
 
 class SurveyCountsStamp(models.Model):
-    """How often a department's survey counts (its ResponseDay and InvitationDay rows)
-    changed: bumped in the transaction of every change to them, so a dashboard that reads
-    it first may keep what it read of those rows until it moves
+    """How often a department's survey counts (its ResponseDay, AnswerDay and
+    InvitationDay rows) changed: bumped in the transaction of every change to them, so a
+    dashboard that reads it first may keep what it read of those rows until it moves
     (``insights.scorecards.protection``).
 
     Every department with such rows has one: the changes' receivers and the rebuild make

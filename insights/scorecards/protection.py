@@ -10,6 +10,7 @@ asked for out of them, so every view hides the same cells.
 
 import threading
 from collections import OrderedDict, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from itertools import product
@@ -73,6 +74,9 @@ class Protection:
     request_types: list[int]
     versions: list[int]
     anonymous: bool
+    # (department id, stamp, period) of the survey counts it was decided from, while this
+    # process keeps them (see kept_with_counts)
+    counts_key: tuple | None = None
 
 
 def _measure_counters(row: dict, measure: str) -> tuple[int, ...]:
@@ -334,6 +338,8 @@ class _Remembered:
     rows: _Rows
     # (anonymous versions among them, trend unit, k) → the protection decided from the rows
     decided: dict[tuple, Protection] = field(default_factory=dict)
+    # other reads of the same counts, by what they are (kept_with_counts)
+    also: dict[tuple, object] = field(default_factory=dict)
 
 
 _remembered: OrderedDict[tuple, _Remembered] = OrderedDict()
@@ -358,9 +364,26 @@ def _protect_remembered(
             return entry.decided[decision]
     protection = _protect(rows, start, end, anonymous, trend_unit)
     if entry is not None and entry.rows is rows:
+        protection.counts_key = (department_id, changes, period)
         with _remembered_lock:
             entry.decided[decision] = protection
     return protection
+
+
+def kept_with_counts[T](protection: Protection, what: tuple, read: Callable[[], T]) -> T:
+    """``read()`` of the same department's survey counts for the same period (e.g. the
+    questions' answers, bumped with them), kept with the rows ``protection`` was decided
+    from until its stamp moves; read afresh when they are not kept."""
+    key = protection.counts_key
+    with _remembered_lock:
+        entry = _remembered.get(key) if key is not None else None
+        if entry is not None and what in entry.also:
+            return entry.also[what]  # type: ignore[return-value]
+    value = read()
+    if entry is not None:
+        with _remembered_lock:
+            entry.also[what] = value
+    return value
 
 
 def _protect(rows: _Rows, start, end, anonymous_versions: set, trend_unit) -> Protection:

@@ -8,6 +8,7 @@ from surveys.models import Question
 from ..disclosure import TOO_FEW, TOTAL
 from ..models import AnswerDay
 from ..stats import min_responses
+from .protection import kept_with_counts
 from .results import QuestionResult
 
 Kind = Question.Kind
@@ -20,14 +21,8 @@ def state_of(suppressions: dict, key) -> str:
     return min((state for state in states if state), default="")
 
 
-def question_results(department, current, version_id, protection) -> list[QuestionResult]:
-    """Counts per value of each question answered in the period (two queries).
-
-    Shown for all request types together only, and only where the question's version
-    has its headline shown: a question belongs to one version, so its counts are the same
-    group in every view that shows them and cannot be subtracted from one another, and
-    they never reveal a headline the tables hide.
-    """
+def _answer_counts(department, current, version_id) -> dict[int, dict[str, int]]:
+    """question id → value → answers in the period."""
     answers = AnswerDay.objects.filter(current, department=department)
     if version_id is not None:
         answers = answers.filter(question__version_id=version_id)
@@ -37,6 +32,22 @@ def question_results(department, current, version_id, protection) -> list[Questi
     ):
         if n:
             per_question.setdefault(question_id, {})[value] = n
+    return per_question
+
+
+def question_results(department, current, version_id, protection) -> list[QuestionResult]:
+    """Counts per value of each question answered in the period (two queries).
+
+    Shown for all request types together only, and only where the question's version
+    has its headline shown: a question belongs to one version, so its counts are the same
+    group in every view that shows them and cannot be subtracted from one another, and
+    they never reveal a headline the tables hide.
+    """
+    per_question = kept_with_counts(
+        protection,
+        ("answers", version_id),
+        lambda: _answer_counts(department, current, version_id),
+    )
     if not per_question:
         return []
     questions = Question.objects.filter(pk__in=per_question).select_related("version")

@@ -494,6 +494,22 @@ def test_a_week_across_two_months_counts_whole_in_its_week_and_split_in_its_mont
     assert trend("quarter") == [("2026-01-01", 10)]
 
 
+def test_question_counts_are_kept_until_the_counts_change(world):
+    """The questions' answers are kept with the survey counts they were read with: read
+    again, the same; after a new answer (counted, the stamp moved), the new counts."""
+    seed_csat(world, [5, 5, 5, 4, 4], at=day(2))
+
+    def csat_counts(result):
+        return next(q.counts for q in result.questions if q.kind == "csat_1_5")
+
+    first = card(world)
+    again = scorecards.department_scorecard(department=world.it, start=START, end=END)
+    expected = [("1", 0), ("2", 0), ("3", 0), ("4", 2), ("5", 3)]
+    assert csat_counts(first) == csat_counts(again) == expected
+    world.answer(1, at=day(3))
+    assert csat_counts(card(world))[0] == ("1", 1)
+
+
 def test_scorecard_question_distributions(world):
     for score, yes, choice in [
         (5, 1, "Speed"),
