@@ -63,7 +63,7 @@ def _ranked_survey_sql() -> str:
     names = {
         "invitations": quote(Invitation._meta.db_table),
         "invitation_ticket": quote(Invitation._meta.get_field("ticket").column),
-        "invitation_status": quote(Invitation._meta.get_field("status").column),
+        "invitation_status": quote(Invitation._meta.get_field("status").attname),
         "open_statuses": open_statuses,
         "versions": quote(SurveyVersion._meta.db_table),
         "surveys": quote(Survey._meta.db_table),
@@ -185,8 +185,6 @@ def _inbox_counts_sql() -> str:
     quote = connection.ops.quote_name
     names = {
         "invitations": quote(Invitation._meta.db_table),
-        "invitation_ticket": quote(Invitation._meta.get_field("ticket").column),
-        "invitation_status": quote(Invitation._meta.get_field("status").column),
         "recipient": quote(Invitation._meta.get_field("recipient").column),
         "notifications": quote(Notification._meta.db_table),
         "user": quote(Notification._meta.get_field("user").column),
