@@ -35,6 +35,10 @@ class TicketDay(models.Model):
     with_due = models.IntegerField(default=0)
     sla_met = models.IntegerField(default=0)
     reopened = models.IntegerField(default=0)
+    # One more with every resolution counted or taken back on this day, never less: the
+    # sums over a period move with every change to its time-to-resolve histogram, so the
+    # dashboards keep their exact medians under them (insights.selectors.medians).
+    resolution_changes = models.IntegerField(default=0)
 
     class Meta:
         db_table = "requests_app_ticketday"
@@ -224,7 +228,8 @@ class SurveyCountsStamp(models.Model):
     """How often a department's survey counts (its ResponseDay, AnswerDay and
     InvitationDay rows) changed: bumped in the transaction of every change to them, so a
     dashboard that reads it first may keep what it read of those rows until it moves
-    (``insights.scorecards.protection``).
+    (``insights.scorecards.protection``). Every rebuild of any rollups moves it too
+    (what is kept of the ticket rollups is keyed by it as well).
 
     Every department with such rows has one: the changes' receivers and the rebuild make
     it, and a department without one has no survey counts to read.

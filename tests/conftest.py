@@ -68,8 +68,10 @@ def _no_remembered_protection():
     (the attack tests switch parts of it off) must not be answered from another's, nor
     from rows another test's rolled-back transaction stamped alike."""
     from insights.scorecards import protection
+    from insights.selectors import medians
 
     protection._remembered.clear()
+    medians._kept.clear()
 
 
 @pytest.fixture(autouse=True)

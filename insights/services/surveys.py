@@ -11,7 +11,6 @@ from django.db.models import Count, F, Q, Sum, Value
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from requests_app.models import Department
 from surveys.models import Answer, Invitation, Question, Response
 
 from ..buckets import breakdown_bucket, breakdown_bucket_case
@@ -286,7 +285,6 @@ def rollups_rebuild_surveys() -> dict[str, int]:
     ResponseDay.objects.bulk_create(response_days, batch_size=5000)
     AnswerDay.objects.bulk_create(answer_days, batch_size=5000)
     InvitationDay.objects.bulk_create(invitation_days, batch_size=5000)
-    survey_counts_changed(Department.objects.values_list("pk", flat=True))
     return {
         "responses": len(response_days),
         "answers": len(answer_days),

@@ -48,6 +48,7 @@ def rollup_ticket_resolution(ticket: Ticket, sign: int = 1) -> None:
         with_due=sign * (ticket.due_at is not None),
         sla_met=sign * bool(timing.sla_met(ticket.resolved_at, ticket.due_at)),
         reopened=sign * (ticket.reopen_count > 0),
+        resolution_changes=1,  # a reopen too: the histogram changed either way
     )
     histogram = {**keys, "bucket": resolution_bucket(ticket.resolution_seconds or 0)}
     bump_many(
@@ -144,6 +145,7 @@ def rollups_rebuild_tickets(*, recompute_durations: bool = False) -> int:
             sla_met,
             reopened,
         )
+        entry.resolution_changes = n  # any count: rollups_rebuild moves every stamp
     histogram = (
         requests.filter(resolved_at__isnull=False)
         .annotate(day=TruncDate("resolved_at", tzinfo=tz), bucket=resolution_bucket_case())

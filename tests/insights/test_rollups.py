@@ -205,7 +205,8 @@ def test_every_change_to_survey_counts_moves_its_departments_stamp(
     rollups_rebuild()
     everyone = Department.objects.values_list("pk", flat=True)
     assert dict(SurveyCountsStamp.objects.values_list("department_id", "changes")) == {
-        pk: stamps.get(pk, 0) + 1 for pk in everyone
+        pk: stamps.get(pk, 0) + 1
+        for pk in everyone  # once, for the whole rebuild
     }
 
 
@@ -432,9 +433,12 @@ def test_median_estimates_without_an_interval_below_six_durations(request_type):
     )
 
 
-def test_median_estimates_run_two_queries_whatever_the_departments(
+def test_median_estimates_run_four_queries_then_two_whatever_the_departments(
     request_type, django_assert_num_queries
 ):
+    """Two queries ask whether what this process keeps still holds (the stamps, the
+    resolution changes in the periods), two read the histogram and the tickets; asked
+    again with nothing changed, only the first two."""
     start = datetime(2026, 3, 1, tzinfo=OSLO)
     rng = random.Random(7)
     types = [request_type] + [
@@ -451,7 +455,44 @@ def test_median_estimates_run_two_queries_whatever_the_departments(
         "cur": (start + timedelta(days=2), start + timedelta(days=4)),
         "prev": (start, start + timedelta(days=2)),
     }
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(4):
         estimates = resolution_median_estimates(periods=periods, rank_interval=median_rank_interval)
     assert len(estimates) == 8
     assert all(estimate.interval for estimate in estimates.values())
+    with django_assert_num_queries(2):
+        again = resolution_median_estimates(periods=periods, rank_interval=median_rank_interval)
+    assert again == estimates
+
+
+def test_kept_medians_follow_every_resolve_and_reopen(request_type):
+    """Medians are kept per process, yet a resolve or a reopen in the period shows at once:
+    each moves the resolution changes their key sums."""
+    agent = factories.agent(request_type.department)
+    start = datetime(2026, 3, 2, 9, tzinfo=OSLO)
+    periods = {"p": (start.replace(hour=0), start.replace(hour=0) + timedelta(days=7))}
+
+    def resolve_after(hours):
+        with time_machine.travel(start, tick=False):
+            ticket = ticket_svc.ticket_create(
+                requester=factories.employee(), request_type=request_type, title="x"
+            )
+        with time_machine.travel(start + timedelta(hours=hours), tick=False):
+            ticket_svc.ticket_resolve(ticket_id=ticket.pk, actor=agent, note="Done")
+        return ticket
+
+    def median():
+        return resolution_medians(periods=periods)[(request_type.department_id, "p")]
+
+    def by_hand():
+        resolved = Ticket.objects.filter(resolved_at__isnull=False)
+        return statistics.median(resolved.values_list("resolution_seconds", flat=True))
+
+    resolve_after(1)
+    resolve_after(3)
+    assert median() == by_hand()
+    assert median() == by_hand()  # kept
+    slow = resolve_after(20)
+    assert median() == by_hand()  # the third resolve shows
+    with time_machine.travel(start + timedelta(hours=22), tick=False):
+        ticket_svc.ticket_reopen(ticket_id=slow.pk, actor=slow.requester, reason="Again")
+    assert median() == by_hand()  # and so does its reopen
