@@ -22,7 +22,7 @@ from ..exceptions import InvalidTransition, NotAllowed, StaleTicket, TicketError
 from ..models import Membership, ReferenceCounter, RequestType, Ticket, TicketEvent
 from ..phrases import Phrase
 from ..timing import resolution_seconds
-from . import notifications
+from . import notifications, timeline
 from .files import UploadPair, attachments_add
 
 Status = Ticket.Status
@@ -394,15 +394,16 @@ def ticket_resolve(
         ticket.first_response_at = now
         fields.append("first_response_at")
     save_changes(ticket, fields)
-    event = record_event(
-        ticket,
-        actor,
-        TicketEvent.Kind.RESOLVED,
+    event = TicketEvent(
+        ticket=ticket,
+        actor=actor,
+        kind=TicketEvent.Kind.RESOLVED,
         body=note,
         from_status=old_status,
         to_status=Status.RESOLVED,
     )
-    hooks.ticket_resolved(ticket=ticket, actor=actor)
+    with timeline.recorded_with(event):  # the hooks' timeline entries (the survey's) after it
+        hooks.ticket_resolved(ticket=ticket, actor=actor)
     notifications.status_changed(event=event)
     return ticket
 
