@@ -8,7 +8,6 @@ shown (``insights.disclosure``). The department scorecard then reads the view it
 asked for out of them, so every view hides the same cells.
 """
 
-import logging
 import threading
 from collections import OrderedDict, defaultdict
 from collections.abc import Callable
@@ -16,7 +15,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from itertools import product
 
-from django.core.cache import cache
 from django.db.models import BooleanField, ExpressionWrapper, Q, Sum
 from django.db.models.functions import TruncMonth, TruncWeek
 from django.utils import timezone
@@ -29,7 +27,6 @@ from ..selectors import rollup_days, weeks_and_days
 from ..stats import min_responses
 from .common import HEADLINE_FIELDS, Periods, headline_sums
 
-logger = logging.getLogger(__name__)
 Dimension = ResponseDay.Dimension
 BREAKDOWNS = (Dimension.CUSTOMER, Dimension.AGENT, Dimension.RESOLUTION, Dimension.SLA)
 # Breakdowns that do not cover every response: the rest is an unpublished value, so the
@@ -233,12 +230,6 @@ def protections(
                 known[department_id] = entry.rows
     # Only departments with a stamp have survey counts (see SurveyCountsStamp).
     unread = [department_id for department_id in stamps if department_id not in known]
-    shared = _shared_entries([(d, stamps[d], period) for d in unread]) if unread else {}
-    with _remembered_lock:
-        for key, entry in shared.items():
-            _remember(key, entry)
-            known[key[0]] = entry.rows
-    unread = [department_id for department_id in unread if department_id not in known]
     read = _read_rows(start, end, unread) if unread else {}
     with _remembered_lock:
         for department_id in unread:
@@ -376,46 +367,7 @@ def _protect_remembered(
         protection.counts_key = (department_id, changes, period)
         with _remembered_lock:
             entry.decided[decision] = protection
-        _share(protection.counts_key, entry)
     return protection
-
-
-# The web processes share what they decided through the cache (Redis in production): the
-# first one after an answer reads and searches, the others take its result. The cache is
-# only a shortcut: when it is away, each process decides for itself.
-SHARED_SECONDS = 24 * 3600
-_told_unshared = False
-
-
-def _shared_name(key: tuple) -> str:
-    department_id, changes, (start, end, zone) = key
-    return (
-        f"icsat:protection:{department_id}:{changes}:{start.isoformat()}:{end.isoformat()}:{zone}"
-    )
-
-
-def _shared_entries(keys: list[tuple]) -> dict[tuple, _Remembered]:
-    names = {_shared_name(key): key for key in keys}
-    try:
-        found = cache.get_many(list(names))
-    except Exception as error:  # any cache backend's failure means "decide here"
-        _unshared(error)
-        return {}
-    return {names[name]: entry for name, entry in found.items()}
-
-
-def _share(key: tuple, entry: _Remembered) -> None:
-    try:
-        cache.set(_shared_name(key), entry, SHARED_SECONDS)
-    except Exception as error:  # as above
-        _unshared(error)
-
-
-def _unshared(error: Exception) -> None:
-    global _told_unshared
-    if not _told_unshared:
-        _told_unshared = True
-        logger.warning("Protections are not shared between processes: %s", error)
 
 
 def kept_with_counts[T](protection: Protection, what: tuple, read: Callable[[], T]) -> T:

@@ -6,7 +6,6 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -305,7 +304,6 @@ def test_dashboard_query_count_does_not_grow_with_answers(client, data, it_lead)
     count_queries(client, it_lead, data.it)  # warm the caches (content types, session)
     protection._remembered.clear()
     medians._kept.clear()
-    cache.clear()  # what the processes share
     small = count_queries(client, it_lead, data.it)
     data.seed([5, 4, 3, 2, 1, 5, 4, 3, 2, 1] * 9, comment="Fine", request_type=data.laptop)
     # New answers and resolutions moved what the page keeps: all read again, as many queries.
@@ -445,53 +443,3 @@ def test_a_dashboard_read_again_skips_the_hidden_cell_search_and_sees_a_new_answ
     html = get_page(client, it_lead, data.it, **FEBRUARY).content.decode()
     assert len(searches) > first
     assert "80 % (" in html
-
-
-def test_another_process_takes_the_protection_one_process_decided(
-    client, data, it_lead, monkeypatch
-):
-    """The web processes share what they decided through the cache: a process that has
-    decided nothing itself (its own memory empty) runs no search for the same counts."""
-    from insights.disclosure import search
-    from insights.scorecards import protection
-
-    searches = []
-    real = search.protect_linked
-
-    def counted(*args, **kwargs):
-        searches.append(1)
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr("insights.scorecards.protection.protect_linked", counted)
-    data.seed([5, 5, 5, 2])
-    first_html = get_page(client, it_lead, data.it, **FEBRUARY).content.decode()
-    first = len(searches)
-    assert first > 0
-    protection._remembered.clear()  # another process: nothing of its own yet
-    html = get_page(client, it_lead, data.it, **FEBRUARY).content.decode()
-    assert len(searches) == first
-    assert "not enough answers yet (n = 4)" in html
-    assert "not enough answers yet (n = 4)" in first_html
-
-
-def test_the_dashboard_works_without_the_shared_cache_and_says_so_once(
-    client, data, it_lead, settings, caplog, monkeypatch
-):
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
-        }
-    }
-    from insights.scorecards import protection
-
-    monkeypatch.setattr(protection, "_told_unshared", False)
-    data.seed([5, 5, 5, 5, 4])
-    with caplog.at_level("WARNING", logger="insights.scorecards.protection"):
-        for _ in range(2):
-            protection._remembered.clear()
-            response = get_page(client, it_lead, data.it, **FEBRUARY)
-            assert response.status_code == 200
-            assert "100 % (" in response.content.decode()
-    told = [r for r in caplog.records if "not shared between processes" in r.getMessage()]
-    assert len(told) == 1

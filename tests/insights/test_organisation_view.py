@@ -5,7 +5,6 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -200,7 +199,6 @@ def test_query_count_does_not_grow_with_answers(client, data):
     count_queries(client, admin)  # warm the caches (content types, session)
     protection._remembered.clear()
     medians._kept.clear()
-    cache.clear()  # what the processes share
     small = count_queries(client, admin)
     data.seed([5, 4, 3, 2, 1] * 9, provider=data.facilities, customer=data.finance)
     data.seed([5, 4, 3, 2, 1] * 9, provider=data.it, customer=data.finance)
