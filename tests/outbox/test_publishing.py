@@ -16,13 +16,6 @@ from tests.queue import purge_queued_tasks, run_queued_tasks
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _empty_queue():
-    purge_queued_tasks()
-    yield
-    purge_queued_tasks()
-
-
 @pytest.fixture
 def resolve(request_type, it_agent, django_capture_on_commit_callbacks):
     def _resolve():

@@ -16,7 +16,7 @@ from outbox import registry, tasks
 from outbox.models import Email
 from outbox.services import email_retry, email_send, emails_dispatch_due, emails_queue
 from tests import factories
-from tests.queue import purge_queued_tasks, run_queued_tasks
+from tests.queue import run_queued_tasks
 
 pytestmark = pytest.mark.django_db
 Status = Email.Status
@@ -25,13 +25,6 @@ SEND_TASK = "outbox.tasks.send_emails"
 
 class SMTPDown(OSError):
     pass
-
-
-@pytest.fixture(autouse=True)
-def _empty_queue():
-    purge_queued_tasks()
-    yield
-    purge_queued_tasks()
 
 
 @pytest.fixture
