@@ -46,7 +46,8 @@ def recorded_with(event: TicketEvent) -> Iterator[None]:
     one statement when it ends, ``event`` first: a resolve and its hooks' entries cost one
     round trip. Nothing is inserted if the block raises."""
     outer = getattr(_this_thread, "waiting", None)
-    _this_thread.waiting = waiting = []
+    waiting: list[TicketEvent] = []
+    _this_thread.waiting = waiting
     try:
         yield
     finally:
