@@ -52,8 +52,13 @@ class Cube:
 
     pairs: tuple[tuple[object, object] | None, ...]
 
-    def cells(self) -> list[tuple]:
-        return list(product(*(pair if pair else (TOTAL,) for pair in self.pairs)))
+    def cells(self) -> tuple[tuple, ...]:
+        return self._cells
+
+    @cached_property
+    def _cells(self) -> tuple[tuple, ...]:
+        # Asked again and again of the same candidates while the search prices them.
+        return tuple(product(*(pair if pair else (TOTAL,) for pair in self.pairs)))
 
     @cached_property
     def signs(self) -> dict[tuple, int]:
@@ -164,7 +169,8 @@ def directions(table: Table, shift: Shift, anchor: tuple) -> frozenset[int]:
     """The moves of ``anchor`` (+1, −1) by which one answer can be shifted around
     ``shift`` without any cell leaving its possible range (CSAT: 0 to all answers good;
     NPS: all detractors to all promoters). Empty when no figure of the cells is live."""
-    corners = [(table.get(cell), shift.sign(cell) * shift.sign(anchor)) for cell in shift.cells()]
+    anchor_sign = shift.sign(anchor)
+    corners = [(table.get(cell), shift.sign(cell) * anchor_sign) for cell in shift.cells()]
     live = [bound for bound in BOUNDS if any(cell[bound[0]] for cell, _sign in corners)]
     if not live:
         return frozenset()
