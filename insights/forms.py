@@ -62,7 +62,7 @@ class DashboardFilterForm(forms.Form):
     """Date range, request type and survey version of a department dashboard.
 
     The trend's unit is not a choice: it is chosen from the data (see
-    ``insights.scorecards.protection.choose_trend_unit``), the same for every view of a
+    ``insights.scorecards.trend_units.choose_trend_unit``), the same for every view of a
     period, so that weekly and monthly figures of one period cannot be subtracted.
     """
 

@@ -35,14 +35,7 @@ from .common import (
     person,
     ticket_sums_by_period,
 )
-from .protection import (
-    BREAKDOWNS,
-    NOT_COVERED,
-    TREND_UNITS,
-    bucket_of,
-    department_protection,
-    trend_buckets,
-)
+from .protection import BREAKDOWNS, NOT_COVERED, department_protection
 from .questions import question_results, state_of
 from .results import (
     UNKNOWN_GROUP,
@@ -54,6 +47,7 @@ from .results import (
     TrendPoint,
 )
 from .tiles import count_change, median_tile, share_tile
+from .trend_units import TREND_UNITS, bucket_of, trend_buckets
 
 Kind = Question.Kind
 Dimension = ResponseDay.Dimension

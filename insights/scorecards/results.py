@@ -6,7 +6,7 @@ from datetime import date, datetime
 from requests_app.models import Department
 
 from ..stats import Change, Figure
-from .protection import TrendChoice
+from .trend_units import TrendChoice
 
 
 @dataclass(frozen=True)

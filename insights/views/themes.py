@@ -10,7 +10,7 @@ from loop.permissions import can_manage_themes
 from loop.selectors import themes as theme_selectors
 from requests_app.content import translated
 
-from ..scorecards.protection import trend_buckets
+from ..scorecards.trend_units import trend_buckets
 from ..stats import min_responses
 from .figures import UNIT_NAMES, hidden_text, number, percent, period_label
 
