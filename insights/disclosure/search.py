@@ -26,20 +26,11 @@ from .tables import (
     movable,
 )
 
-# How much dearer a cell is to hide for each axis it sums over: a figure of all request
-# types (or all versions, or a breakdown's total) is seen by every reader of the
-# dashboard, one of a filtered view by few, so cubes hide the narrower figures first.
-MARGIN_WEIGHT = 3
-
 
 def _cost(suppression: Suppression, cube: Shift) -> int:
     """The answers a shift would newly hide, margins weighted (``MARGIN_WEIGHT``)."""
-    table = suppression.table
-    return sum(
-        (table.get(cell)[RESPONSES] + 1) * MARGIN_WEIGHT ** cell.count(TOTAL)
-        for cell in cube.cells()
-        if cell not in suppression.state and not table.is_unpublished(cell)
-    )
+    state, weight = suppression.state, suppression.table.weight
+    return sum(weight(cell) for cell in cube.cells() if cell not in state)
 
 
 def _best_cube(suppression: Suppression, candidates: Iterable[Cube]) -> Cube | None:
@@ -102,8 +93,8 @@ def _told_by_shown_group(suppression: Suppression, key: tuple) -> bool:
     return False
 
 
-def _cover(suppression: Suppression, cubes: Iterable[Cube], key: tuple) -> None:
-    cube = _best_cube(suppression, cubes)
+def _cover(suppression: Suppression, cube: Cube | None, key: tuple) -> None:
+    """Hide ``cube`` (the best one for ``key``, see ``_best_cube``)."""
     if cube is None:
         return
     if not movable(suppression.table, cube) and _told_by_shown_group(suppression, key):
@@ -229,7 +220,7 @@ def protect(table: Table, k: int) -> Suppression:
     suppression = Suppression(table=table)
     for key in _primaries(suppression, k):
         if not any(key in cube.cells() for cube in suppression.cubes):
-            _cover(suppression, _candidates(table, key, {}), key)
+            _cover(suppression, _best_cube(suppression, _candidates(table, key, {})), key)
     return suppression
 
 
@@ -255,7 +246,7 @@ def protect_linked(
             continue
         if not _add_headline_cube(head, linked, position, key):
             # no cube can be shifted everywhere: hide what it can
-            _cover(head, _candidates(headline, key, {}), key)
+            _cover(head, _best_cube(head, _candidates(headline, key, {})), key)
     _sync(head, linked, position)
     for suppression in linked:
         for key in _primaries(suppression, k, skip_axis=position):
@@ -270,14 +261,16 @@ def protect_linked(
                 )
             )
             group = key[:position] + key[position + 1 :]
-            can_shift = any(movable(suppression.table, cube) for cube in options)
+            # the best is movable when any candidate is (see _best_cube)
+            best = _best_cube(suppression, options)
             if (
-                not can_shift
+                (best is None or not movable(suppression.table, best))
                 and head.hidden(group)
                 and _add_headline_cube(head, linked, position, group, through=(suppression, key))
             ):
                 continue
-            _cover(suppression, options, key)
+            # (a headline cube that was not added changed nothing: ``best`` still is)
+            _cover(suppression, best, key)
     return head, linked
 
 

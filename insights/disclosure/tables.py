@@ -40,6 +40,11 @@ def _add(a: Sequence[int], b: Sequence[int]) -> tuple[int, ...]:
 
 EMPTY = (0,) * WIDTH
 
+# How much dearer a cell is to hide for each axis it sums over: a figure of all request
+# types (or all versions, or a breakdown's total) is seen by every reader of the
+# dashboard, one of a filtered view by few, so cubes hide the narrower figures first.
+MARGIN_WEIGHT = 3
+
 
 def is_too_few(cell: Sequence[int], k: int) -> bool:
     """Primary suppression: some figure of the cell stands on 1..k-1 answers."""
@@ -117,6 +122,7 @@ class Table:
     unpublished: tuple[frozenset, ...] = ()
     cells: dict[tuple, tuple[int, ...]] = field(init=False)
     collapsed: tuple[object | None, ...] = field(init=False)
+    weights: dict[tuple, int] = field(init=False, default_factory=dict)
 
     def __post_init__(self):
         if not self.unpublished:
@@ -145,7 +151,26 @@ class Table:
 
     def get(self, key: Sequence) -> tuple[int, ...]:
         cell = self.cells.get(key)  # shifts are built from canonical keys: the usual case
-        return cell if cell is not None else self.cells.get(self.canonical(key), EMPTY)
+        if cell is not None or not self.any_collapsed:
+            return cell if cell is not None else EMPTY  # (most empty cells: no axis to fold)
+        return self.cells.get(self.canonical(key), EMPTY)
+
+    @cached_property
+    def any_collapsed(self) -> bool:
+        return any(single is not None for single in self.collapsed)
+
+    def weight(self, key: tuple) -> int:
+        """What hiding the cell costs a search (see ``insights.disclosure.search``), kept
+        per cell: the table's values never change, and the search prices cells again and
+        again."""
+        weight = self.weights.get(key)
+        if weight is None:
+            if self.is_unpublished(key):
+                weight = 0
+            else:
+                weight = (self.get(key)[RESPONSES] + 1) * MARGIN_WEIGHT ** key.count(TOTAL)
+            self.weights[key] = weight
+        return weight
 
     def is_unpublished(self, key: Sequence) -> bool:
         if not self.any_unpublished:
@@ -169,11 +194,20 @@ def directions(table: Table, shift: Shift, anchor: tuple) -> frozenset[int]:
     """The moves of ``anchor`` (+1, −1) by which one answer can be shifted around
     ``shift`` without any cell leaving its possible range (CSAT: 0 to all answers good;
     NPS: all detractors to all promoters). Empty when no figure of the cells is live."""
-    anchor_sign = shift.sign(anchor)
-    corners = [(table.get(cell), shift.sign(cell) * anchor_sign) for cell in shift.cells()]
-    live = [bound for bound in BOUNDS if any(cell[bound[0]] for cell, _sign in corners)]
+    values = [table.get(cell) for cell in shift.cells()]
+    live = [bound for bound in BOUNDS if any(value[bound[0]] for value in values)]
     if not live:
         return frozenset()
+    # A live figure that a cell has no answers for (and so stands at 0) cannot move
+    # either way: found before the signs, as most cheap candidates touch an empty cell.
+    for n_index, value_index, _low, _high in live:
+        if any(not value[n_index] and not value[value_index] for value in values):
+            return frozenset()
+    anchor_sign = shift.sign(anchor)
+    corners = [
+        (value, shift.sign(cell) * anchor_sign)
+        for cell, value in zip(shift.cells(), values, strict=True)
+    ]
     return frozenset(
         direction
         for direction in (1, -1)
