@@ -225,11 +225,12 @@ class InvitationDay(models.Model):
 
 
 class SurveyCountsStamp(models.Model):
-    """How often a department's survey counts (its ResponseDay, AnswerDay and
-    InvitationDay rows) changed: bumped in the transaction of every change to them, so a
-    dashboard that reads it first may keep what it read of those rows until it moves
-    (``insights.scorecards.protection``). Every rebuild of any rollups moves it too
-    (what is kept of the ticket rollups is keyed by it as well).
+    """How often a department's survey counts changed: ``changes`` its answers'
+    (ResponseDay, AnswerDay rows), ``invitation_changes`` its InvitationDay rows (sent and
+    answered), each bumped in the transaction of every change to them, so a dashboard that
+    reads them first may keep what it read of those rows until they move
+    (``insights.scorecards.protection``). Every rebuild of any rollups moves both (what is
+    kept of the ticket rollups is keyed by ``changes`` as well).
 
     Every department with such rows has one: the changes' receivers and the rebuild make
     it, and a department without one has no survey counts to read.
@@ -239,9 +240,10 @@ class SurveyCountsStamp(models.Model):
         Department, on_delete=models.CASCADE, primary_key=True, related_name="+"
     )
     changes = models.BigIntegerField(default=0)
+    invitation_changes = models.BigIntegerField(default=0)
 
     def __str__(self):
-        return f"{self.department_id}: {self.changes}"
+        return f"{self.department_id}: {self.changes}, {self.invitation_changes}"
 
 
 class WeeklyDigest(models.Model):

@@ -22,7 +22,7 @@ def ticket_reopened(*, ticket, actor) -> None:
 
 def invitation_sent(*, invitation) -> None:
     surveys.rollup_invitation_sent(invitation)
-    surveys.survey_counts_changed([invitation.department_id])
+    surveys.survey_counts_changed([invitation.department_id], answers=False)
 
 
 def response_submitted(*, invitation, response, answers) -> None:

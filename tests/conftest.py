@@ -67,10 +67,10 @@ def _no_remembered_protection():
     """Each test computes its disclosure protections afresh: one that changes the search
     (the attack tests switch parts of it off) must not be answered from another's, nor
     from rows another test's rolled-back transaction stamped alike."""
-    from insights.scorecards import protection
+    from insights.scorecards import survey_counts
     from insights.selectors import medians
 
-    protection._remembered.clear()
+    survey_counts._remembered.clear()
     medians._kept.clear()
 
 

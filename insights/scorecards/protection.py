@@ -8,24 +8,29 @@ shown (``insights.disclosure``). The department scorecard then reads the view it
 asked for out of them, so every view hides the same cells.
 """
 
-import threading
-from collections import OrderedDict, defaultdict
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from itertools import product
 
-from django.db.models import BooleanField, ExpressionWrapper, Q, Sum
-from django.db.models.functions import TruncMonth, TruncWeek
 from django.utils import timezone
 
 from surveys.models import SurveyVersion
 
 from ..disclosure import TOTAL, Suppression, Table, counters, protect, protect_linked
-from ..models import InvitationDay, ResponseDay, SurveyCountsStamp
-from ..selectors import rollup_days, weeks_and_days
+from ..models import ResponseDay
 from ..stats import min_responses
-from .common import HEADLINE_FIELDS, Periods, headline_sums
+from .common import HEADLINE_FIELDS, Periods
+from .survey_counts import (
+    BREAKDOWNS,
+    Entry,
+    Invited,
+    Rows,
+    decided,
+    entries,
+    no_invitations,
+    stamps_of,
+)
 from .trend_units import (
     READABLE_SHARE,
     TREND_UNITS,
@@ -36,7 +41,6 @@ from .trend_units import (
 )
 
 Dimension = ResponseDay.Dimension
-BREAKDOWNS = (Dimension.CUSTOMER, Dimension.AGENT, Dimension.RESOLUTION, Dimension.SLA)
 # Breakdowns that do not cover every response: the rest is an unpublished value, so the
 # breakdown's total is the headline (responses without a due date are not "by SLA").
 NOT_COVERED = "none"
@@ -126,28 +130,6 @@ def department_protection(
     ]
 
 
-@dataclass
-class _Rows:
-    """One department's rollup rows, as read by ``protections``."""
-
-    headline: Periods[dict[tuple, dict]] = field(default_factory=lambda: Periods({}, {}))
-    breakdowns: dict[str, dict[tuple, dict]] = field(
-        default_factory=lambda: {d: {} for d in BREAKDOWNS}
-    )
-    # Answers per request type and part (a week's days within one month), all versions:
-    # the trend's atoms in any unit, ~5× fewer rows than per day.
-    trend_parts: list[dict] = field(default_factory=list)
-    invited: Periods[dict[tuple, tuple[int, int]]] = field(default_factory=lambda: Periods({}, {}))
-
-    def is_empty(self) -> bool:
-        return not (
-            any(self.headline)
-            or any(self.breakdowns.values())
-            or self.trend_parts
-            or any(self.invited)
-        )
-
-
 def protections(
     *, start: datetime, end: datetime, department=None, trend_unit: str | None = None
 ) -> dict[int, Protection]:
@@ -155,34 +137,36 @@ def protections(
     keyed by department id (a department without answers gets an empty one when asked
     for by name). The organisation view uses it, so its figures hide exactly what each
     department's dashboard hides. Reads only: the departments' stamps, the rows of those
-    whose stamp moved since this process last read them (four queries, none when no stamp
-    moved) and which survey versions are anonymous."""
+    whose stamps moved since this process last read them (up to four queries, none when
+    no stamp moved) and which survey versions are anonymous."""
     period = (start, end, timezone.get_default_timezone_name())
-    stamps = _stamps(department)
-    known: dict[int, _Rows] = {}
-    with _remembered_lock:
-        for department_id, changes in stamps.items():
-            entry = _remembered.get((department_id, changes, period))
-            if entry is not None:
-                _remembered.move_to_end((department_id, changes, period))
-                known[department_id] = entry.rows
-    # Only departments with a stamp have survey counts (see SurveyCountsStamp).
-    unread = [department_id for department_id in stamps if department_id not in known]
-    read = _read_rows(start, end, unread) if unread else {}
-    with _remembered_lock:
-        for department_id in unread:
-            rows = read.get(department_id) or _Rows()
-            known[department_id] = rows
-            _remember((department_id, stamps[department_id], period), _Remembered(rows))
+    stamps = stamps_of(department)
+    answers, invited = entries(stamps, period)
+    empty = Entry(key=None, rows=Rows()), Entry(key=None, rows=no_invitations())
     if department is not None:
-        known.setdefault(department.pk, _Rows())
+        wanted = [department.pk]
     else:
-        known = {
-            department_id: rows for department_id, rows in known.items() if not rows.is_empty()
-        }
+        wanted = [
+            department_id
+            for department_id in stamps
+            if not answers[department_id].rows.is_empty() or any(invited[department_id].rows)
+        ]
+    found = {
+        department_id: (
+            answers.get(department_id, empty[0]),
+            invited.get(department_id, empty[1]),
+        )
+        for department_id in wanted
+    }
     # Which of these versions are anonymous (their small counts are hidden too): asked
     # every time, as a survey's anonymity is not a count.
-    versions = {key[1] for one in known.values() for period_ in one.headline for key in period_}
+    versions = {
+        key[1]
+        for answered, sent in found.values()
+        for periods in (answered.rows.headline, sent.rows)
+        for one in periods
+        for key in one
+    }
     anonymous = set(
         SurveyVersion.objects.filter(pk__in=versions, survey__anonymous=True).values_list(
             "pk", flat=True
@@ -191,165 +175,87 @@ def protections(
         else ()
     )
     return {
-        department_id: _protect_remembered(
-            department_id, stamps.get(department_id), period, rows, anonymous, trend_unit
-        )
-        for department_id, rows in known.items()
+        department_id: _protection(answered, sent, start, end, anonymous, trend_unit)
+        for department_id, (answered, sent) in found.items()
     }
 
 
-def _stamps(department) -> dict[int, int]:
-    stamps = SurveyCountsStamp.objects.all()
-    if department is not None:
-        stamps = stamps.filter(department=department)
-    return dict(stamps.values_list("department_id", "changes"))
-
-
-def _read_rows(start: datetime, end: datetime, department_ids: list[int]) -> dict[int, _Rows]:
-    """These departments' rollup rows for ``[start, end)`` and the period before: four
-    queries whatever the data size."""
-    previous_start = start - (end - start)
-    first_day = timezone.localdate(start, timezone.get_default_timezone())
-    responses = ResponseDay.objects.filter(department__in=department_ids)
-    invitations = InvitationDay.objects.filter(department__in=department_ids)
-    rows: dict[int, _Rows] = defaultdict(_Rows)
-    current = ExpressionWrapper(Q(day__gte=first_day), output_field=BooleanField())
-
-    # 1. headline atoms of both periods, per request type and version
-    for row in (
-        responses.filter(rollup_days(previous_start, end), dimension=Dimension.ALL)
-        .annotate(current=current)
-        .order_by()
-        .values("department", "request_type", "version", "current")
-        .annotate(**headline_sums())
-    ):
-        headline = rows[row["department"]].headline.of(row["current"])
-        headline[(row["request_type"], row["version"])] = {
-            name: row[name] for name in HEADLINE_FIELDS
-        }
-    # 2. breakdown atoms of the period (week rows for whole weeks, day rows at the ends)
-    for row in (
-        responses.filter(weeks_and_days(start, end), dimension__in=BREAKDOWNS)
-        .order_by()
-        .values("department", "dimension", "value", "request_type", "version")
-        .annotate(**headline_sums())
-    ):
-        key = (row["request_type"], row["version"], row["value"])
-        rows[row["department"]].breakdowns[row["dimension"]][key] = {
-            name: row[name] for name in HEADLINE_FIELDS
-        }
-    # 3. responses per request type and part of a week within a month: the trend's atoms
-    for row in (
-        responses.filter(rollup_days(start, end), dimension=Dimension.ALL)
-        .order_by()
-        .values("department", "request_type", week=TruncWeek("day"), month=TruncMonth("day"))
-        .annotate(**headline_sums())
-    ):
-        rows[row["department"]].trend_parts.append(row)
-    # 4. invitations sent in each period and answered since
-    for row in (
-        invitations.filter(rollup_days(previous_start, end))
-        .annotate(current=current)
-        .order_by()
-        .values("department", "request_type", "version", "current")
-        .annotate(sent=Sum("sent"), answered=Sum("answered"))
-    ):
-        invited = rows[row["department"]].invited.of(row["current"])
-        invited[(row["request_type"], row["version"])] = (
-            row["sent"] or 0,
-            row["answered"] or 0,
-        )
-    return rows
-
-
-# Reading a department's rows and searching for its hidden cells are most of a dashboard's
-# and the organisation view's work, and both depend only on its survey counts. So each
-# process keeps what it read and decided per department and period, under the department's
-# stamp (SurveyCountsStamp), read before the rows: a change commits its rows with a new
-# stamp, so rows kept under a stamp are never older than it, and a page read again before
-# anything new was counted reads no rows and runs no search.
-REMEMBERED = 512
-
-
 @dataclass
-class _Remembered:
-    rows: _Rows
-    # (anonymous versions among them, trend unit, k) → the protection decided from the rows
-    decided: dict[tuple, Protection] = field(default_factory=dict)
-    # other reads of the same counts, by what they are (kept_with_counts)
-    also: dict[tuple, object] = field(default_factory=dict)
+class _AnswersProtection:
+    """What the answers' rows decide: every table but the invitations'."""
+
+    headline: dict[str, Suppression]
+    previous: dict[str, Suppression]
+    breakdowns: dict[str, dict[str, Suppression]]
+    trend: dict[str, Suppression]
+    trend_choice: TrendChoice
+    sums: Periods[dict[tuple, dict]]
+    breakdown_sums: dict[str, dict[tuple, dict]]
+    trend_sums: dict[tuple, dict]
 
 
-_remembered: OrderedDict[tuple, _Remembered] = OrderedDict()
-_remembered_lock = threading.Lock()
-
-
-def _remember(key: tuple, entry: _Remembered) -> None:
-    _remembered[key] = entry
-    while len(_remembered) > REMEMBERED:
-        _remembered.popitem(last=False)
-
-
-def _protect_remembered(
-    department_id: int, changes: int | None, period: tuple, rows: _Rows, anonymous: set, trend_unit
+def _protection(
+    answered: Entry, sent: Entry, start, end, anonymous_versions: set, trend_unit
 ) -> Protection:
-    start, end, _zone = period
-    versions = {key[1] for periods in (rows.headline, rows.invited) for p in periods for key in p}
-    decision = (tuple(sorted(versions & anonymous)), trend_unit, min_responses())
-    with _remembered_lock:
-        entry = _remembered.get((department_id, changes, period))
-        if entry is not None and entry.rows is rows and decision in entry.decided:
-            return entry.decided[decision]
-    protection = _protect(rows, start, end, anonymous, trend_unit)
-    if entry is not None and entry.rows is rows:
-        protection.counts_key = (department_id, changes, period)
-        with _remembered_lock:
-            entry.decided[decision] = protection
-    return protection
-
-
-def kept_with_counts[T](protection: Protection, what: tuple, read: Callable[[], T]) -> T:
-    """``read()`` of the same department's survey counts for the same period (e.g. the
-    questions' answers, bumped with them), kept with the rows ``protection`` was decided
-    from until its stamp moves; read afresh when they are not kept."""
-    key = protection.counts_key
-    with _remembered_lock:
-        entry = _remembered.get(key) if key is not None else None
-        if entry is not None and what in entry.also:
-            return entry.also[what]  # type: ignore[return-value]
-    value = read()
-    if entry is not None:
-        with _remembered_lock:
-            entry.also[what] = value
-    return value
-
-
-def _protect(rows: _Rows, start, end, anonymous_versions: set, trend_unit) -> Protection:
-    """Decide, for one department, which cells of its tables every view may show."""
+    """One department's protection from its kept (or just read) rows."""
     k = min_responses()
-    tz = timezone.get_default_timezone()
-    first_day = timezone.localdate(start, tz)
-    last_day = timezone.localdate(end, tz) - timedelta(days=1)
-    headline, invited, parts = rows.headline, rows.invited, rows.trend_parts
+    rows: Rows = answered.rows  # type: ignore[assignment]
+    invited: Invited = sent.rows  # type: ignore[assignment]
     request_types = sorted(
-        {key[0] for period in headline for key in period}
+        {key[0] for period in rows.headline for key in period}
         | {key[0] for period in invited for key in period}
     )
     versions = sorted(
-        {key[1] for period in headline for key in period}
+        {key[1] for period in rows.headline for key in period}
         | {key[1] for period in invited for key in period}
     )
-    anonymous = any(version in anonymous_versions for version in versions)
-    prev = {m: protect(_table(headline.previous, m), k) for m in MEASURES}
+    of_answers = decided(
+        answered, (trend_unit, k), lambda: _protect_answers(rows, start, end, trend_unit, k)
+    )
 
-    def invitation_table(atoms):
-        return Table(
-            axes=(tuple(request_types), tuple(versions)),
-            atoms={
-                key: counters(responses=sent, csat_n=sent, csat_good=answered)
-                for key, (sent, answered) in atoms.items()
-            },
+    def invitation_tables() -> Periods[Suppression]:
+        # axes of every type and version with answers or invitations: the answers' stamp
+        # is part of what this is decided under
+        return invited.map(
+            lambda atoms: protect(
+                Table(
+                    axes=(tuple(request_types), tuple(versions)),
+                    atoms={
+                        key: counters(responses=sent, csat_n=sent, csat_good=answered)
+                        for key, (sent, answered) in atoms.items()
+                    },
+                ),
+                k,
+            )
         )
+
+    of_invitations = decided(sent, (answered.key, k), invitation_tables)
+    return Protection(
+        headline=of_answers.headline,
+        previous=of_answers.previous,
+        invitations=of_invitations.current,
+        invitations_previous=of_invitations.previous,
+        breakdowns=of_answers.breakdowns,
+        trend=of_answers.trend,
+        trend_choice=of_answers.trend_choice,
+        sums=of_answers.sums,
+        breakdown_sums=of_answers.breakdown_sums,
+        trend_sums=of_answers.trend_sums,
+        invitation_sums=invited.map(_invitation_margins),
+        request_types=request_types,
+        versions=versions,
+        anonymous=any(version in anonymous_versions for version in versions),
+        counts_key=answered.key,
+    )
+
+
+def _protect_answers(rows: Rows, start, end, trend_unit, k: int) -> _AnswersProtection:
+    """Decide, for one department, which cells of its answers' tables every view may show."""
+    tz = timezone.get_default_timezone()
+    first_day = timezone.localdate(start, tz)
+    last_day = timezone.localdate(end, tz) - timedelta(days=1)
+    headline, parts = rows.headline, rows.trend_parts
+    prev = {m: protect(_table(headline.previous, m), k) for m in MEASURES}
 
     # The breakdowns' atoms, each covering every response (the rest unpublished). They
     # are for all survey versions together (the version filter narrows the headline and
@@ -383,24 +289,15 @@ def _protect(rows: _Rows, start, end, anonymous_versions: set, trend_unit) -> Pr
         if shown > READABLE_SHARE * len(buckets):
             break
     trend = linked.pop("trend")
-    breakdowns = linked
-    choice = TrendChoice(unit=unit, readable=readable)
-
-    return Protection(
+    return _AnswersProtection(
         headline=head,
         previous=prev,
-        invitations=protect(invitation_table(invited.current), k),
-        invitations_previous=protect(invitation_table(invited.previous), k),
-        breakdowns=breakdowns,
+        breakdowns=linked,
         trend=trend,
-        trend_choice=choice,
+        trend_choice=TrendChoice(unit=unit, readable=readable),
         sums=headline.map(_margins),
         breakdown_sums=breakdown_sums,
         trend_sums=trend_sums,
-        invitation_sums=invited.map(_invitation_margins),
-        request_types=request_types,
-        versions=versions,
-        anonymous=anonymous,
     )
 
 

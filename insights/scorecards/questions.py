@@ -8,8 +8,8 @@ from surveys.models import Question
 from ..disclosure import TOO_FEW, TOTAL
 from ..models import AnswerDay
 from ..stats import min_responses
-from .protection import kept_with_counts
 from .results import QuestionResult
+from .survey_counts import kept_with_counts
 
 Kind = Question.Kind
 
@@ -44,7 +44,7 @@ def question_results(department, current, version_id, protection) -> list[Questi
     they never reveal a headline the tables hide.
     """
     per_question = kept_with_counts(
-        protection,
+        protection.counts_key,
         ("answers", version_id),
         lambda: _answer_counts(department, current, version_id),
     )

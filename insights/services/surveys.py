@@ -121,14 +121,16 @@ def rollup_invitation_answered(invitation: Invitation) -> None:
         bump(InvitationDay, keys, answered=1)
 
 
-def survey_counts_changed(department_ids) -> None:
+def survey_counts_changed(department_ids, *, answers: bool = True) -> None:
     """Move the stamps of these departments' survey counts (SurveyCountsStamp), making
-    them where missing. Call it last in the transaction that changed the counts: two
-    changes of one department then take their counter rows before its stamp, always in
-    that order, and never wait on each other in a circle."""
+    them where missing: the invitations' always, the answers' unless ``answers`` is False
+    (an invitation sent changes no answer). Call it last in the transaction that changed
+    the counts: two changes of one department then take their counter rows before its
+    stamp, always in that order, and never wait on each other in a circle."""
+    moved = {"changes": int(answers), "invitation_changes": 1}
     bump_many(
         SurveyCountsStamp,
-        [({"department_id": department_id}, {"changes": 1}) for department_id in department_ids],
+        [({"department_id": department_id}, moved) for department_id in department_ids],
     )
 
 

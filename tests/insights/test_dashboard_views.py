@@ -297,12 +297,12 @@ def count_queries(client, user, department) -> int:
 
 
 def test_dashboard_query_count_does_not_grow_with_answers(client, data, it_lead):
-    from insights.scorecards import protection
+    from insights.scorecards import survey_counts
     from insights.selectors import medians
 
     data.seed([5, 4, 3, 2, 1, 5, 4, 3, 2, 1], comment="Fine")
     count_queries(client, it_lead, data.it)  # warm the caches (content types, session)
-    protection._remembered.clear()
+    survey_counts._remembered.clear()
     medians._kept.clear()
     small = count_queries(client, it_lead, data.it)
     data.seed([5, 4, 3, 2, 1, 5, 4, 3, 2, 1] * 9, comment="Fine", request_type=data.laptop)
@@ -443,3 +443,49 @@ def test_a_dashboard_read_again_skips_the_hidden_cell_search_and_sees_a_new_answ
     html = get_page(client, it_lead, data.it, **FEBRUARY).content.decode()
     assert len(searches) > first
     assert "80 % (" in html
+
+
+def test_a_sent_invitation_changes_the_response_rate_at_once_without_a_new_search(
+    client, data, it_lead, monkeypatch, django_capture_on_commit_callbacks
+):
+    """Every resolve sends an invitation, which changes only the response rate: the page
+    shows the new rate at once, reads only the invitations again and runs no search over
+    the answers' tables (the dearest part of the page); an answer still does."""
+    import time_machine
+
+    from insights.disclosure import search
+    from requests_app.services import tickets as ticket_svc
+    from surveys.models import Invitation
+
+    searches = []
+    real = search.protect_linked
+
+    def counted(*args, **kwargs):
+        searches.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr("insights.scorecards.protection.protect_linked", counted)
+    data.seed([5, 5, 4, 4, 5, 5, 4, 4, 5, 5])  # 10 invitations sent, 10 answered
+    _response, rows = get_csv(client, it_lead, data.it, **FEBRUARY)
+    assert tile(rows, "Response rate")[2] == "100"
+    first = len(searches)
+    read_again = count_queries(client, it_lead, data.it)
+    assert len(searches) == first
+
+    ticket = factories.make_ticket(requester=data.requester, request_type=data.access)
+    with (
+        time_machine.travel(START + timedelta(days=20, hours=9), tick=False),
+        django_capture_on_commit_callbacks(execute=True),  # the survey is sent at once
+    ):
+        ticket_svc.ticket_resolve(ticket_id=ticket.pk, actor=data.agent, note="Done")
+    assert Invitation.objects.get(ticket=ticket).status == Invitation.Status.SENT
+    # Three queries more than a page read again, not seven: the invitations' rows, and
+    # the medians' two (the resolve counted a resolution); the answers' rows are kept.
+    assert count_queries(client, it_lead, data.it) == read_again + 3
+    _response, rows = get_csv(client, it_lead, data.it, **FEBRUARY)
+    assert tile(rows, "Response rate")[2] == "91"  # 10 of 11
+    assert len(searches) == first
+
+    data.answer(5, at=START + timedelta(days=21, hours=12))
+    get_page(client, it_lead, data.it, **FEBRUARY)
+    assert len(searches) > first

@@ -191,13 +191,13 @@ def count_queries(client, user) -> int:
 
 
 def test_query_count_does_not_grow_with_answers(client, data):
-    from insights.scorecards import protection
+    from insights.scorecards import survey_counts
     from insights.selectors import medians
 
     admin = factories.hr_admin()
     data.seed([5, 4, 3, 2, 1] * 2, provider=data.it, customer=data.hr)
     count_queries(client, admin)  # warm the caches (content types, session)
-    protection._remembered.clear()
+    survey_counts._remembered.clear()
     medians._kept.clear()
     small = count_queries(client, admin)
     data.seed([5, 4, 3, 2, 1] * 9, provider=data.facilities, customer=data.finance)

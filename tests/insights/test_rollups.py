@@ -192,20 +192,23 @@ def test_the_services_keep_the_rollups_equal_to_a_rebuild(
 def test_every_change_to_survey_counts_moves_its_departments_stamp(
     request_type, django_capture_on_commit_callbacks, settings
 ):
-    """The stamp the dashboards keep their rows under moves with every sent invitation and
-    every answer (in their transactions), and for every department on a rebuild."""
+    """The stamps the dashboards keep their rows under move with every change (in its
+    transaction): the answers' with every answer, the invitations' with every sent
+    invitation and every answer (it counts as answered), and both for every department on a
+    rebuild."""
     start = datetime(2026, 3, 2, 9, tzinfo=OSLO)
     make_history(request_type, django_capture_on_commit_callbacks, settings, start)
     department = request_type.department
     sent = Invitation.objects.filter(department=department, sent_at__isnull=False).count()
     answered = Response.objects.filter(department=department).count()
     assert sent >= 10 and answered >= 8
-    stamps = dict(SurveyCountsStamp.objects.values_list("department_id", "changes"))
-    assert stamps == {department.pk: sent + answered}
+    fields = ("department_id", "changes", "invitation_changes")
+    stamps = {pk: (a, i) for pk, a, i in SurveyCountsStamp.objects.values_list(*fields)}
+    assert stamps == {department.pk: (answered, sent + answered)}
     rollups_rebuild()
     everyone = Department.objects.values_list("pk", flat=True)
-    assert dict(SurveyCountsStamp.objects.values_list("department_id", "changes")) == {
-        pk: stamps.get(pk, 0) + 1
+    assert {pk: (a, i) for pk, a, i in SurveyCountsStamp.objects.values_list(*fields)} == {
+        pk: tuple(n + 1 for n in stamps.get(pk, (0, 0)))
         for pk in everyone  # once, for the whole rebuild
     }
 
