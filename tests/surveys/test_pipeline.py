@@ -49,6 +49,27 @@ def test_resolve_creates_pending_invitation_for_requester(resolve, it_agent):
     assert invitation.token_hash == ""
 
 
+def test_a_resolve_that_invites_writes_in_a_fixed_handful_of_statements(request_type, it_agent):
+    """Every resolve runs this, so it is kept to one statement per thing it does: lock the
+    ticket (with what the hooks read), ask whether the agent may work it, save it, choose
+    the survey (with whether the ticket
+    is already asked and what the invitation needs of the survey), the invitation, the
+    day's two counts, the timeline, the status e-mail. The survey the invitation names is
+    the one chosen, and reads the rest of itself only when asked."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    survey = factories.survey(delay_minutes=30, expires_days=9)
+    ticket = factories.make_ticket(requester=factories.employee(), request_type=request_type)
+    with CaptureQueriesContext(connection) as queries:
+        ticket_svc.ticket_resolve(ticket_id=ticket.pk, actor=it_agent, note="Fixed")
+    statements = [q["sql"] for q in queries.captured_queries if "SAVEPOINT" not in q["sql"].upper()]
+    assert len(statements) == 9, [s[:90] for s in statements]
+    invitation = Invitation.objects.get(ticket=ticket)
+    assert (invitation.survey, invitation.version) == (survey, survey.versions.get())
+    assert invitation.expires_at - invitation.send_after == timedelta(days=9)
+
+
 def test_resolve_without_survey_records_why(resolve):
     ticket = resolve()
     assert not Invitation.objects.exists()
