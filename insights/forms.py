@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from requests_app.content import translated
+from requests_app.forms.widgets import PlainSelect
 
 MAX_CUSTOM_DAYS = 2 * 366  # "two years", leap days included
 DEFAULT_RANGE = "30d"
@@ -92,18 +93,23 @@ class DashboardFilterForm(forms.Form):
     def __init__(self, data, *, request_types, versions):
         super().__init__(data)
         self.fields["request_type"].queryset = request_types
-        # One department's dashboard: its prefix before every type would only repeat it.
-        self.fields["request_type"].label_from_instance = lambda request_type: translated(
-            request_type, "name"
-        )
         self.fields["version"].queryset = versions
-        self.fields["version"].label_from_instance = lambda v: (
-            _("%(survey)s, version %(n)s")
-            % {
-                "survey": v.survey.name,
-                "n": v.number,
-            }
-        )
+        # The selects drawn in Python from one read of each queryset (Django's widgets read
+        # a ModelChoiceField's queryset again through a cursor, and draw each option with a
+        # template); the querysets still check a submitted choice.
+        self.fields["range"].widget = PlainSelect(choices=self.fields["range"].choices)
+        for name, label in (
+            # One department's dashboard: its prefix before every type would only repeat it.
+            ("request_type", lambda request_type: translated(request_type, "name")),
+            (
+                "version",
+                lambda v: _("%(survey)s, version %(n)s") % {"survey": v.survey.name, "n": v.number},
+            ),
+        ):
+            field = self.fields[name]
+            field.widget = PlainSelect(
+                choices=[("", field.empty_label), *((o.pk, label(o)) for o in field.queryset)]
+            )
         for field in self.fields.values():
             css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
             field.widget.attrs["class"] = css

@@ -4,9 +4,11 @@ import pytest
 from django import forms
 from django.test.html import parse_html
 
+from insights.forms import DashboardFilterForm
 from requests_app.forms import AssignForm, QueueFilterForm
 from requests_app.forms.people import PeopleFilterForm
 from requests_app.forms.widgets import PlainSelect
+from surveys.models import SurveyVersion
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -41,9 +43,22 @@ def test_plain_selects_draw_what_django_draws(department, request_type, it_agent
         members=department.memberships.select_related("user"),
     )
     people = PeopleFilterForm({"department": str(department.pk)})
-    pairs = drawn_both_ways(queue) + drawn_both_ways(assign) + drawn_both_ways(people)
-    assert len(pairs) >= 6
+    version = factories.survey(name="Q&A <pilot>", departments=[department]).versions.get()
+    dashboard = DashboardFilterForm(
+        {"range": "90d", "request_type": str(request_type.pk), "version": str(version.pk)},
+        request_types=department.request_types.order_by("name"),
+        versions=SurveyVersion.objects.select_related("survey"),
+    )
+    assert dashboard.is_valid()
+    pairs = (
+        drawn_both_ways(queue)
+        + drawn_both_ways(assign)
+        + drawn_both_ways(people)
+        + drawn_both_ways(dashboard)
+    )
+    assert len(pairs) >= 9
     for ours, djangos in pairs:
         assert ours == djangos
     selected = [str(tree) for tree, _ in pairs if "selected" in str(tree)]
-    assert len(selected) >= 4  # the chosen options are marked, escaped labels and all
+    assert len(selected) >= 7  # the chosen options are marked, escaped labels and all
+    assert "Q&amp;A &lt;pilot&gt;, version 1" in str(dashboard["version"])
