@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from requests_app.content import translated
-from requests_app.forms.widgets import PlainSelect
+from requests_app.forms.widgets import PlainDateInput, PlainSelect
 
 MAX_CUSTOM_DAYS = 2 * 366  # "two years", leap days included
 DEFAULT_RANGE = "30d"
@@ -78,10 +78,10 @@ class DashboardFilterForm(forms.Form):
         ],
     )
     start = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("From"), required=False, widget=PlainDateInput(attrs={"type": "date"})
     )
     end = forms.DateField(
-        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("To"), required=False, widget=PlainDateInput(attrs={"type": "date"})
     )
     request_type = forms.ModelChoiceField(
         label=_("Request type"), required=False, queryset=None, empty_label=_("All types")

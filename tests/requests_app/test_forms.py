@@ -7,7 +7,7 @@ from django.test.html import parse_html
 from insights.forms import DashboardFilterForm
 from requests_app.forms import AssignForm, QueueFilterForm
 from requests_app.forms.people import PeopleFilterForm
-from requests_app.forms.widgets import PlainSelect
+from requests_app.forms.widgets import PlainDateInput, PlainSelect
 from surveys.models import SurveyVersion
 from tests import factories
 
@@ -18,9 +18,12 @@ def drawn_both_ways(form) -> list[tuple]:
     pairs = []
     for bound in form:
         widget = bound.field.widget
-        if not isinstance(widget, PlainSelect):
+        if isinstance(widget, PlainSelect):
+            by_django = forms.Select(attrs=widget.attrs, choices=widget.choices)
+        elif isinstance(widget, PlainDateInput):
+            by_django = forms.DateInput(attrs={**widget.attrs, "type": widget.input_type})
+        else:
             continue
-        by_django = forms.Select(attrs=widget.attrs, choices=widget.choices)
         attrs = bound.build_widget_attrs({"id": bound.auto_id})
         value = bound.value()
         pairs.append(
@@ -45,7 +48,13 @@ def test_plain_selects_draw_what_django_draws(department, request_type, it_agent
     people = PeopleFilterForm({"department": str(department.pk)})
     version = factories.survey(name="Q&A <pilot>", departments=[department]).versions.get()
     dashboard = DashboardFilterForm(
-        {"range": "90d", "request_type": str(request_type.pk), "version": str(version.pk)},
+        {
+            "range": "custom",
+            "start": "2026-01-05",
+            "end": "2026-03-01",
+            "request_type": str(request_type.pk),
+            "version": str(version.pk),
+        },
         request_types=department.request_types.order_by("name"),
         versions=SurveyVersion.objects.select_related("survey"),
     )
@@ -56,9 +65,14 @@ def test_plain_selects_draw_what_django_draws(department, request_type, it_agent
         + drawn_both_ways(people)
         + drawn_both_ways(dashboard)
     )
-    assert len(pairs) >= 9
+    assert len(pairs) >= 11
     for ours, djangos in pairs:
         assert ours == djangos
     selected = [str(tree) for tree, _ in pairs if "selected" in str(tree)]
     assert len(selected) >= 7  # the chosen options are marked, escaped labels and all
     assert "Q&amp;A &lt;pilot&gt;, version 1" in str(dashboard["version"])
+    assert 'value="2026-01-05"' in str(dashboard["start"])
+    empty = DashboardFilterForm(
+        {}, request_types=department.request_types.none(), versions=SurveyVersion.objects.none()
+    )
+    assert "value=" not in str(empty["end"])
