@@ -412,21 +412,27 @@ def test_an_anonymous_comment_is_never_dated_finer_than_its_week(client, data, i
     assert seen == {15: True, 16: True, 17: False, 18: False, 19: False}
 
 
-def test_a_dashboard_read_again_skips_the_hidden_cell_search_and_sees_a_new_answer_at_once(
-    client, data, it_lead, monkeypatch
-):
-    """The protection is remembered by exactly what it was computed from: the same page
-    again runs no search; one more answer is new input, so the page shows it at once."""
+@pytest.fixture
+def searches(monkeypatch) -> list:
+    """One entry per run of the hidden-cell search over a department's linked tables."""
     from insights.disclosure import search
 
-    searches = []
+    runs = []
     real = search.protect_linked
 
     def counted(*args, **kwargs):
-        searches.append(1)
+        runs.append(1)
         return real(*args, **kwargs)
 
     monkeypatch.setattr("insights.scorecards.protection.protect_linked", counted)
+    return runs
+
+
+def test_a_dashboard_read_again_skips_the_hidden_cell_search_and_sees_a_new_answer_at_once(
+    client, data, it_lead, searches
+):
+    """The protection is remembered by exactly what it was computed from: the same page
+    again runs no search; one more answer is new input, so the page shows it at once."""
     data.seed([5, 5, 5, 2])  # 4 answers: too few to show
     assert (
         "not enough answers yet (n = 4)"
@@ -446,25 +452,16 @@ def test_a_dashboard_read_again_skips_the_hidden_cell_search_and_sees_a_new_answ
 
 
 def test_a_sent_invitation_changes_the_response_rate_at_once_without_a_new_search(
-    client, data, it_lead, monkeypatch, django_capture_on_commit_callbacks
+    client, data, it_lead, searches, django_capture_on_commit_callbacks
 ):
     """Every resolve sends an invitation, which changes only the response rate: the page
     shows the new rate at once, reads only the invitations again and runs no search over
     the answers' tables (the dearest part of the page); an answer still does."""
     import time_machine
 
-    from insights.disclosure import search
     from requests_app.services import tickets as ticket_svc
     from surveys.models import Invitation
 
-    searches = []
-    real = search.protect_linked
-
-    def counted(*args, **kwargs):
-        searches.append(1)
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr("insights.scorecards.protection.protect_linked", counted)
     data.seed([5, 5, 4, 4, 5, 5, 4, 4, 5, 5])  # 10 invitations sent, 10 answered
     _response, rows = get_csv(client, it_lead, data.it, **FEBRUARY)
     assert tile(rows, "Response rate")[2] == "100"
