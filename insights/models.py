@@ -225,22 +225,25 @@ class InvitationDay(models.Model):
 
 
 class SurveyCountsStamp(models.Model):
-    """How often a department's survey counts changed: ``changes`` its answers'
-    (ResponseDay, AnswerDay rows), ``invitation_changes`` its InvitationDay rows (sent and
-    answered), each bumped in the transaction of every change to them, so a dashboard that
-    reads them first may keep what it read of those rows until they move
-    (``insights.scorecards.protection``). Every rebuild of any rollups moves both (what is
-    kept of the ticket rollups is keyed by ``changes`` as well).
+    """How often a department's counts changed: ``changes`` its answers' (ResponseDay,
+    AnswerDay rows), ``invitation_changes`` its InvitationDay rows (sent and answered), each
+    bumped in the transaction of every change to them, so a dashboard that reads them first
+    may keep what it read of those rows until they move (``insights.scorecards.protection``).
+    Every rebuild of any rollups moves all three, ``rebuilds`` only then (what is kept of the
+    ticket rollups, the medians, is keyed by it: their own changes are counted in
+    TicketDay).
 
-    Every department with such rows has one: the changes' receivers and the rebuild make
-    it, and a department without one has no survey counts to read.
+    Every department with survey counts has one: the changes' receivers and the rebuild make
+    it, and a department without one has no survey counts to read. The newer counters have
+    a database default, so code deployed before them can still make and bump stamps.
     """
 
     department = models.OneToOneField(
         Department, on_delete=models.CASCADE, primary_key=True, related_name="+"
     )
     changes = models.BigIntegerField(default=0)
-    invitation_changes = models.BigIntegerField(default=0)
+    invitation_changes = models.BigIntegerField(default=0, db_default=0)
+    rebuilds = models.BigIntegerField(default=0, db_default=0)
 
     def __str__(self):
         return f"{self.department_id}: {self.changes}, {self.invitation_changes}"

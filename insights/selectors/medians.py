@@ -144,8 +144,9 @@ def resolution_median_estimates(
 # Exact medians read tickets in duration order, more of them as the data grows. Each process
 # keeps them per department under what moves with every change to its histogram in the
 # periods: the sums of TicketDay.resolution_changes over each period (every resolution
-# counted or taken back adds one to its day) and the department's SurveyCountsStamp (moved by
-# every rebuild), both read before the histogram.
+# counted or taken back adds one to its day) and the rebuilds of the department's
+# SurveyCountsStamp (an answer or an invitation changes no median), both read before the
+# histogram.
 KEPT = 512
 _kept: OrderedDict[tuple, dict[tuple[int, str], MedianEstimate]] = OrderedDict()
 _kept_lock = threading.Lock()
@@ -164,7 +165,7 @@ def _estimate_keys(
         days = days.filter(department_id=department_id)
     if request_type_id is not None:
         days = days.filter(request_type_id=request_type_id)
-    stamp_of = dict(stamps.values_list("department_id", "changes"))
+    stamp_of = dict(stamps.values_list("department_id", "rebuilds"))
     changes = (
         days.order_by()
         .values_list("department_id")

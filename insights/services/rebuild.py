@@ -20,5 +20,5 @@ def rollups_rebuild(*, recompute_durations: bool = False) -> dict[str, int]:
     written = {"requests": rollups_rebuild_tickets(recompute_durations=recompute_durations)}
     written |= rollups_rebuild_surveys()
     # What the dashboards keep of the old rows is keyed by the stamps: move them all.
-    survey_counts_changed(Department.objects.values_list("pk", flat=True))
+    survey_counts_changed(Department.objects.values_list("pk", flat=True), rebuild=True)
     return written

@@ -121,13 +121,14 @@ def rollup_invitation_answered(invitation: Invitation) -> None:
         bump(InvitationDay, keys, answered=1)
 
 
-def survey_counts_changed(department_ids, *, answers: bool = True) -> None:
-    """Move the stamps of these departments' survey counts (SurveyCountsStamp), making
-    them where missing: the invitations' always, the answers' unless ``answers`` is False
-    (an invitation sent changes no answer). Call it last in the transaction that changed
-    the counts: two changes of one department then take their counter rows before its
-    stamp, always in that order, and never wait on each other in a circle."""
-    moved = {"changes": int(answers), "invitation_changes": 1}
+def survey_counts_changed(department_ids, *, answers: bool = True, rebuild: bool = False) -> None:
+    """Move the stamps of these departments' counts (SurveyCountsStamp), making them where
+    missing: the invitations' always, the answers' unless ``answers`` is False (an
+    invitation sent changes no answer), the rebuilds' with ``rebuild``. Call it last in the
+    transaction that changed the counts: two changes of one department then take their
+    counter rows before its stamp, always in that order, and never wait on each other in a
+    circle."""
+    moved = {"changes": int(answers), "invitation_changes": 1, "rebuilds": int(rebuild)}
     bump_many(
         SurveyCountsStamp,
         [({"department_id": department_id}, moved) for department_id in department_ids],

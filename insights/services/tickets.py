@@ -145,7 +145,7 @@ def rollups_rebuild_tickets(*, recompute_durations: bool = False) -> int:
             sla_met,
             reopened,
         )
-        entry.resolution_changes = n  # any count: rollups_rebuild moves every stamp
+        entry.resolution_changes = n  # any count: rollups_rebuild moves every stamp's rebuilds
     histogram = (
         requests.filter(resolved_at__isnull=False)
         .annotate(day=TruncDate("resolved_at", tzinfo=tz), bucket=resolution_bucket_case())
