@@ -36,6 +36,7 @@ from .tables import (
     Suppression,
     Table,
     counters,
+    with_margins,
 )
 
 __all__ = [
@@ -51,4 +52,5 @@ __all__ = [
     "counters",
     "protect",
     "protect_linked",
+    "with_margins",
 ]

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import product
+from operator import add
 
 TOTAL = "*"
 
@@ -35,7 +36,26 @@ def counters(
 
 
 def _add(a: Sequence[int], b: Sequence[int]) -> tuple[int, ...]:
-    return tuple(x + y for x, y in zip(a, b, strict=True))
+    return tuple(map(add, a, b))
+
+
+def with_margins(atoms: Iterable[tuple[tuple, Sequence[int]]]) -> dict[tuple, tuple[int, ...]]:
+    """The atoms and every margin of theirs (each coordinate or TOTAL), summed axis by
+    axis: a margin over several axes is summed from the margins over fewer, not from
+    every atom again (an atom has 2ⁿ margins, the table far fewer)."""
+    cells: dict[tuple, tuple[int, ...]] = {}
+    for key, value in atoms:
+        kept = cells.get(key)
+        cells[key] = tuple(value) if kept is None else _add(kept, value)
+    width = len(next(iter(cells), ()))
+    for axis in range(width):
+        for key, value in list(cells.items()):
+            if key[axis] == TOTAL:
+                continue  # a margin over this axis already (or an atom summed into none)
+            margin = (*key[:axis], TOTAL, *key[axis + 1 :])
+            kept = cells.get(margin)
+            cells[margin] = value if kept is None else _add(kept, value)
+    return cells
 
 
 EMPTY = (0,) * WIDTH
@@ -135,12 +155,10 @@ class Table:
             () if single is not None else tuple(values)
             for values, single in zip(self.axes, self.collapsed, strict=True)
         )
-        cells: dict[tuple, tuple[int, ...]] = {}
-        for key, value in self.atoms.items():
-            key = self.canonical(key)
-            for corner in product(*(((c, TOTAL) if c != TOTAL else (TOTAL,)) for c in key)):
-                cells[corner] = _add(cells.get(corner, EMPTY), value)
-        self.cells = cells
+        atoms = self.atoms.items()
+        if self.any_collapsed:
+            atoms = ((self.canonical(key), value) for key, value in atoms)
+        self.cells = with_margins(atoms)
 
     def canonical(self, key: Sequence) -> tuple:
         """The key with collapsed axes' single value written as TOTAL."""
@@ -157,7 +175,9 @@ class Table:
 
     @cached_property
     def any_collapsed(self) -> bool:
-        return any(single is not None for single in self.collapsed)
+        """Does ``canonical`` change any key? (An axis whose single value is TOTAL, as the
+        version axis of a breakdown's atoms, changes none.)"""
+        return any(single is not None and single != TOTAL for single in self.collapsed)
 
     def weight(self, key: tuple) -> int:
         """What hiding the cell costs a search (see ``insights.disclosure.search``), kept

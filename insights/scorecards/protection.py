@@ -11,13 +11,20 @@ asked for out of them, so every view hides the same cells.
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from itertools import product
 
 from django.utils import timezone
 
 from surveys.models import SurveyVersion
 
-from ..disclosure import TOTAL, Suppression, Table, counters, protect, protect_linked
+from ..disclosure import (
+    TOTAL,
+    Suppression,
+    Table,
+    counters,
+    protect,
+    protect_linked,
+    with_margins,
+)
 from ..models import ResponseDay
 from ..stats import min_responses
 from .common import HEADLINE_FIELDS, Periods
@@ -96,14 +103,11 @@ def _measure_counters(row: dict, measure: str) -> tuple[int, ...]:
 
 
 def _margins(atoms: dict[tuple, dict]) -> dict[tuple, dict]:
-    """Every cell (each coordinate or TOTAL) of the atoms' table, with summed counters."""
-    cells: dict[tuple, dict] = {}
-    for key, row in atoms.items():
-        for cell in product(*(((c, TOTAL) if c != TOTAL else (TOTAL,)) for c in key)):
-            target = cells.setdefault(cell, dict.fromkeys(row, 0))
-            for name, n in row.items():
-                target[name] += n
-    return cells
+    """Every cell (each coordinate or TOTAL) of the atoms' table, with summed counters
+    (every atom has the same counters)."""
+    names = tuple(next(iter(atoms.values()), ()))
+    summed = with_margins((key, tuple(row[name] for name in names)) for key, row in atoms.items())
+    return {key: dict(zip(names, values, strict=True)) for key, values in summed.items()}
 
 
 def _table(atoms: dict[tuple, dict], measure: str, unpublished=None) -> Table:
