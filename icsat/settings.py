@@ -141,7 +141,7 @@ LOGOUT_REDIRECT_URL = "login"
 # Single sign-on (its block below) adds its backend, and can take the password one away.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # refuses a locked (username, IP) first
-    "django.contrib.auth.backends.ModelBackend",
+    "requests_app.backends.PasswordBackend",
 ]
 
 # --- Sign-in lockout and throttles ------------------------------------------------
@@ -407,10 +407,10 @@ if not ICSAT_PASSWORD_LOGIN and not ICSAT_SSO:
     )
 if ICSAT_SSO:
     # Axes first, guarding the password backend; without password sign-in Django's
-    # ModelBackend goes, so no password form (the admin's included) can sign anyone in.
+    # password backend goes, so no password form (the admin's included) can sign anyone in.
     AUTHENTICATION_BACKENDS = [
         "axes.backends.AxesStandaloneBackend",
-        *(["django.contrib.auth.backends.ModelBackend"] if ICSAT_PASSWORD_LOGIN else []),
+        *(["requests_app.backends.PasswordBackend"] if ICSAT_PASSWORD_LOGIN else []),
         "sso.backends.OidcBackend",
     ]
     if ICSAT_OIDC_END_SESSION_ENDPOINT:

@@ -12,6 +12,8 @@ from django.core.exceptions import SuspiciousOperation
 from django.db import IntegrityError
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
+from requests_app.selectors.people import signed_in_person
+
 from . import services
 
 logger = logging.getLogger(__name__)
@@ -77,4 +79,5 @@ class OidcBackend(OIDCAuthenticationBackend):
 
     def get_user(self, user_id):
         # Django's rule, not mozilla-django-oidc's: an inactive person's session is over.
-        return ModelBackend.get_user(self, user_id)
+        user = signed_in_person(user_id)
+        return user if user is not None and ModelBackend.user_can_authenticate(self, user) else None

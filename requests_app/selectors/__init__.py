@@ -243,6 +243,17 @@ def queue_status_counts(department: Department) -> dict[str, int]:
     return counts
 
 
+def queue_length_from_tabs(filters: QueueFilters, counts: dict[str, int]) -> int | None:
+    """How many requests the queue lists, when a tab's count already says it (only the
+    status filtered, and fewer than the tabs' cap); None when it must be counted."""
+    if filters.request_type or filters.assignee != "any" or filters.overdue:
+        return None
+    if filters.query.strip():
+        return None
+    n = counts.get(filters.status)
+    return n if n is not None and n <= TAB_COUNT_CAP else None
+
+
 @functools.cache
 def _queue_counts_sql(statuses: int) -> str:
     # Names from the model's metadata, values as parameters; closed and cancelled requests

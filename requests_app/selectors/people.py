@@ -20,6 +20,20 @@ def _is_hr_admin():
     return Exists(Group.objects.filter(name=settings.ICSAT_HR_ADMIN_GROUP, user=OuterRef("pk")))
 
 
+def signed_in_person(user_id):
+    """The person a session is signed in as, with what every page asks of them: their
+    profile (language, time zone, associate or not) and whether they are an HR admin, in
+    one query (``permissions.is_hr_admin`` reads the flag kept on the user). None if gone."""
+    try:
+        return (
+            User.objects.select_related("employee")
+            .annotate(_icsat_is_hr_admin=_is_hr_admin())
+            .get(pk=user_id)
+        )
+    except User.DoesNotExist:
+        return None
+
+
 def people_for_hr(
     *, query: str = "", department: Department | None = None, role: str = "", status: str = ""
 ) -> QuerySet:

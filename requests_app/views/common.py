@@ -23,8 +23,14 @@ class CappedPaginator(Paginator):
     cap (a lower bound), and pages go on while rows are left: each reads one row more than
     it shows, to know whether there is a next one."""
 
+    def __init__(self, object_list, per_page, *, known_count: int | None = None):
+        super().__init__(object_list, per_page)
+        self.known_count = known_count
+
     @cached_property
     def _counted(self) -> int:
+        if self.known_count is not None:
+            return self.known_count
         # Unordered: which rows are counted does not matter, and an index then stops early.
         return self.object_list.order_by()[: COUNT_CAP + 1].count()
 
@@ -71,9 +77,10 @@ class CappedPage(Page):
         return self.more if self.more is not None else super().has_next()
 
 
-def paginate(request, queryset, per_page: int):
-    """A page of the queryset; a page number out of range gives the last counted page."""
-    paginator = CappedPaginator(queryset, per_page)
+def paginate(request, queryset, per_page: int, *, known_count: int | None = None):
+    """A page of the queryset; a page number out of range gives the last counted page.
+    ``known_count``: the queryset's length, when the page has counted it already."""
+    paginator = CappedPaginator(queryset, per_page, known_count=known_count)
     return paginator.get_page(request.GET.get("page"))
 
 

@@ -29,8 +29,9 @@ def department_queue(request, department_slug):
             sort=data["sort"] or "due",
         )
     tickets = selectors.queue_tickets(department, request.user, filters)
-    page = paginate(request, tickets, settings.ICSAT_PAGE_SIZE)
     counts = selectors.queue_status_counts(department)
+    known = selectors.queue_length_from_tabs(filters, counts)
+    page = paginate(request, tickets, settings.ICSAT_PAGE_SIZE, known_count=known)
     return render(
         request,
         "requests_app/queue_list.html",

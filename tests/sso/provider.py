@@ -116,7 +116,7 @@ def configure(settings, provider: Provider, *, password_login=True, **overrides)
     settings.ICSAT_PASSWORD_LOGIN = password_login
     settings.AUTHENTICATION_BACKENDS = [
         "axes.backends.AxesStandaloneBackend",
-        *(["django.contrib.auth.backends.ModelBackend"] if password_login else []),
+        *(["requests_app.backends.PasswordBackend"] if password_login else []),
         "sso.backends.OidcBackend",
     ]
     settings.SECURE_CSP = {**settings.SECURE_CSP, "form-action": [CSP.SELF, provider.origin]}

@@ -144,7 +144,7 @@ def test_sign_out_without_an_end_session_endpoint_returns_to_the_login_page(clie
 
 def test_sign_out_after_a_password_sign_in_stays_in_icsat(client, sso):
     person = factories.employee(username="pw")
-    client.force_login(person, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(person, backend="requests_app.backends.PasswordBackend")
 
     response = client.post("/accounts/logout/")
 
@@ -152,7 +152,7 @@ def test_sign_out_after_a_password_sign_in_stays_in_icsat(client, sso):
 
 
 def test_sign_out_is_post_only(client, sso):
-    client.force_login(factories.employee(), backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(factories.employee(), backend="requests_app.backends.PasswordBackend")
 
     assert client.get("/accounts/logout/").status_code == 405
     assert "_auth_user_id" in client.session
@@ -193,7 +193,7 @@ def test_admin_shows_linked_accounts_but_cannot_change_them(client, sso):
     sign_in(client, sso, sub)
     client.logout()
     root = User.objects.create_superuser("root", "root@example.com", "x")
-    client.force_login(root, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(root, backend="requests_app.backends.PasswordBackend")
 
     listing = client.get("/admin/sso/ssoidentity/")
 

@@ -56,7 +56,7 @@ def test_settings_sso_is_off_by_default_with_the_password_backends_only():
     assert shown["sso"] is False
     assert shown["backends"] == [
         "axes.backends.AxesStandaloneBackend",
-        "django.contrib.auth.backends.ModelBackend",
+        "requests_app.backends.PasswordBackend",
     ]
 
 
@@ -66,7 +66,7 @@ def test_settings_sso_on_adds_its_backend_after_axes_and_the_password_backend():
     assert code == 0
     assert shown["backends"] == [
         "axes.backends.AxesStandaloneBackend",
-        "django.contrib.auth.backends.ModelBackend",
+        "requests_app.backends.PasswordBackend",
         "sso.backends.OidcBackend",
     ]
     assert (shown["scopes"], shown["algo"], shown["create"]) == (
