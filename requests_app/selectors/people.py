@@ -1,9 +1,13 @@
 """The HR admins' people page: everyone, searchable, with home department and roles."""
 
+import functools
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db import connection
+from django.db.models import BooleanField, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.expressions import RawSQL
 
 from ..models import Department, Membership, Ticket
 
@@ -24,14 +28,40 @@ def signed_in_person(user_id):
     """The person a session is signed in as, with what every page asks of them: their
     profile (language, time zone, associate or not) and whether they are an HR admin, in
     one query (``permissions.is_hr_admin`` reads the flag kept on the user). None if gone."""
+    is_hr_admin = RawSQL(  # noqa: S611 -- names from the metadata, the value a parameter
+        _is_hr_admin_sql(), [settings.ICSAT_HR_ADMIN_GROUP], output_field=BooleanField()
+    )
     try:
         return (
             User.objects.select_related("employee")
-            .annotate(_icsat_is_hr_admin=_is_hr_admin())
+            .annotate(_icsat_is_hr_admin=is_hr_admin)
             .get(pk=user_id)
         )
     except User.DoesNotExist:
         return None
+
+
+@functools.cache
+def _is_hr_admin_sql() -> str:
+    # Written out, not an Exists(): every request runs it, and the ORM took longer to build
+    # that subquery (~0.6 ms) than the database to answer the whole query.
+    quote = connection.ops.quote_name
+    memberships = User.groups.through._meta
+    names = {
+        "memberships": quote(memberships.db_table),
+        "user": quote(memberships.get_field("user").column),
+        "group": quote(memberships.get_field("group").column),
+        "groups": quote(Group._meta.db_table),
+        "group_pk": quote(Group._meta.pk.column),
+        "name": quote(Group._meta.get_field("name").column),
+        "users": quote(User._meta.db_table),
+        "user_pk": quote(User._meta.pk.column),
+    }
+    return (  # noqa: S608 -- names from the metadata, the group's name a parameter
+        "EXISTS (SELECT 1 FROM {memberships} INNER JOIN {groups} "
+        "ON {groups}.{group_pk} = {memberships}.{group} "
+        "WHERE {memberships}.{user} = {users}.{user_pk} AND {groups}.{name} = %s)"
+    ).format(**names)
 
 
 def people_for_hr(
