@@ -45,8 +45,11 @@ def signed_in_person(user_id):
 def _is_hr_admin_sql() -> str:
     # Written out, not an Exists(): every request runs it, and the ORM took longer to build
     # that subquery (~0.6 ms) than the database to answer the whole query.
-    quote = connection.ops.quote_name
     memberships = User.groups.through._meta
+
+    def quote(name: str | None) -> str:  # a model's column: None only for fields without one
+        return connection.ops.quote_name(str(name))
+
     names = {
         "memberships": quote(memberships.db_table),
         "user": quote(memberships.get_field("user").column),
