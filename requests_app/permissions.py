@@ -5,16 +5,20 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from .models import Department, Employee, Membership, Ticket
 
+# Where a user object keeps whether they are an HR admin once known: read here, or with
+# the signed-in person (selectors.people.signed_in_person).
+HR_ADMIN_FLAG = "_icsat_is_hr_admin"
+
 
 def is_hr_admin(user) -> bool:
     if not user.is_authenticated:
         return False
     if user.is_superuser:
         return True
-    cached = getattr(user, "_icsat_is_hr_admin", None)
+    cached = getattr(user, HR_ADMIN_FLAG, None)
     if cached is None:
         cached = user.groups.filter(name=settings.ICSAT_HR_ADMIN_GROUP).exists()
-        user._icsat_is_hr_admin = cached
+        setattr(user, HR_ADMIN_FLAG, cached)
     return cached
 
 

@@ -7,12 +7,11 @@ import logging
 
 import jwt
 from django.conf import settings
-from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import SuspiciousOperation
 from django.db import IntegrityError
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
-from requests_app.selectors.people import signed_in_person
+from requests_app.backends import PasswordBackend
 
 from . import services
 
@@ -79,5 +78,4 @@ class OidcBackend(OIDCAuthenticationBackend):
 
     def get_user(self, user_id):
         # Django's rule, not mozilla-django-oidc's: an inactive person's session is over.
-        user = signed_in_person(user_id)
-        return user if user is not None and ModelBackend.user_can_authenticate(self, user) else None
+        return PasswordBackend.get_user(self, user_id)
