@@ -306,9 +306,8 @@ def _protect_answers(rows: Rows, start, end, trend_unit, k: int) -> _AnswersProt
 
 
 def _invitation_margins(atoms: dict[tuple, tuple[int, int]]) -> dict[tuple, tuple[int, int]]:
-    """(sent, answered) of every cell, summed from the atoms as ``_margins`` sums counters."""
-    margins = _margins({key: {"sent": s, "answered": a} for key, (s, a) in atoms.items()})
-    return {key: (row["sent"], row["answered"]) for key, row in margins.items()}
+    """(sent, answered) of every cell, summed from the atoms."""
+    return with_margins(atoms.items())  # type: ignore[return-value]
 
 
 def _all_versions(atoms: dict[tuple, dict]) -> dict[tuple, dict]:
