@@ -324,7 +324,7 @@ def _time_floor(department_id: int, n_requests: int, log) -> dict:
     from django.utils import timezone
 
     from insights.buckets import RESOLUTION_BOUNDS
-    from insights.forms import period_for
+    from insights.periods import period_for
     from insights.selectors import whole_weeks
 
     period = period_for(DASHBOARD_RANGE["range"], timezone.localdate())
