@@ -2,6 +2,7 @@
 process keeps of them and of what was decided from them (``insights.scorecards.protection``)."""
 
 import logging
+import pickle
 import threading
 from collections import OrderedDict, defaultdict
 from collections.abc import Callable
@@ -203,7 +204,8 @@ def _keep(entry: Entry) -> Entry:
 # loading the largest department's entry takes ~1 ms, reading and deciding it 30-100 ms,
 # and without it every web process would do that again after each answer. One cache entry
 # per department, kind and period, overwritten by the next answer's; an entry is used only
-# under the stamps it names, so one shared before a later answer is never used after it.
+# under the stamps it names, so one shared before a later answer is never used after it
+# (nor unpickled: the key travels beside the pickled entry).
 # The format's number is in the key: processes of two releases never load each other's.
 SHARED_FORMAT = 1
 SHARED_SECONDS = 2 * 24 * 3600  # a period ends with today: yesterday's are never asked again
@@ -232,18 +234,25 @@ def _shared(keys: list[tuple]) -> list[Entry]:
     except Exception as error:  # a cache that is down or refuses is a miss, not an error
         logger.warning("Shared survey counts not read (%s: %s)", type(error).__name__, error)
         return []
-    return [
-        entry
-        for name, entry in found.items()
-        if isinstance(entry, Entry) and entry.key == names[name]
-    ]
+    entries = []
+    for name, value in found.items():
+        # (key, pickled entry): an entry shared under an older stamp is not unpickled
+        if not (isinstance(value, tuple) and len(value) == 2 and value[0] == names[name]):
+            continue
+        try:
+            entry = pickle.loads(value[1])  # noqa: S301 (our own cache, written by share)
+        except Exception:  # noqa: S112 (a format this release cannot read is a miss)
+            continue
+        if isinstance(entry, Entry) and entry.key == names[name]:
+            entries.append(entry)
+    return entries
 
 
 def share(stamps: dict[int, tuple[int, int]], period: tuple) -> int:
     """Leave what this process keeps of these departments' counts for ``period`` (under
     these stamps: rows, decisions and other reads kept with them) where every process finds
     it; the number of entries shared."""
-    shared = {}
+    kept = []
     with _remembered_lock:
         for department_id, (changes, invitation_changes) in stamps.items():
             for key in (
@@ -253,9 +262,18 @@ def share(stamps: dict[int, tuple[int, int]], period: tuple) -> int:
                 entry = _remembered.get(key)
                 if entry is not None:
                     # copies of the dicts other threads may add to while this pickles
-                    shared[_shared_key(key)] = Entry(
-                        key=key, rows=entry.rows, decided=dict(entry.decided), also=dict(entry.also)
+                    kept.append(
+                        Entry(
+                            key=key,
+                            rows=entry.rows,
+                            decided=dict(entry.decided),
+                            also=dict(entry.also),
+                        )
                     )
+    shared = {
+        _shared_key(entry.key): (entry.key, pickle.dumps(entry, pickle.HIGHEST_PROTOCOL))  # type: ignore[arg-type]
+        for entry in kept
+    }
     if shared:
         cache.set_many(shared, SHARED_SECONDS)
     return len(shared)

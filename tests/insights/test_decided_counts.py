@@ -151,17 +151,23 @@ def test_a_cache_that_does_not_answer_leaves_the_page_to_decide(
 
 
 def test_something_else_under_the_key_is_not_used(client, data, it_lead):
+    import pickle
+
     from django.core.cache import cache
 
     survey_counts_decide([data.it.pk])
     expected, own_queries = decided_by_itself(client, it_lead, data.it)
     survey_counts_decide([data.it.pk])
-    # every shared entry replaced by another department's (a wrong key) or by a string
     other = factories.DepartmentFactory(name="Legal", slug="legal", prefix="LG")
-    for key, entry in list(survey_counts._remembered.items()):
-        name = survey_counts._shared_key(key)
+    strangers = [
+        "not an entry",
+        ("a key", b"not a pickle"),
+        None,  # replaced below: the right key beside another department's entry
+    ]
+    for index, (key, entry) in enumerate(list(survey_counts._remembered.items())):
         wrong = survey_counts.Entry(key=(other.pk, *key[1:]), rows=entry.rows)
-        cache.set(name, "not an entry" if len(key) == 4 else wrong)
+        stranger = strangers[index % 3] or (key, pickle.dumps(wrong))
+        cache.set(survey_counts._shared_key(key), stranger)
     another_process()
     html, queries = dashboard(client, it_lead, data.it)
     assert html == expected
@@ -169,6 +175,8 @@ def test_something_else_under_the_key_is_not_used(client, data, it_lead):
 
 
 def test_an_answer_asks_a_worker_to_decide(data, django_capture_on_commit_callbacks):
+    import pickle
+
     from django.core.cache import cache
 
     ticket = factories.make_ticket(request_type=data.access, status=Ticket.Status.RESOLVED)
@@ -182,7 +190,7 @@ def test_an_answer_asks_a_worker_to_decide(data, django_capture_on_commit_callba
     stamps = survey_counts.stamps_of(data.it)
     period = next(iter(survey_counts._remembered))[-1]
     key = survey_counts._shared_key((data.it.pk, stamps[data.it.pk][0], period))
-    entry = cache.get(key)
-    assert isinstance(entry, survey_counts.Entry)
-    assert entry.key == (data.it.pk, stamps[data.it.pk][0], period)
+    shared_key, pickled = cache.get(key)
+    entry = pickle.loads(pickled)  # noqa: S301
+    assert shared_key == entry.key == (data.it.pk, stamps[data.it.pk][0], period)
     assert entry.decided and entry.also
