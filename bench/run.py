@@ -10,7 +10,6 @@ it seeded, warm up, then time each page through Django's test Client.
 """
 
 import argparse
-import contextlib
 import json
 import os
 import platform
@@ -45,17 +44,9 @@ PAGES = [
     # request after a new answer): read, and searched for hidden cells, again.
     "department dashboard, after an answer in IT",
     "organisation view, after an answer in every department",
-    # The same, as it runs: the answer's task decided the counts in a worker and shared
-    # them (insights.services.decided_counts) before the page, which loads them.
-    "department dashboard, after an answer in IT, decided by a worker",
-    "organisation view, after an answer in every department, decided by a worker",
 ]
 DASHBOARD, ORGANISATION = PAGES[4], PAGES[5]
 DASHBOARD_CHANGED, ORGANISATION_CHANGED = PAGES[6], PAGES[7]
-DASHBOARD_DECIDED, ORGANISATION_DECIDED = PAGES[8], PAGES[9]
-# The cache the worker shares through, as deployed: Redis (a database of its own), when one
-# answers; else the test settings' files.
-BENCH_CACHE_REDIS = os.environ.get("BENCH_CACHE_REDIS", "redis://127.0.0.1:6379/13")
 FLOOR = "floor: department dashboard SQL (IT, 12 months)"
 DASHBOARD_RANGE = {"range": "12m"}
 MEMORY_REQUESTS = 3  # dashboard requests rendered under tracemalloc, outside the timings
@@ -333,7 +324,7 @@ def _time_floor(department_id: int, n_requests: int, log) -> dict:
     from django.utils import timezone
 
     from insights.buckets import RESOLUTION_BOUNDS
-    from insights.periods import period_for
+    from insights.forms import period_for
     from insights.selectors import whole_weeks
 
     period = period_for(DASHBOARD_RANGE["range"], timezone.localdate())
@@ -503,22 +494,6 @@ def measure(n_requests: int = 15, *, log=print) -> dict:
 
         return move_stamps
 
-    def decided(department_ids):
-        """An answer, then its task in a worker: the worker's process decides and shares;
-        this one, like every other web process, keeps nothing of it."""
-        move_stamps = counted(department_ids)
-
-        def move_stamps_and_decide():
-            from insights.scorecards import survey_counts
-            from insights.services.decided_counts import survey_counts_decide
-            from requests_app.models import Department
-
-            move_stamps()
-            survey_counts_decide(department_ids or Department.objects.values_list("pk", flat=True))
-            survey_counts._remembered.clear()
-
-        return move_stamps_and_decide
-
     def answer():
         token, data = next(invitations)
         return anonymous.post(reverse("surveys:answer", kwargs={"token": token}), data)
@@ -535,12 +510,6 @@ def measure(n_requests: int = 15, *, log=print) -> dict:
         ),
         ORGANISATION_CHANGED: _time_page(
             ORGANISATION_CHANGED, organisation, ok(200), n_requests, log, before=counted(None)
-        ),
-        DASHBOARD_DECIDED: _time_page(
-            DASHBOARD_DECIDED, dashboard, ok(200), n_requests, log, before=decided([dept.pk])
-        ),
-        ORGANISATION_DECIDED: _time_page(
-            ORGANISATION_DECIDED, organisation, ok(200), n_requests, log, before=decided(None)
         ),
     }
     dashboard_memory = _dashboard_memory(dashboard, ok(200), log)
@@ -611,33 +580,11 @@ def run_one(n_tickets: int, db_name: str, *, reuse: bool, n_requests: int, log) 
         call_command("migrate", verbosity=0)
         info["reused"] = True
     log(f"Timing {n_requests} requests per page after {WARMUP} warm-up requests")
-    with _shared_cache(log) as cache_name:
-        result = measure(n_requests, log=log)
-    result["cache"] = cache_name
+    result = measure(n_requests, log=log)
     result["seed"] = info
     result["size"] = n_tickets
     result["db"] = db_name
     return result
-
-
-@contextlib.contextmanager
-def _shared_cache(log):
-    """Django's cache as deployed, Redis (``BENCH_CACHE_REDIS``, emptied first), while one
-    answers; else the test settings' files. Yields which."""
-    import redis
-    from django.test import override_settings
-
-    from icsat.settings import cache_config
-
-    try:
-        redis.Redis.from_url(BENCH_CACHE_REDIS, socket_connect_timeout=1).flushdb()
-    except redis.RedisError as error:
-        log(f"  cache: files (no Redis at {BENCH_CACHE_REDIS}: {error})")
-        yield "files"
-        return
-    url, _slash, db = BENCH_CACHE_REDIS.rpartition("/")
-    with override_settings(CACHES=cache_config(url, Path("."), int(db))):
-        yield f"Redis ({BENCH_CACHE_REDIS})"
 
 
 # --- RESULTS.md ----------------------------------------------------------------------
@@ -722,10 +669,8 @@ def _targets_rows(results: list[dict]) -> list[tuple[str, list[str]]]:
             ],
         ),
         page_row(DASHBOARD_CHANGED, TARGET_DASHBOARD_MS),
-        page_row(DASHBOARD_DECIDED, TARGET_DASHBOARD_MS),
         page_row(ORGANISATION, TARGET_ORGANISATION_MS),
         page_row(ORGANISATION_CHANGED, TARGET_ORGANISATION_MS),
-        page_row(ORGANISATION_DECIDED, TARGET_ORGANISATION_MS),
         *(page_row(page, TARGET_LIST_MS) for page in PAGES[:3]),
         (
             f"memory growth rendering the dashboard ≤ {TARGET_MEMORY_MB} MB (tracemalloc peak)",

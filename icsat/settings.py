@@ -254,9 +254,6 @@ def cache_config(redis_url: str, var_dir: Path, redis_db: int = 1) -> dict:
             "default": {
                 "BACKEND": "django.core.cache.backends.redis.RedisCache",
                 "LOCATION": location,
-                # A hanging Redis costs a page half a second, then it goes on without
-                # (the dashboards decide for themselves; see insights' survey counts).
-                "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
             }
         }
     return {

@@ -1,18 +1,44 @@
 """The department dashboard's filters: a GET form, so a view can be bookmarked and shared."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from requests_app.content import translated
 from requests_app.forms.widgets import PlainDateInput, PlainSelect
 
-from .periods import DEFAULT_RANGE, Period, period_for
-
 MAX_CUSTOM_DAYS = 2 * 366  # "two years", leap days included
+DEFAULT_RANGE = "30d"
+RANGE_DAYS = {"30d": 30, "90d": 90, "12m": 365}
+
+
+@dataclass(frozen=True)
+class Period:
+    """Whole days ``first``..``last`` (inclusive) in the site's time zone, and the
+    ``[start, end)`` they span.
+
+    The site's zone, not the reader's: the rollups count days there, and a reader in
+    another zone must see the same figures for the same days as their colleagues.
+    """
+
+    first: date
+    last: date
+
+    @property
+    def start(self) -> datetime:
+        return _site_midnight(self.first)
+
+    @property
+    def end(self) -> datetime:
+        return _site_midnight(self.last + timedelta(days=1))
+
+
+def _site_midnight(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min), timezone.get_default_timezone())
 
 
 @dataclass(frozen=True)
@@ -23,6 +49,14 @@ class DashboardFilters:
     period: Period
     request_type: Any = None  # a RequestType, or None for all
     version: Any = None  # a SurveyVersion, or None for all
+
+
+def period_for(range_key: str, today: date, first=None, last=None) -> Period:
+    """The period a range choice stands for; the last ``n`` days end with today."""
+    if range_key == "custom":
+        return Period(first=first, last=last)
+    days = RANGE_DAYS.get(range_key, RANGE_DAYS[DEFAULT_RANGE])
+    return Period(first=today - timedelta(days=days - 1), last=today)
 
 
 class DashboardFilterForm(forms.Form):

@@ -4,7 +4,7 @@ Registered with the apps' hooks in ``InsightsConfig.ready``; each runs inside th
 transaction of the change it counts, so the counts commit or roll back with it.
 """
 
-from .services import decided_counts, surveys, tickets
+from .services import surveys, tickets
 
 
 def ticket_created(*, ticket) -> None:
@@ -28,6 +28,4 @@ def invitation_sent(*, invitation) -> None:
 def response_submitted(*, invitation, response, answers) -> None:
     surveys.rollup_invitation_answered(invitation)
     surveys.rollup_response(response, answers)
-    changed = {invitation.department_id, response.department_id}
-    surveys.survey_counts_changed(changed)
-    decided_counts.survey_counts_decide_later(changed)
+    surveys.survey_counts_changed({invitation.department_id, response.department_id})

@@ -1,15 +1,12 @@
 """A department's survey counts as the disclosure protection reads them, and what each
 process keeps of them and of what was decided from them (``insights.scorecards.protection``)."""
 
-import logging
-import pickle
 import threading
 from collections import OrderedDict, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.core.cache import cache
 from django.db.models import BooleanField, ExpressionWrapper, Q, Sum
 from django.db.models.functions import TruncMonth, TruncWeek
 from django.utils import timezone
@@ -17,8 +14,6 @@ from django.utils import timezone
 from ..models import InvitationDay, ResponseDay, SurveyCountsStamp
 from ..selectors import rollup_days, weeks_and_days
 from .common import HEADLINE_FIELDS, Periods, headline_sums
-
-logger = logging.getLogger(__name__)
 
 Dimension = ResponseDay.Dimension
 BREAKDOWNS = (Dimension.CUSTOMER, Dimension.AGENT, Dimension.RESOLUTION, Dimension.SLA)
@@ -155,28 +150,22 @@ def entries(
     stamps: dict[int, tuple[int, int]], period: tuple
 ) -> tuple[dict[int, Entry], dict[int, Entry]]:
     """The rows of answers and of invitations of the departments with these stamps (see
-    ``stamps_of``) for ``period`` (start, end, time zone name): those this process keeps
-    under the same stamps, then those a worker shared under them (``share``), the others
-    read now (three queries for answers, one for invitations) and kept."""
+    ``stamps_of``) for ``period`` (start, end, time zone name): those kept under the same
+    stamps, the others read now (three queries for answers, one for invitations) and
+    kept."""
     start, end, _zone = period
     answers: dict[int, Entry] = {}
     invited: dict[int, Entry] = {}
-    wanted: dict[tuple, tuple[dict[int, Entry], int]] = {}
-    for department_id, (changes, invitation_changes) in stamps.items():
-        wanted[(department_id, changes, period)] = (answers, department_id)
-        wanted[(department_id, INVITED, invitation_changes, period)] = (invited, department_id)
     with _remembered_lock:
-        for key, (kept, department_id) in wanted.items():
-            entry = _remembered.get(key)
-            if entry is not None:
-                _remembered.move_to_end(key)
-                kept[department_id] = entry
-    unkept = [key for key, (kept, department_id) in wanted.items() if department_id not in kept]
-    if unkept:
-        for entry in _shared(unkept):
-            kept, department_id = wanted[entry.key]  # type: ignore[index]
-            with _remembered_lock:
-                kept[department_id] = _keep(entry)
+        for department_id, (changes, invitation_changes) in stamps.items():
+            for kept, key in (
+                (answers, (department_id, changes, period)),
+                (invited, (department_id, INVITED, invitation_changes, period)),
+            ):
+                entry = _remembered.get(key)
+                if entry is not None:
+                    _remembered.move_to_end(key)
+                    kept[department_id] = entry
     # Only departments with a stamp have survey counts (see SurveyCountsStamp).
     unread_answers = [department_id for department_id in stamps if department_id not in answers]
     unread_invited = [department_id for department_id in stamps if department_id not in invited]
@@ -185,98 +174,19 @@ def entries(
     with _remembered_lock:
         for department_id in unread_answers:
             key = (department_id, stamps[department_id][0], period)
-            answers[department_id] = _keep(Entry(key=key, rows=rows.get(department_id) or Rows()))
+            answers[department_id] = _remember(key, rows.get(department_id) or Rows())
         for department_id in unread_invited:
             key = (department_id, INVITED, stamps[department_id][1], period)
             read = invitations.get(department_id) or no_invitations()
-            invited[department_id] = _keep(Entry(key=key, rows=read))
+            invited[department_id] = _remember(key, read)
     return answers, invited
 
 
-def _keep(entry: Entry) -> Entry:
-    _remembered[entry.key] = entry  # type: ignore[index]
+def _remember(key: tuple, rows) -> Entry:
+    entry = _remembered[key] = Entry(key=key, rows=rows)
     while len(_remembered) > REMEMBERED:
         _remembered.popitem(last=False)
     return entry
-
-
-# What a worker read and decided right after an answer (``share``), for the web processes:
-# loading the largest department's entry takes ~1 ms, reading and deciding it 30-100 ms,
-# and without it every web process would do that again after each answer. One cache entry
-# per department, kind and period, overwritten by the next answer's; an entry is used only
-# under the stamps it names, so one shared before a later answer is never used after it
-# (nor unpickled: the key travels beside the pickled entry).
-# The format's number is in the key: processes of two releases never load each other's.
-SHARED_FORMAT = 1
-SHARED_SECONDS = 2 * 24 * 3600  # a period ends with today: yesterday's are never asked again
-
-
-def _shared_key(key: tuple) -> str:
-    department_id, *kind, _stamp, (start, end, zone) = key
-    return ":".join(
-        (
-            f"icsat:survey-counts:{SHARED_FORMAT}",
-            str(department_id),
-            str(kind[0]) if kind else "answers",
-            start.isoformat(),
-            end.isoformat(),
-            zone,
-        )
-    )
-
-
-def _shared(keys: list[tuple]) -> list[Entry]:
-    """The entries shared under exactly these keys (stamps included); none when the cache
-    cannot answer (the page then reads and decides for itself)."""
-    names = {_shared_key(key): key for key in keys}
-    try:
-        found = cache.get_many(list(names))
-    except Exception as error:  # a cache that is down or refuses is a miss, not an error
-        logger.warning("Shared survey counts not read (%s: %s)", type(error).__name__, error)
-        return []
-    entries = []
-    for name, value in found.items():
-        # (key, pickled entry): an entry shared under an older stamp is not unpickled
-        if not (isinstance(value, tuple) and len(value) == 2 and value[0] == names[name]):
-            continue
-        try:
-            entry = pickle.loads(value[1])  # noqa: S301 (our own cache, written by share)
-        except Exception:  # noqa: S112 (a format this release cannot read is a miss)
-            continue
-        if isinstance(entry, Entry) and entry.key == names[name]:
-            entries.append(entry)
-    return entries
-
-
-def share(stamps: dict[int, tuple[int, int]], period: tuple) -> int:
-    """Leave what this process keeps of these departments' counts for ``period`` (under
-    these stamps: rows, decisions and other reads kept with them) where every process finds
-    it; the number of entries shared."""
-    kept = []
-    with _remembered_lock:
-        for department_id, (changes, invitation_changes) in stamps.items():
-            for key in (
-                (department_id, changes, period),
-                (department_id, INVITED, invitation_changes, period),
-            ):
-                entry = _remembered.get(key)
-                if entry is not None:
-                    # copies of the dicts other threads may add to while this pickles
-                    kept.append(
-                        Entry(
-                            key=key,
-                            rows=entry.rows,
-                            decided=dict(entry.decided),
-                            also=dict(entry.also),
-                        )
-                    )
-    shared = {
-        _shared_key(entry.key): (entry.key, pickle.dumps(entry, pickle.HIGHEST_PROTOCOL))  # type: ignore[arg-type]
-        for entry in kept
-    }
-    if shared:
-        cache.set_many(shared, SHARED_SECONDS)
-    return len(shared)
 
 
 def decided[T](entry: Entry, decision: tuple, decide: Callable[[], T]) -> T:
