@@ -100,7 +100,10 @@ def main(argv=None) -> int:
     parser.add_argument("--db", help="database (default icsat_bench_load_<size>)")
     parser.add_argument("--drop-db", action="store_true", help="drop the database afterwards")
     parser.add_argument("--redis-db", type=int, default=10, help="broker and cache, flushed")
-    parser.add_argument("--web-workers", type=int, default=3, help="gunicorn sync workers")
+    parser.add_argument("--web-workers", type=int, default=3, help="gunicorn worker processes")
+    parser.add_argument(
+        "--web-threads", type=int, default=1, help="threads per gunicorn worker (>1: gthread)"
+    )
     parser.add_argument("--think", type=_pair, default=(2.0, 8.0), help="seconds, min,max")
     parser.add_argument("--grace", type=float, default=180, help="seconds for the workers")
     parser.add_argument(
@@ -394,7 +397,10 @@ def _load(args, env, run_dir, port, sink, links, plan_path, log, phases) -> dict
     stack = Stack(env, run_dir)
     load_before = os.getloadavg()
     try:
-        log(f"Starting gunicorn ({args.web_workers} workers), 2 Celery workers and beat")
+        log(
+            f"Starting gunicorn ({args.web_workers} workers × {args.web_threads} threads), "
+            "2 Celery workers and beat"
+        )
         with phases("start the stack until healthy"):
             start_stack(stack, args, port)
             wait_healthy(stack, base_url)
@@ -438,6 +444,7 @@ def _load(args, env, run_dir, port, sink, links, plan_path, log, phases) -> dict
         "duration_s": args.duration,
         "think_seconds": list(args.think),
         "web_workers": args.web_workers,
+        "web_threads": args.web_threads,
         "weights": WEIGHTS,
         "db": args.db,
         "load_before": load_before,

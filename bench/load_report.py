@@ -226,6 +226,13 @@ def _loadavg(values) -> str:
     return " / ".join(f"{x:.2f}" for x in values)
 
 
+def _web_workers(result: dict) -> str:
+    workers, threads = result["web_workers"], result.get("web_threads", 1)
+    if threads > 1:
+        return f"{workers} gthread workers × {threads} threads"
+    return f"{workers} sync workers, one request each"
+
+
 def render(result: dict) -> str:
     machine, speed = result["machine"], result["calibration"]["python_ms"]
     seed_info, surveys, during = result["seed"], result["surveys"], result["load_during"]
@@ -241,7 +248,7 @@ def render(result: dict) -> str:
         "",
         f"- Machine: {machine['cpu']}, {machine['nproc']} cores, {machine['memory_gb']} GB; "
         f"Python {machine['python']}. Shared: other work ran on it too (see the load average).",
-        f"- Stack, all on loopback: gunicorn with {result['web_workers']} sync workers "
+        f"- Stack, all on loopback: gunicorn with {_web_workers(result)} "
         "(`--no-control-socket`), production settings (`icsat.settings`, DEBUG off, plain http: "
         "no HTTPS redirect, cookies not Secure-only, via the environment), 2 Celery worker "
         "processes × 2 threads and beat, PostgreSQL, Redis, the project's SMTP sink.",
@@ -320,7 +327,7 @@ def render(result: dict) -> str:
             "Gunicorn's own time for each request (its access log, `%(D)s`: from the worker "
             "taking the request to the answer written, matched to the user's request by an id "
             "header) and the rest of the time at the user: the wait in the listen queue for a "
-            f"free worker ({result['web_workers']} sync workers, one request each) and loopback.",
+            f"free worker ({_web_workers(result)}) and loopback.",
             "",
             "| page | in gunicorn p50 | p95 | p99 | waiting p50 | waiting p95 "
             "| share of all the page's time spent waiting |",

@@ -103,6 +103,7 @@ def start_stack(stack: Stack, args, port: int) -> None:
             "icsat.wsgi:application",
             f"--bind=127.0.0.1:{port}",
             f"--workers={args.web_workers}",
+            f"--threads={args.web_threads}",  # more than 1: gunicorn's gthread worker
             "--no-control-socket",
             # The page (a header the locust users send), status and gunicorn's own time in µs:
             # from the worker taking the request to the answer written, so a request's time at

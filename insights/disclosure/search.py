@@ -29,8 +29,14 @@ from .tables import (
 
 def _cost(suppression: Suppression, cube: Shift) -> int:
     """The answers a shift would newly hide, margins weighted (``MARGIN_WEIGHT``)."""
-    state, weight = suppression.state, suppression.table.weight
-    return sum(weight(cell) for cell in cube.cells() if cell not in state)
+    table, state = suppression.table, suppression.state
+    weights, weight = table.weights, table.weight  # the kept weights first: most are
+    cost = 0
+    for cell in cube.cells():
+        if cell not in state:
+            known = weights.get(cell)
+            cost += known if known is not None else weight(cell)
+    return cost
 
 
 def _best_cube(suppression: Suppression, candidates: Iterable[Cube]) -> Cube | None:

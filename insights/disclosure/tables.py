@@ -71,24 +71,41 @@ def is_too_few(cell: Sequence[int], k: int) -> bool:
     return any(0 < cell[index] < k for index in (RESPONSES, CSAT_N, NPS_N))
 
 
-@dataclass(frozen=True)
 class Cube:
-    """For each axis, the two coordinates the cube spans (None: the axis has one value)."""
+    """For each axis, the two coordinates the cube spans (None: the axis has one value).
 
-    pairs: tuple[tuple[object, object] | None, ...]
+    Equal and hashed by its pairs; never changed once made. A plain class with slots, not
+    a dataclass: the search makes and prices thousands of candidates a page, and most are
+    only priced, by their cells (computed with the cube).
+    """
+
+    __slots__ = ("_cells", "_signs", "pairs")
+
+    def __init__(self, pairs: tuple[tuple[object, object] | None, ...]):
+        self.pairs = pairs
+        self._cells: tuple[tuple, ...] = tuple(
+            product(*[pair if pair else (TOTAL,) for pair in pairs])
+        )
+        self._signs: dict[tuple, int] | None = None
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Cube) and self.pairs == other.pairs
+
+    def __hash__(self) -> int:
+        return hash(self.pairs)
+
+    def __repr__(self) -> str:
+        return f"Cube(pairs={self.pairs!r})"
 
     def cells(self) -> tuple[tuple, ...]:
         return self._cells
 
-    @cached_property
-    def _cells(self) -> tuple[tuple, ...]:
-        # Asked again and again of the same candidates while the search prices them.
-        return tuple(product(*(pair if pair else (TOTAL,) for pair in self.pairs)))
-
-    @cached_property
+    @property
     def signs(self) -> dict[tuple, int]:
         """Computed when first asked for: most candidate cubes are only priced, by cells."""
-        return {cell: self._sign(cell) for cell in self.cells()}
+        if self._signs is None:
+            self._signs = {cell: self._sign(cell) for cell in self._cells}
+        return self._signs
 
     def sign(self, cell: tuple) -> int:
         """+1/−1: how a unit shift around the cube changes ``cell`` (margins flip sign)."""
@@ -210,23 +227,33 @@ class Table:
 BOUNDS = ((CSAT_N, CSAT_GOOD, 0, 1), (NPS_N, NPS_NET, -1, 1))
 
 
+NO_DIRECTION: frozenset[int] = frozenset()
+
+
 def directions(table: Table, shift: Shift, anchor: tuple) -> frozenset[int]:
     """The moves of ``anchor`` (+1, −1) by which one answer can be shifted around
     ``shift`` without any cell leaving its possible range (CSAT: 0 to all answers good;
     NPS: all detractors to all promoters). Empty when no figure of the cells is live."""
-    values = [table.get(cell) for cell in shift.cells()]
-    live = [bound for bound in BOUNDS if any(value[bound[0]] for value in values)]
-    if not live:
-        return frozenset()
-    # A live figure that a cell has no answers for (and so stands at 0) cannot move
-    # either way: found before the signs, as most cheap candidates touch an empty cell.
-    for n_index, value_index, _low, _high in live:
+    # Asked of every candidate the search weighs (about a hundred thousand times for
+    # the organisation view's departments): written out, with the cheap refusals first.
+    get = table.get
+    cells = shift.cells()
+    values = [get(cell) for cell in cells]
+    live = []
+    for bound in BOUNDS:
+        n_index, value_index = bound[0], bound[1]
+        if not any(value[n_index] for value in values):
+            continue
+        # A live figure that a cell has no answers for (and so stands at 0) cannot move
+        # either way: most cheap candidates touch an empty cell.
         if any(not value[n_index] and not value[value_index] for value in values):
-            return frozenset()
+            return NO_DIRECTION
+        live.append(bound)
+    if not live:
+        return NO_DIRECTION
     anchor_sign = shift.sign(anchor)
     corners = [
-        (value, shift.sign(cell) * anchor_sign)
-        for cell, value in zip(shift.cells(), values, strict=True)
+        (value, shift.sign(cell) * anchor_sign) for cell, value in zip(cells, values, strict=True)
     ]
     return frozenset(
         direction
