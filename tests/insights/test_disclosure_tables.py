@@ -6,7 +6,8 @@ import random
 
 import pytest
 
-from insights.disclosure import TOTAL, Table, counters, with_margins
+from insights.disclosure import TOTAL, Cube, Table, counters, with_margins
+from insights.disclosure.tables import CSAT_GOOD, CSAT_N, NPS_N, NPS_NET, directions
 from insights.scorecards.protection import _margins
 
 
@@ -64,3 +65,66 @@ def test_margins_are_the_sums_of_the_answers_inside_them(seed):
 def test_no_answers_no_cells():
     assert with_margins([]) == {}
     assert _margins({}) == {}
+
+
+def _directions_by_definition(table: Table, cube: Cube, anchor: tuple) -> set[int]:
+    """Each way the anchor can move by one answer with every cell of the cube moving
+    the other way or the same (its sign) and staying possible: 0..n good CSAT answers,
+    -n..n net promoters, for every figure some cell of the cube has answers for."""
+    values = {cell: table.get(cell) for cell in cube.cells()}
+    live = [
+        (n, value, low, high)
+        for n, value, low, high in ((CSAT_N, CSAT_GOOD, 0, 1), (NPS_N, NPS_NET, -1, 1))
+        if any(v[n] for v in values.values())
+    ]
+    return {
+        direction
+        for direction in (1, -1)
+        if live
+        and all(
+            low * v[n] <= v[value] + direction * cube.sign(cell) * cube.sign(anchor) <= high * v[n]
+            for cell, v in values.items()
+            for n, value, low, high in live
+        )
+    }
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_a_cube_moves_only_where_every_cell_stays_possible(seed):
+    rng = random.Random(seed)
+    atoms = {}
+    for key in itertools.product(range(3), range(3)):
+        if rng.random() < 0.8:
+            n = rng.randint(1, 4)
+            good = rng.choice([0, n, rng.randint(0, n)])
+            promoters = rng.randint(0, n)
+            atoms[key] = counters(
+                responses=n, csat_n=n, csat_good=good, nps_n=n, nps_promoters=promoters
+            )
+    table = Table(axes=((0, 1, 2), (0, 1, 2)), atoms=atoms)
+    for pairs in itertools.product(
+        itertools.permutations((0, 1, 2, TOTAL), 2), itertools.permutations((0, 1, 2, TOTAL), 2)
+    ):
+        cube = Cube(pairs=pairs)
+        assert len(cube.cells()) == 4
+        for anchor in cube.cells():
+            assert directions(table, cube, anchor) == _directions_by_definition(
+                table, cube, anchor
+            ), (pairs, anchor)
+
+
+def test_cubes_are_the_same_key_when_their_pairs_are():
+    one, same, other = Cube(pairs=((1, 2), None)), Cube(pairs=((1, 2), None)), Cube(((2, 1), None))
+    assert one == same and hash(one) == hash(same) and one != other
+    assert {one: "kept"}[same] == "kept"
+    assert one.cells() == ((1, TOTAL), (2, TOTAL))
+    # the first corner moves with the shift, its partner against it; a margin moves as the
+    # cells it sums (one answer from (1, 6) to (1, 5) moves the totals of 5 and 6 alike)
+    assert [one.sign(cell) for cell in one.cells()] == [1, -1]
+    square = Cube(pairs=((1, TOTAL), (5, 6)))
+    assert {cell: square.sign(cell) for cell in square.cells()} == {
+        (1, 5): 1,
+        (1, 6): -1,
+        (TOTAL, 5): 1,
+        (TOTAL, 6): -1,
+    }
