@@ -41,15 +41,16 @@ def _cost(suppression: Suppression, cube: Shift) -> int:
 
 def _best_cube(suppression: Suppression, candidates: Iterable[Cube]) -> Cube | None:
     """The movable candidate that hides the fewest answers; else the cheapest one."""
-    by_cost = sorted(
-        ((_cost(suppression, cube), index, cube) for index, cube in enumerate(candidates)),
-        key=lambda found: found[:2],
-    )
-    # cheapest first: the first that can shift is the answer (costs are cheap, shifts not)
-    for *_rank, cube in by_cost:
-        if movable(suppression.table, cube):
-            return cube
-    return by_cost[0][2] if by_cost else None
+    cubes = list(candidates)
+    costs = [_cost(suppression, cube) for cube in cubes]
+    # cheapest first, ties in the order found (a stable sort): the first that can shift
+    # is the answer (costs are cheap, shifts not)
+    by_cost = sorted(range(len(cubes)), key=costs.__getitem__)
+    table = suppression.table
+    for index in by_cost:
+        if movable(table, cubes[index]):
+            return cubes[index]
+    return cubes[by_cost[0]] if cubes else None
 
 
 def _candidates(

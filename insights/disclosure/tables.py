@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import product
+from math import prod
 from operator import add
 
 TOTAL = "*"
@@ -35,26 +36,25 @@ def counters(
     return (responses, csat_n, csat_good, csat_sum, nps_n, nps_promoters - nps_detractors)
 
 
-def _add(a: Sequence[int], b: Sequence[int]) -> tuple[int, ...]:
-    return tuple(map(add, a, b))
-
-
 def with_margins(atoms: Iterable[tuple[tuple, Sequence[int]]]) -> dict[tuple, tuple[int, ...]]:
     """The atoms and every margin of theirs (each coordinate or TOTAL), summed axis by
     axis: a margin over several axes is summed from the margins over fewer, not from
     every atom again (an atom has 2ⁿ margins, the table far fewer)."""
     cells: dict[tuple, tuple[int, ...]] = {}
+    kept_of = cells.get  # the sums below are the search's commonest step: written out
     for key, value in atoms:
-        kept = cells.get(key)
-        cells[key] = tuple(value) if kept is None else _add(kept, value)
+        kept = kept_of(key)
+        cells[key] = tuple(value) if kept is None else tuple(map(add, kept, value))
     width = len(next(iter(cells), ()))
+    total = (TOTAL,)
     for axis in range(width):
+        after = axis + 1
         for key, value in list(cells.items()):
             if key[axis] == TOTAL:
                 continue  # a margin over this axis already (or an atom summed into none)
-            margin = (*key[:axis], TOTAL, *key[axis + 1 :])
-            kept = cells.get(margin)
-            cells[margin] = value if kept is None else _add(kept, value)
+            margin = key[:axis] + total + key[after:]
+            kept = kept_of(margin)
+            cells[margin] = value if kept is None else tuple(map(add, kept, value))
     return cells
 
 
@@ -71,6 +71,18 @@ def is_too_few(cell: Sequence[int], k: int) -> bool:
     return any(0 < cell[index] < k for index in (RESPONSES, CSAT_N, NPS_N))
 
 
+def _axis_signs(pair: tuple[object, object] | None) -> tuple[int, ...]:
+    """How a unit shift moves each coordinate of one axis of a cube: its first value
+    with the shift, its partner against it, a TOTAL the other way round."""
+    if pair is None:
+        return (1,)
+    first = pair[0]
+    return tuple(
+        (-1 if coordinate != first else 1) * (-1 if coordinate == TOTAL else 1)
+        for coordinate in pair
+    )
+
+
 class Cube:
     """For each axis, the two coordinates the cube spans (None: the axis has one value).
 
@@ -79,13 +91,14 @@ class Cube:
     only priced, by their cells (computed with the cube).
     """
 
-    __slots__ = ("_cells", "_signs", "pairs")
+    __slots__ = ("_cells", "_in_order", "_signs", "pairs")
 
     def __init__(self, pairs: tuple[tuple[object, object] | None, ...]):
         self.pairs = pairs
         self._cells: tuple[tuple, ...] = tuple(
             product(*[pair if pair else (TOTAL,) for pair in pairs])
         )
+        self._in_order: tuple[int, ...] | None = None
         self._signs: dict[tuple, int] | None = None
 
     def __eq__(self, other: object) -> bool:
@@ -100,27 +113,21 @@ class Cube:
     def cells(self) -> tuple[tuple, ...]:
         return self._cells
 
+    def signs_in_order(self) -> tuple[int, ...]:
+        """Each cell's sign (see ``sign``), in the order of ``cells()``."""
+        if self._in_order is None:
+            self._in_order = tuple(map(prod, product(*map(_axis_signs, self.pairs))))
+        return self._in_order
+
     @property
     def signs(self) -> dict[tuple, int]:
-        """Computed when first asked for: most candidate cubes are only priced, by cells."""
         if self._signs is None:
-            self._signs = {cell: self._sign(cell) for cell in self._cells}
+            self._signs = dict(zip(self._cells, self.signs_in_order(), strict=True))
         return self._signs
 
     def sign(self, cell: tuple) -> int:
         """+1/−1: how a unit shift around the cube changes ``cell`` (margins flip sign)."""
         return self.signs[cell]
-
-    def _sign(self, cell: tuple) -> int:
-        sign = 1
-        for coordinate, pair in zip(cell, self.pairs, strict=True):
-            if pair is None:
-                continue
-            if coordinate != pair[0]:
-                sign = -sign
-            if coordinate == TOTAL:
-                sign = -sign
-        return sign
 
 
 @dataclass(frozen=True)
@@ -137,6 +144,9 @@ class Path:
 
     def cells(self) -> list[tuple]:
         return list(self.by_cell)
+
+    def signs_in_order(self) -> tuple[int, ...]:
+        return tuple(self.by_cell.values())
 
     def sign(self, cell: tuple) -> int:
         return self.by_cell[cell]
@@ -251,10 +261,9 @@ def directions(table: Table, shift: Shift, anchor: tuple) -> frozenset[int]:
         live.append(bound)
     if not live:
         return NO_DIRECTION
-    anchor_sign = shift.sign(anchor)
-    corners = [
-        (value, shift.sign(cell) * anchor_sign) for cell, value in zip(cells, values, strict=True)
-    ]
+    signs = shift.signs_in_order()
+    anchor_sign = signs[0] if anchor == cells[0] else shift.sign(anchor)
+    corners = [(value, sign * anchor_sign) for value, sign in zip(values, signs, strict=True)]
     return frozenset(
         direction
         for direction in (1, -1)
