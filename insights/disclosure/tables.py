@@ -244,8 +244,9 @@ def directions(table: Table, shift: Shift, anchor: tuple) -> frozenset[int]:
     """The moves of ``anchor`` (+1, −1) by which one answer can be shifted around
     ``shift`` without any cell leaving its possible range (CSAT: 0 to all answers good;
     NPS: all detractors to all promoters). Empty when no figure of the cells is live."""
-    # Asked of every candidate the search weighs (about a hundred thousand times for
-    # the organisation view's departments): written out, with the cheap refusals first.
+    # Asked of the candidates the search weighs, cheapest first, until one can shift
+    # (~1,300 times for one organisation view of 30 days with nothing kept): written
+    # out, with the cheap refusals first.
     get = table.get
     cells = shift.cells()
     values = [get(cell) for cell in cells]
