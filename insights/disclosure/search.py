@@ -29,13 +29,11 @@ from .tables import (
 
 def _cost(suppression: Suppression, cube: Shift) -> int:
     """The answers a shift would newly hide, margins weighted (``MARGIN_WEIGHT``)."""
-    table, state = suppression.table, suppression.state
-    weights, weight = table.weights, table.weight  # the kept weights first: most are
+    state, weights = suppression.state, suppression.table.weights
     cost = 0
-    for cell in cube.cells():
+    for cell in cube.cells():  # priced for every candidate: a loop, not a generator
         if cell not in state:
-            known = weights.get(cell)
-            cost += known if known is not None else weight(cell)
+            cost += weights[cell]
     return cost
 
 

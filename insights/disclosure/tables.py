@@ -91,15 +91,14 @@ class Cube:
     only priced, by their cells (computed with the cube).
     """
 
-    __slots__ = ("_cells", "_in_order", "_signs", "pairs")
+    __slots__ = ("_cells", "_signs", "pairs")
 
     def __init__(self, pairs: tuple[tuple[object, object] | None, ...]):
         self.pairs = pairs
         self._cells: tuple[tuple, ...] = tuple(
             product(*[pair if pair else (TOTAL,) for pair in pairs])
         )
-        self._in_order: tuple[int, ...] | None = None
-        self._signs: dict[tuple, int] | None = None
+        self._signs: tuple[int, ...] | None = None  # made when first asked: most are priced only
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Cube) and self.pairs == other.pairs
@@ -115,19 +114,13 @@ class Cube:
 
     def signs_in_order(self) -> tuple[int, ...]:
         """Each cell's sign (see ``sign``), in the order of ``cells()``."""
-        if self._in_order is None:
-            self._in_order = tuple(map(prod, product(*map(_axis_signs, self.pairs))))
-        return self._in_order
-
-    @property
-    def signs(self) -> dict[tuple, int]:
         if self._signs is None:
-            self._signs = dict(zip(self._cells, self.signs_in_order(), strict=True))
+            self._signs = tuple(map(prod, product(*map(_axis_signs, self.pairs))))
         return self._signs
 
     def sign(self, cell: tuple) -> int:
         """+1/−1: how a unit shift around the cube changes ``cell`` (margins flip sign)."""
-        return self.signs[cell]
+        return self.signs_in_order()[self._cells.index(cell)]
 
 
 @dataclass(frozen=True)
@@ -169,7 +162,10 @@ class Table:
     unpublished: tuple[frozenset, ...] = ()
     cells: dict[tuple, tuple[int, ...]] = field(init=False)
     collapsed: tuple[object | None, ...] = field(init=False)
-    weights: dict[tuple, int] = field(init=False, default_factory=dict)
+    # What hiding a cell costs the search (see ``insights.disclosure.search``), made when
+    # first asked and kept: the table's values never change, and the search prices cells
+    # again and again (``weights[cell]``, a dict lookup once made).
+    weights: dict[tuple, int] = field(init=False)
 
     def __post_init__(self):
         if not self.unpublished:
@@ -186,6 +182,7 @@ class Table:
         if self.any_collapsed:
             atoms = ((self.canonical(key), value) for key, value in atoms)
         self.cells = with_margins(atoms)
+        self.weights = _Weights(self)
 
     def canonical(self, key: Sequence) -> tuple:
         """The key with collapsed axes' single value written as TOTAL."""
@@ -207,17 +204,10 @@ class Table:
         return any(single is not None and single != TOTAL for single in self.collapsed)
 
     def weight(self, key: tuple) -> int:
-        """What hiding the cell costs a search (see ``insights.disclosure.search``), kept
-        per cell: the table's values never change, and the search prices cells again and
-        again."""
-        weight = self.weights.get(key)
-        if weight is None:
-            if self.is_unpublished(key):
-                weight = 0
-            else:
-                weight = (self.get(key)[RESPONSES] + 1) * MARGIN_WEIGHT ** key.count(TOTAL)
-            self.weights[key] = weight
-        return weight
+        """What hiding the cell costs a search: its answers, dearer for each axis it sums."""
+        if self.is_unpublished(key):
+            return 0
+        return (self.get(key)[RESPONSES] + 1) * MARGIN_WEIGHT ** key.count(TOTAL)
 
     def is_unpublished(self, key: Sequence) -> bool:
         if not self.any_unpublished:
@@ -231,6 +221,18 @@ class Table:
     def partners(self, axis: int, coordinate) -> list:
         values = self.axes[axis]
         return [v for v in (*values, TOTAL) if v != coordinate]
+
+
+class _Weights(dict):
+    """A table's cell weights, each computed when first looked up (``Table.weights``)."""
+
+    def __init__(self, table: Table):
+        super().__init__()
+        self.table = table
+
+    def __missing__(self, key: tuple) -> int:
+        weight = self[key] = self.table.weight(key)
+        return weight
 
 
 # (the count a cell's value is bounded by, the value, its lowest and highest per answer)
@@ -263,7 +265,7 @@ def directions(table: Table, shift: Shift, anchor: tuple) -> frozenset[int]:
     if not live:
         return NO_DIRECTION
     signs = shift.signs_in_order()
-    anchor_sign = signs[0] if anchor == cells[0] else shift.sign(anchor)
+    anchor_sign = signs[cells.index(anchor)]
     corners = [(value, sign * anchor_sign) for value, sign in zip(values, signs, strict=True)]
     return frozenset(
         direction
