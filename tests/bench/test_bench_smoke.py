@@ -4,38 +4,17 @@ The benchmark itself is not part of CI; this only proves the harness works and
 that the data it seeds is consistent.
 """
 
-import os
-import time
-
-import pytest
 from django.contrib.auth import get_user_model
-from django.db import connection
 from django.db.models import Count, F, Max
 
 from bench import run, seed
 from requests_app.models import Department, ReferenceCounter, Ticket, TicketEvent
 from surveys.models import Answer, Invitation, Response
+from tests.bench import NEEDS_BENCH_SEED, SEED_TICKETS
 
-pytestmark = [
-    pytest.mark.skipif(
-        not os.environ.get("DATABASE_URL", "").startswith("postgres"),
-        reason="the bench harness uses PostgreSQL COPY: set DATABASE_URL=postgres://...",
-    ),
-    pytest.mark.postgres,
-    pytest.mark.django_db,
-]
+pytestmark = NEEDS_BENCH_SEED
 
-N = 1000
-
-
-@pytest.fixture
-def seeded():
-    with connection.cursor() as cursor:
-        # FK triggers stay on and fire per statement: the COPYed ids must be consistent.
-        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-    started = time.perf_counter()
-    info = seed.seed_data(N, fast_fk=False, log=lambda s: None)
-    return info, time.perf_counter() - started
+N = SEED_TICKETS
 
 
 def test_seed_is_consistent(seeded):

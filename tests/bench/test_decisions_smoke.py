@@ -3,28 +3,14 @@ protection, and a second run over the same rows compares equal (the search depen
 counts alone, which is what lets every web process hide the same cells)."""
 
 import json
-import os
 
-import pytest
-from django.db import connection
+from bench import decisions
+from tests.bench import NEEDS_BENCH_SEED
 
-from bench import decisions, seed
-
-pytestmark = [
-    pytest.mark.skipif(
-        not os.environ.get("DATABASE_URL", "").startswith("postgres"),
-        reason="the bench seed uses PostgreSQL COPY: set DATABASE_URL=postgres://...",
-    ),
-    pytest.mark.postgres,
-    pytest.mark.django_db,
-]
+pytestmark = NEEDS_BENCH_SEED
 
 
-def test_decisions_are_written_and_compare_equal_on_the_same_counts(tmp_path):
-    with connection.cursor() as cursor:
-        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-    seed.seed_data(1000, fast_fk=False, log=lambda s: None)
-
+def test_decisions_are_written_and_compare_equal_on_the_same_counts(seeded, tmp_path):
     cases = decisions._cases()
     first = decisions.decide_all(cases)
     saved = tmp_path / "decisions.json"
