@@ -50,6 +50,7 @@ from bench.load_report import (
     statistics_of,
     targets,
     timeline,
+    web_workers_text,
 )
 from bench.load_stack import (
     LINKS_KEY,
@@ -398,7 +399,7 @@ def _load(args, env, run_dir, port, sink, links, plan_path, log, phases) -> dict
     load_before = os.getloadavg()
     try:
         log(
-            f"Starting gunicorn ({args.web_workers} workers × {args.web_threads} threads), "
+            f"Starting gunicorn ({web_workers_text(args.web_workers, args.web_threads)}), "
             "2 Celery workers and beat"
         )
         with phases("start the stack until healthy"):

@@ -226,8 +226,8 @@ def _loadavg(values) -> str:
     return " / ".join(f"{x:.2f}" for x in values)
 
 
-def _web_workers(result: dict) -> str:
-    workers, threads = result["web_workers"], result.get("web_threads", 1)
+def web_workers_text(workers: int, threads: int = 1) -> str:
+    """Gunicorn's workers as the report and the runner's log name them."""
     if threads > 1:
         return f"{workers} gthread workers × {threads} threads"
     return f"{workers} sync workers, one request each"
@@ -236,6 +236,7 @@ def _web_workers(result: dict) -> str:
 def render(result: dict) -> str:
     machine, speed = result["machine"], result["calibration"]["python_ms"]
     seed_info, surveys, during = result["seed"], result["surveys"], result["load_during"]
+    web = web_workers_text(result["web_workers"], result.get("web_threads", 1))
     reused = "reused" if seed_info.get("reused") else f"seeded now in {seed_info['seconds']:.0f} s"
     users = ", ".join(f"{name} {n}" for name, n in sorted(result["locust_users"].items()))
     lines = [
@@ -248,7 +249,7 @@ def render(result: dict) -> str:
         "",
         f"- Machine: {machine['cpu']}, {machine['nproc']} cores, {machine['memory_gb']} GB; "
         f"Python {machine['python']}. Shared: other work ran on it too (see the load average).",
-        f"- Stack, all on loopback: gunicorn with {_web_workers(result)} "
+        f"- Stack, all on loopback: gunicorn with {web} "
         "(`--no-control-socket`), production settings (`icsat.settings`, DEBUG off, plain http: "
         "no HTTPS redirect, cookies not Secure-only, via the environment), 2 Celery worker "
         "processes × 2 threads and beat, PostgreSQL, Redis, the project's SMTP sink.",
@@ -327,7 +328,7 @@ def render(result: dict) -> str:
             "Gunicorn's own time for each request (its access log, `%(D)s`: from the worker "
             "taking the request to the answer written, matched to the user's request by an id "
             "header) and the rest of the time at the user: the wait in the listen queue for a "
-            f"free worker ({_web_workers(result)}) and loopback.",
+            f"free worker ({web}) and loopback.",
             "",
             "| page | in gunicorn p50 | p95 | p99 | waiting p50 | waiting p95 "
             "| share of all the page's time spent waiting |",
