@@ -255,27 +255,33 @@ def directions(table: Table, shift: Shift, anchor: tuple) -> frozenset[int]:
     live = []
     for bound in BOUNDS:
         n_index, value_index = bound[0], bound[1]
-        if not any(value[n_index] for value in values):
+        answered = empty = False
+        for value in values:
+            if value[n_index]:
+                answered = True
+            elif not value[value_index]:
+                empty = True
+        if not answered:
             continue
         # A live figure that a cell has no answers for (and so stands at 0) cannot move
         # either way: most cheap candidates touch an empty cell.
-        if any(not value[n_index] and not value[value_index] for value in values):
+        if empty:
             return NO_DIRECTION
         live.append(bound)
     if not live:
         return NO_DIRECTION
     signs = shift.signs_in_order()
     anchor_sign = signs[cells.index(anchor)]
-    corners = [(value, sign * anchor_sign) for value, sign in zip(values, signs, strict=True)]
-    return frozenset(
-        direction
-        for direction in (1, -1)
-        if all(
-            low * cell[n_index] <= cell[value_index] + direction * sign <= high * cell[n_index]
-            for n_index, value_index, low, high in live
-            for cell, sign in corners
-        )
-    )
+
+    def fits(step: int) -> bool:
+        for n_index, value_index, low, high in live:
+            for value, sign in zip(values, signs, strict=True):
+                n = value[n_index]
+                if not low * n <= value[value_index] + step * sign <= high * n:
+                    return False
+        return True
+
+    return frozenset(direction for direction in (1, -1) if fits(direction * anchor_sign))
 
 
 def movable(table: Table, shift: Shift) -> bool:
