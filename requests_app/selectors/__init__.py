@@ -40,6 +40,7 @@ from ..models import (
 User = get_user_model()
 
 LIST_RELATED = ("department", "request_type", "assignee", "requester")
+QUEUE_RELATED = ("request_type", "assignee", "requester")
 
 
 def _search(qs: QuerySet[Ticket], query: str) -> QuerySet[Ticket]:
@@ -80,16 +81,11 @@ def request_type_get(department: Department, slug: str, *, active_only: bool = T
 
 def ticket_get_for(user, reference: str) -> Ticket:
     """The ticket if the user may see it; 404 otherwise, so its existence stays hidden."""
+    # Joined to what the ticket page shows only: PostgreSQL took longer to plan this query
+    # with six joined tables (1.25 ms) than to run it (0.2 ms).
     ticket = (
         permissions.tickets_visible_to(user)
-        .select_related(
-            "department",
-            "request_type",
-            "assignee",
-            "requester",
-            "resolved_by",
-            "customer_department",
-        )
+        .select_related("department", "request_type", "assignee", "requester")
         .filter(reference=reference)
         .first()
     )
@@ -208,7 +204,9 @@ def queue_tickets(department: Department, user, filters: QueueFilters) -> QueryS
         )
     )
     order = QUEUE_SORTS.get(filters.sort, QUEUE_SORTS["due"])
-    return qs.select_related(*LIST_RELATED).order_by(*order, "-pk")
+    # Not joined to its department, which every row shares: PostgreSQL plans the rows'
+    # query in 0.47 ms instead of 0.79 (planning, not running, is most of its time).
+    return qs.select_related(*QUEUE_RELATED).order_by(*order, "-pk")
 
 
 # Rows a list or a count reads at most. A person with 200,000 requests, a queue with
