@@ -1,6 +1,7 @@
 """How the dashboards write figures: shares with intervals, counts, durations, and the
 "not enough … yet (n = …)" text that replaces every suppressed figure (page and CSV)."""
 
+from django.conf import settings
 from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -35,7 +36,15 @@ def not_enough_sent(figure: Figure) -> str:
 
 
 def number(value: float, digits: int = 0) -> str:
-    return formats.number_format(round(value, digits), digits)
+    """The value to ``digits`` decimals as the active language writes it (what
+    ``formats.number_format`` gives)."""
+    rounded = round(value, digits)
+    text = str(rounded)
+    if digits or "e" in text or settings.USE_THOUSAND_SEPARATOR:
+        return formats.number_format(rounded, digits)
+    # A whole number without grouping is written alike in every language: a dashboard
+    # writes ~400 of them, and number_format looks up three locale formats for each.
+    return text.partition(".")[0]
 
 
 def percent(share: float) -> str:
