@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from requests_app.content import translated
+from requests_app.content import TRANSLATED_LANGUAGES, translated, translation_key
 from requests_app.models import Department, RequestType
 from surveys.models import Question, Response
 
@@ -52,6 +52,8 @@ from .trend_units import TREND_UNITS, bucket_of, trend_buckets
 Kind = Question.Kind
 Dimension = ResponseDay.Dimension
 LATEST_COMMENTS = 20
+# A request type's name in every site language: a comment names its type as the reader reads.
+REQUEST_TYPE_NAMES = ("name", *(translation_key("name", code) for code in TRANSLATED_LANGUAGES))
 
 
 @dataclass(frozen=True)
@@ -400,14 +402,11 @@ def _latest_comments(
             "headline_score",
             "anonymous",
             "request_type",
-            "request_type__name",
+            *(f"request_type__{name}" for name in REQUEST_TYPE_NAMES),
             "invitation__ticket__reference",
             "invitation__recipient__first_name",
             "invitation__recipient__last_name",
             "invitation__recipient__username",
-            "agent__first_name",
-            "agent__last_name",
-            "agent__username",
         )[:LATEST_COMMENTS]
     )
     version = TOTAL if version_id is None else version_id
@@ -415,7 +414,9 @@ def _latest_comments(
     for row in rows:
         anonymous = row["anonymous"]
         submitted = row["submitted_at"]
-        request_type = row["request_type__name"]
+        request_type = translated(
+            {name: row[f"request_type__{name}"] for name in REQUEST_TYPE_NAMES}, "name"
+        )
         if anonymous:
             submitted_on = bucket_of(timezone.localdate(submitted, tz), "week")
             if state_of(protection.headline, (row["request_type"], version)):
@@ -436,11 +437,6 @@ def _latest_comments(
                     row["invitation__recipient__first_name"],
                     row["invitation__recipient__last_name"],
                     row["invitation__recipient__username"],
-                ),
-                agent_name=None
-                if anonymous
-                else person(
-                    row["agent__first_name"], row["agent__last_name"], row["agent__username"]
                 ),
                 response_id=row["pk"],
             )

@@ -83,7 +83,7 @@ class TrendPoint:
 
 @dataclass(frozen=True)
 class CommentRow:
-    """A comment; on anonymous surveys reference, requester and agent are always None,
+    """A comment; on anonymous surveys reference and requester are always None,
     and only the week it was given in is kept (``week_of``, a Monday)."""
 
     text: str
@@ -95,7 +95,6 @@ class CommentRow:
     anonymous: bool
     ticket_reference: str | None
     requester_name: str | None
-    agent_name: str | None
     # Never shown: the tagging forms name the comment by an opaque token made from it.
     response_id: int | None = None
 

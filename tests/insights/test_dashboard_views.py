@@ -198,6 +198,18 @@ def test_dashboard_anonymous_comment_has_no_name_or_link(client, data, it_lead):
     assert secret.reference not in response_text(rows)
 
 
+def test_a_comment_names_its_request_type_in_the_readers_language(client, data, it_lead):
+    data.laptop.name_es = "Portátil"
+    data.laptop.save(update_fields=["name_es"])
+    data.seed([5, 4, 5, 4, 5], comment="Muy rápido", request_type=data.laptop)
+    it_lead.employee.language = "es"
+    it_lead.employee.save(update_fields=["language"])
+    html = get_page(client, it_lead, data.it, **FEBRUARY).content.decode()
+    comment = html.split("Muy rápido", 1)[1].split("</li>", 1)[0]
+    assert "Portátil" in comment
+    assert "Laptop" not in comment
+
+
 def test_dashboard_csv_keeps_accented_names_for_excel(client, data, it_lead):
     data.it.name = "Atención"
     data.it.save(update_fields=["name"])
