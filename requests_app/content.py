@@ -34,6 +34,11 @@ def translation_key(attr: str, language: str) -> str:
     return f"{attr}_{language}"
 
 
+def translation_keys(attr: str) -> tuple[str, ...]:
+    """``attr`` and its column in every other site language: ('name', 'name_es', 'name_nb')."""
+    return (attr, *(translation_key(attr, code) for code in TRANSLATED_LANGUAGES))
+
+
 def _read(source: Any, key: str) -> Any:
     if isinstance(source, Mapping):
         return source.get(key)

@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from requests_app.content import TRANSLATED_LANGUAGES, translated, translation_key
+from requests_app.content import translated, translation_keys
 from requests_app.models import Department, RequestType
 from surveys.models import Question, Response
 
@@ -52,8 +52,9 @@ from .trend_units import TREND_UNITS, bucket_of, trend_buckets
 Kind = Question.Kind
 Dimension = ResponseDay.Dimension
 LATEST_COMMENTS = 20
-# A request type's name in every site language: a comment names its type as the reader reads.
-REQUEST_TYPE_NAMES = ("name", *(translation_key("name", code) for code in TRANSLATED_LANGUAGES))
+# A request type's name in every site language, by the column a comment's row reads it
+# from: a comment names its type as its reader reads.
+REQUEST_TYPE_NAME_COLUMNS = {name: f"request_type__{name}" for name in translation_keys("name")}
 
 
 @dataclass(frozen=True)
@@ -402,7 +403,7 @@ def _latest_comments(
             "headline_score",
             "anonymous",
             "request_type",
-            *(f"request_type__{name}" for name in REQUEST_TYPE_NAMES),
+            *REQUEST_TYPE_NAME_COLUMNS.values(),
             "invitation__ticket__reference",
             "invitation__recipient__first_name",
             "invitation__recipient__last_name",
@@ -415,7 +416,7 @@ def _latest_comments(
         anonymous = row["anonymous"]
         submitted = row["submitted_at"]
         request_type = translated(
-            {name: row[f"request_type__{name}"] for name in REQUEST_TYPE_NAMES}, "name"
+            {name: row[column] for name, column in REQUEST_TYPE_NAME_COLUMNS.items()}, "name"
         )
         if anonymous:
             submitted_on = bucket_of(timezone.localdate(submitted, tz), "week")

@@ -14,18 +14,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from audit.services import Kind, audit_record, changes_between, values_of
-from requests_app.content import TRANSLATED_LANGUAGES, translation_key
+from requests_app.content import translation_keys
 from requests_app.exceptions import NotAllowed, TicketError
 from requests_app.models import Department
 
 from .. import permissions
 from ..models import Action, Theme
 
-TEXT_FIELDS: tuple[str, ...] = tuple(
-    name
-    for attr in ("heard", "changed")
-    for name in (attr, *(translation_key(attr, code) for code in TRANSLATED_LANGUAGES))
-)
+TEXT_FIELDS: tuple[str, ...] = (*translation_keys("heard"), *translation_keys("changed"))
 # What a reader is told; status and publication time have audit kinds of their own.
 CONTENT_FIELDS: tuple[str, ...] = (
     "theme",

@@ -10,7 +10,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from requests_app.content import TRANSLATED_LANGUAGES, translated, translation_key
+from requests_app.content import translated, translation_keys
 from requests_app.exceptions import TicketError
 from requests_app.selectors import department_get
 from requests_app.views.common import require
@@ -28,8 +28,7 @@ def _department(request, department_slug):
 
 
 def _names(form: ThemeForm) -> dict:
-    keys = ["name", *(translation_key("name", code) for code in TRANSLATED_LANGUAGES)]
-    return {key: form.cleaned_data.get(key) or "" for key in keys}
+    return {key: form.cleaned_data.get(key) or "" for key in translation_keys("name")}
 
 
 @login_required
