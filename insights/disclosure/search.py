@@ -3,11 +3,12 @@ cheapest shift (a cube, or a path across a breakdown) that keeps it uncertain.""
 
 from __future__ import annotations
 
-import itertools
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from itertools import product
+from math import prod
 
 from .tables import (
+    BOTH_MOVES,
     BOUNDS,
     CSAT_GOOD,
     CSAT_N,
@@ -21,6 +22,8 @@ from .tables import (
     Shift,
     Suppression,
     Table,
+    axis_signs,
+    cell_moves,
     directions,
     is_too_few,
     movable,
@@ -37,9 +40,14 @@ def _cost(suppression: Suppression, cube: Shift) -> int:
     return cost
 
 
-def _best_cube(suppression: Suppression, candidates: Iterable[Cube]) -> Cube | None:
-    """The movable candidate that hides the fewest answers; else the cheapest one."""
-    cubes = list(candidates)
+def _best_cube(
+    suppression: Suppression, candidates: Callable[[bool], Iterable[Shift]]
+) -> Shift | None:
+    """The movable candidate that hides the fewest answers; else the cheapest one.
+    ``candidates(live_only)`` gives them in a fixed order; with ``live_only`` it may leave
+    out shifts that cannot move (see ``_candidates``), which are then made only when no
+    candidate can move."""
+    cubes = list(candidates(True))
     costs = [_cost(suppression, cube) for cube in cubes]
     # cheapest first, ties in the order found (a stable sort): the first that can shift
     # is the answer (costs are cheap, shifts not)
@@ -48,27 +56,58 @@ def _best_cube(suppression: Suppression, candidates: Iterable[Cube]) -> Cube | N
     for index in by_cost:
         if movable(table, cubes[index]):
             return cubes[index]
-    return cubes[by_cost[0]] if cubes else None
+    # none can shift: the first of the cheapest of them all, the left-out ones included
+    return min(candidates(False), key=lambda cube: _cost(suppression, cube), default=None)
 
 
 def _candidates(
-    table: Table, cell: tuple, fixed: Mapping[int, tuple | None], values_only: int | None = None
+    table: Table,
+    cell: tuple,
+    fixed: Mapping[int, tuple | None],
+    values_only: int | None = None,
+    *,
+    live_only: bool = True,
 ) -> Iterable[Cube]:
-    """Every cube with ``cell`` as a corner. ``fixed`` pins some axes' pairs; on axis
-    ``values_only`` the partner is a value, never TOTAL."""
-    options = []
+    """Every cube with ``cell`` as a corner, in a fixed order. ``fixed`` pins some axes'
+    pairs; on axis ``values_only`` the partner is a value, never TOTAL.
+
+    With ``live_only``, only cubes whose corner and cells next to it can each take the
+    move the shift gives them, for one move of the corner at least: a cube that fails
+    this can never shift (``directions`` checks every cell), and most candidates of a
+    small cell fail it (a cell of one answer is always at 0 % or 100 %), so the search
+    need not make, price and test them."""
+    corner_moves = cell_moves(table.get(cell)) if live_only else BOTH_MOVES
+    options: list[list[tuple[tuple | None, frozenset[int]]]] = []
     for axis, coordinate in enumerate(cell):
         if axis in fixed:
-            options.append([fixed[axis]])
+            options.append([(fixed[axis], corner_moves)])
         elif not table.axes[axis]:
-            options.append([None])
+            options.append([(None, corner_moves)])
         else:
             partners = table.partners(axis, coordinate)
             if axis == values_only:
                 partners = [p for p in partners if p != TOTAL]
-            options.append([(coordinate, p) for p in partners])
-    for pairs in product(*options):
-        yield Cube(pairs=tuple(pairs))
+            choices = []
+            for partner in partners:
+                moves = corner_moves
+                if live_only:
+                    # the cell next to the corner moves with it, or against it
+                    along = cell_moves(table.get((*cell[:axis], partner, *cell[axis + 1 :])))
+                    relative = prod(axis_signs((coordinate, partner)))
+                    moves = frozenset(move for move in corner_moves if move * relative in along)
+                    if not moves:
+                        continue
+                choices.append(((coordinate, partner), moves))
+            options.append(choices)
+    for combination in product(*options):
+        if live_only and not frozenset.intersection(*[moves for _pair, moves in combination]):
+            continue
+        yield Cube(pairs=tuple(pair for pair, _moves in combination))
+
+
+def _around(table: Table, key: tuple) -> Callable[[bool], Iterable[Cube]]:
+    """Every cube with ``key`` as a corner, as ``_best_cube`` asks for them."""
+    return lambda live_only: _candidates(table, key, {}, live_only=live_only)
 
 
 def _at_extreme(cell: Sequence[int]) -> bool:
@@ -225,7 +264,7 @@ def protect(table: Table, k: int) -> Suppression:
     suppression = Suppression(table=table)
     for key in _primaries(suppression, k):
         if not any(key in cube.cells() for cube in suppression.cubes):
-            _cover(suppression, _best_cube(suppression, _candidates(table, key, {})), key)
+            _cover(suppression, _best_cube(suppression, _around(table, key)), key)
     return suppression
 
 
@@ -251,7 +290,7 @@ def protect_linked(
             continue
         if not _add_headline_cube(head, linked, position, key):
             # no cube can be shifted everywhere: hide what it can
-            _cover(head, _best_cube(head, _candidates(headline, key, {})), key)
+            _cover(head, _best_cube(head, _around(headline, key)), key)
     _sync(head, linked, position)
     for suppression in linked:
         for key in _primaries(suppression, k, skip_axis=position):
@@ -259,12 +298,12 @@ def protect_linked(
                 continue
             if any(key in cube.cells() for cube in suppression.cubes):
                 continue
-            options = list(
-                itertools.chain(
-                    _candidates(suppression.table, key, {}, values_only=position),
-                    _through_headline(head, suppression.table, key, position),
-                )
-            )
+
+            def options(live_only: bool, suppression=suppression, key=key) -> Iterable[Shift]:
+                table = suppression.table
+                yield from _candidates(table, key, {}, values_only=position, live_only=live_only)
+                yield from _through_headline(head, table, key, position)
+
             group = key[:position] + key[position + 1 :]
             # the best is movable when any candidate is (see _best_cube)
             best = _best_cube(suppression, options)

@@ -71,7 +71,7 @@ def is_too_few(cell: Sequence[int], k: int) -> bool:
     return any(0 < cell[index] < k for index in (RESPONSES, CSAT_N, NPS_N))
 
 
-def _axis_signs(pair: tuple[object, object] | None) -> tuple[int, ...]:
+def axis_signs(pair: tuple[object, object] | None) -> tuple[int, ...]:
     """How a unit shift moves each coordinate of one axis of a cube: its first value
     with the shift, its partner against it, a TOTAL the other way round."""
     if pair is None:
@@ -115,7 +115,7 @@ class Cube:
     def signs_in_order(self) -> tuple[int, ...]:
         """Each cell's sign (see ``sign``), in the order of ``cells()``."""
         if self._signs is None:
-            self._signs = tuple(map(prod, product(*map(_axis_signs, self.pairs))))
+            self._signs = tuple(map(prod, product(*map(axis_signs, self.pairs))))
         return self._signs
 
     def sign(self, cell: tuple) -> int:
@@ -240,6 +240,27 @@ BOUNDS = ((CSAT_N, CSAT_GOOD, 0, 1), (NPS_N, NPS_NET, -1, 1))
 
 
 NO_DIRECTION: frozenset[int] = frozenset()
+
+
+BOTH_MOVES: frozenset[int] = frozenset((1, -1))
+
+
+def cell_moves(cell: Sequence[int]) -> frozenset[int]:
+    """The moves (+1, −1) of one answer that this cell alone can take: each figure it has
+    answers for stays in its range. A shift can move its anchor by ``d`` only where every
+    cell can take ``d`` times its sign (``directions``), so a cell that can take neither,
+    or holds no figure at all, stops every shift through it."""
+    if not (cell[CSAT_N] or cell[CSAT_GOOD] or cell[NPS_N] or cell[NPS_NET]):
+        return NO_DIRECTION  # every figure live elsewhere in a shift is stuck at 0 here
+    moves = []
+    for move in (1, -1):
+        for n_index, value_index, low, high in BOUNDS:
+            n = cell[n_index]
+            if n and not low * n <= cell[value_index] + move <= high * n:
+                break
+        else:
+            moves.append(move)
+    return frozenset(moves)
 
 
 def directions(table: Table, shift: Shift, anchor: tuple) -> frozenset[int]:

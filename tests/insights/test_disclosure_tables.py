@@ -7,7 +7,8 @@ import random
 import pytest
 
 from insights.disclosure import TOTAL, Cube, Table, counters, with_margins
-from insights.disclosure.tables import CSAT_GOOD, CSAT_N, NPS_N, NPS_NET, directions
+from insights.disclosure.search import _candidates
+from insights.disclosure.tables import CSAT_GOOD, CSAT_N, NPS_N, NPS_NET, cell_moves, directions
 from insights.scorecards.protection import _margins
 
 
@@ -128,3 +129,47 @@ def test_cubes_are_the_same_key_when_their_pairs_are():
         (TOTAL, 5): 1,
         (TOTAL, 6): -1,
     }
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_the_search_leaves_out_only_cubes_that_cannot_move(seed):
+    """``_candidates(live_only=True)`` skips cubes without making them; each one skipped
+    must be one that ``directions`` finds stuck, and the rest keep their order (the search
+    takes the first of the cheapest that can move)."""
+    rng = random.Random(seed)
+    axes = (tuple(range(rng.randint(2, 4))), tuple(range(rng.randint(1, 3))), ("a", "b", "c"))
+    atoms = {}
+    for key in itertools.product(*axes):
+        if rng.random() < 0.7:
+            n = rng.choice([1, 1, 2, rng.randint(1, 9)])
+            good = rng.choice([0, n, rng.randint(0, n)])
+            promoters = rng.randint(0, n)
+            if seed % 2:  # one measure a table, as the pages' tables are
+                atoms[key] = counters(responses=n, csat_n=n, csat_good=good)
+            else:
+                atoms[key] = counters(
+                    responses=n, csat_n=n, csat_good=good, nps_n=n, nps_promoters=promoters
+                )
+    table = Table(axes=axes, atoms=atoms)
+    skipped = 0
+    for corner in table.cells:
+        for values_only in (None, 2):
+            everything = list(_candidates(table, corner, {}, values_only, live_only=False))
+            kept = list(_candidates(table, corner, {}, values_only))
+            assert kept == [cube for cube in everything if cube in set(kept)]
+            for cube in everything:
+                if cube not in kept:
+                    skipped += 1
+                    assert not directions(table, cube, corner), (corner, cube)
+    assert skipped  # the tables are sparse and small enough for the rule to matter
+
+
+def test_a_cell_takes_the_moves_that_keep_its_figures_possible():
+    assert cell_moves(counters(responses=1, csat_n=1, csat_good=1)) == {-1}
+    assert cell_moves(counters(responses=1, csat_n=1, csat_good=0)) == {1}
+    assert cell_moves(counters(responses=2, csat_n=2, csat_good=1)) == {1, -1}
+    # every figure with answers must allow the move: CSAT all good, NPS all detractors
+    both = counters(responses=2, csat_n=2, csat_good=2, nps_n=2, nps_detractors=2)
+    assert cell_moves(both) == {-1} & {1} == set()
+    assert cell_moves(counters(responses=3, nps_n=3, nps_promoters=1)) == {1, -1}
+    assert cell_moves(counters()) == set()  # no figure: nothing can move through it
