@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from itertools import product
-from math import prod
 
 from .tables import (
     BOTH_MOVES,
@@ -14,6 +13,7 @@ from .tables import (
     CSAT_N,
     NPS_N,
     NPS_NET,
+    OPPOSITE,
     RESPONSES,
     TOO_FEW,
     TOTAL,
@@ -22,7 +22,6 @@ from .tables import (
     Shift,
     Suppression,
     Table,
-    axis_signs,
     cell_moves,
     directions,
     is_too_few,
@@ -77,32 +76,36 @@ def _candidates(
     small cell fail it (a cell of one answer is always at 0 % or 100 %), so the search
     need not make, price and test them."""
     corner_moves = cell_moves(table.get(cell)) if live_only else BOTH_MOVES
-    options: list[list[tuple[tuple | None, frozenset[int]]]] = []
+    # the partial cubes, in order, with the corner's moves that every cell checked allows
+    partial: list[tuple[tuple, int]] = [((), corner_moves)]
     for axis, coordinate in enumerate(cell):
         if axis in fixed:
-            options.append([(fixed[axis], corner_moves)])
+            choices = [(fixed[axis], BOTH_MOVES)]
         elif not table.axes[axis]:
-            options.append([(None, corner_moves)])
+            choices = [(None, BOTH_MOVES)]
         else:
-            partners = table.partners(axis, coordinate)
-            if axis == values_only:
-                partners = [p for p in partners if p != TOTAL]
             choices = []
-            for partner in partners:
-                moves = corner_moves
+            for partner in table.partners(axis, coordinate):
+                if axis == values_only and partner == TOTAL:
+                    continue
+                moves = BOTH_MOVES
                 if live_only:
-                    # the cell next to the corner moves with it, or against it
+                    # The cell next to the corner takes the corner's move where one answer
+                    # moves between a group and its total, and the opposite one between
+                    # two groups (``Cube.sign``).
                     along = cell_moves(table.get((*cell[:axis], partner, *cell[axis + 1 :])))
-                    relative = prod(axis_signs((coordinate, partner)))
-                    moves = frozenset(move for move in corner_moves if move * relative in along)
-                    if not moves:
+                    moves = along if TOTAL in (coordinate, partner) else OPPOSITE[along]
+                    if not moves & corner_moves:
                         continue
                 choices.append(((coordinate, partner), moves))
-            options.append(choices)
-    for combination in product(*options):
-        if live_only and not frozenset.intersection(*[moves for _pair, moves in combination]):
-            continue
-        yield Cube(pairs=tuple(pair for pair, _moves in combination))
+        partial = [
+            ((*pairs, pair), allowed & moves)
+            for pairs, allowed in partial
+            for pair, moves in choices
+            if allowed & moves
+        ]
+    for pairs, _allowed in partial:
+        yield Cube(pairs=pairs)
 
 
 def _around(table: Table, key: tuple) -> Callable[[bool], Iterable[Cube]]:

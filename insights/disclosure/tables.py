@@ -242,25 +242,28 @@ BOUNDS = ((CSAT_N, CSAT_GOOD, 0, 1), (NPS_N, NPS_NET, -1, 1))
 NO_DIRECTION: frozenset[int] = frozenset()
 
 
-BOTH_MOVES: frozenset[int] = frozenset((1, -1))
+# The moves (+1, −1) a cell can take, as bits: a shift moves its anchor by ``d`` only
+# where every cell can take ``d`` times its sign.
+UP, DOWN = 1, 2
+BOTH_MOVES = UP | DOWN
+OPPOSITE = (0, DOWN, UP, BOTH_MOVES)  # the moves, each turned round
 
 
-def cell_moves(cell: Sequence[int]) -> frozenset[int]:
-    """The moves (+1, −1) of one answer that this cell alone can take: each figure it has
-    answers for stays in its range. A shift can move its anchor by ``d`` only where every
-    cell can take ``d`` times its sign (``directions``), so a cell that can take neither,
-    or holds no figure at all, stops every shift through it."""
+def cell_moves(cell: Sequence[int]) -> int:
+    """The moves of one answer (``UP``, ``DOWN``, as bits) that this cell alone can take:
+    each figure it has answers for stays in its range. A cell that can take neither, or
+    holds no figure at all, stops every shift through it (``directions``)."""
     if not (cell[CSAT_N] or cell[CSAT_GOOD] or cell[NPS_N] or cell[NPS_NET]):
-        return NO_DIRECTION  # every figure live elsewhere in a shift is stuck at 0 here
-    moves = []
-    for move in (1, -1):
+        return 0  # every figure live elsewhere in a shift is stuck at 0 here
+    moves = 0
+    for bit, move in ((UP, 1), (DOWN, -1)):
         for n_index, value_index, low, high in BOUNDS:
             n = cell[n_index]
             if n and not low * n <= cell[value_index] + move <= high * n:
                 break
         else:
-            moves.append(move)
-    return frozenset(moves)
+            moves |= bit
+    return moves
 
 
 def directions(table: Table, shift: Shift, anchor: tuple) -> frozenset[int]:
