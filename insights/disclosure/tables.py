@@ -160,6 +160,9 @@ class Table:
     axes: tuple[tuple, ...]
     atoms: Mapping[tuple, Sequence[int]]
     unpublished: tuple[frozenset, ...] = ()
+    # Or, instead of atoms, every margin of theirs summed already (as ``with_margins``
+    # gives them, for every coordinate the axes hold), left out where they have no answers.
+    margins: Mapping[tuple, tuple[int, ...]] | None = None
     cells: dict[tuple, tuple[int, ...]] = field(init=False)
     collapsed: tuple[object | None, ...] = field(init=False)
     # What hiding a cell costs the search (see ``insights.disclosure.search``), made when
@@ -178,10 +181,23 @@ class Table:
             () if single is not None else tuple(values)
             for values, single in zip(self.axes, self.collapsed, strict=True)
         )
-        atoms = self.atoms.items()
-        if self.any_collapsed:
-            atoms = ((self.canonical(key), value) for key, value in atoms)
-        self.cells = with_margins(atoms)
+        if self.margins is not None:
+            # a collapsed axis's value is the same group as its total: keep the total's
+            collapsed = [
+                axis
+                for axis, single in enumerate(self.collapsed)
+                if single is not None and single != TOTAL
+            ]
+            self.cells = {
+                key: value
+                for key, value in self.margins.items()
+                if all(key[axis] == TOTAL for axis in collapsed)
+            }
+        else:
+            atoms = self.atoms.items()
+            if self.any_collapsed:
+                atoms = ((self.canonical(key), value) for key, value in atoms)
+            self.cells = with_margins(atoms)
         self.weights = _Weights(self)
 
     def canonical(self, key: Sequence) -> tuple:

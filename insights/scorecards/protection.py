@@ -83,45 +83,68 @@ class Protection:
     counts_key: tuple | None = None
 
 
-def _measure_counters(row: dict, measure: str) -> tuple[int, ...]:
-    """The counters of one measure: its answers and what the page shows of them."""
-    if measure == "csat":
-        n = row.get("csat_n") or 0
-        return counters(
-            responses=n,
-            csat_n=n,
-            csat_good=row.get("csat_good") or 0,
-            csat_sum=row.get("csat_sum") or 0,
+@dataclass(frozen=True)
+class _Sums:
+    """One table's atoms (rows of ResponseDay counters by key) and every margin of theirs,
+    summed once: the page's figures (``rows``) and each measure's disclosure table
+    (``table``) are both read from them."""
+
+    atoms: dict[tuple, dict]
+    names: tuple[str, ...]
+    cells: dict[tuple, tuple[int, ...]]
+
+    @classmethod
+    def of(cls, atoms: dict[tuple, dict]) -> "_Sums":
+        names = tuple(next(iter(atoms.values()), ()))
+        summed = with_margins(
+            (key, tuple(row[name] for name in names)) for key, row in atoms.items()
         )
-    n = row.get("nps_n") or 0
-    return counters(
-        responses=n,
-        nps_n=n,
-        nps_promoters=row.get("nps_promoters") or 0,
-        nps_detractors=row.get("nps_detractors") or 0,
-    )
+        return cls(atoms=atoms, names=names, cells=summed)
+
+    def rows(self) -> dict[tuple, dict]:
+        """Every cell (each coordinate or TOTAL) with its summed counters by name."""
+        names = self.names
+        return {key: dict(zip(names, values, strict=True)) for key, values in self.cells.items()}
+
+    def table(self, measure: str, unpublished=None) -> Table:
+        """One measure's table; each axis holds the values that measure has answers for
+        (so a version without CSAT answers is not a CSAT group of its own)."""
+        n_name = f"{measure}_n"
+        width = len(unpublished) if unpublished else len(next(iter(self.atoms), (TOTAL, TOTAL)))
+        answered = [key for key, row in self.atoms.items() if row.get(n_name)]
+        axes = tuple(tuple(sorted({key[i] for key in answered}, key=str)) for i in range(width))
+        if not self.cells:
+            margins = {}
+        else:
+            n = self.names.index(n_name)
+            if measure == "csat":
+                good, total = self.names.index("csat_good"), self.names.index("csat_sum")
+                margins = {
+                    key: counters(responses=v[n], csat_n=v[n], csat_good=v[good], csat_sum=v[total])
+                    for key, v in self.cells.items()
+                    if v[n]
+                }
+            else:
+                up, down = self.names.index("nps_promoters"), self.names.index("nps_detractors")
+                margins = {
+                    key: counters(
+                        responses=v[n], nps_n=v[n], nps_promoters=v[up], nps_detractors=v[down]
+                    )
+                    for key, v in self.cells.items()
+                    if v[n]
+                }
+        return Table(
+            axes=axes,
+            atoms={},
+            unpublished=tuple(unpublished or (frozenset() for _ in range(width))),
+            margins=margins,
+        )
 
 
 def _margins(atoms: dict[tuple, dict]) -> dict[tuple, dict]:
     """Every cell (each coordinate or TOTAL) of the atoms' table, with summed counters
     (every atom has the same counters)."""
-    names = tuple(next(iter(atoms.values()), ()))
-    summed = with_margins((key, tuple(row[name] for name in names)) for key, row in atoms.items())
-    return {key: dict(zip(names, values, strict=True)) for key, values in summed.items()}
-
-
-def _table(atoms: dict[tuple, dict], measure: str, unpublished=None) -> Table:
-    """One measure's table of the atoms; each axis holds the values that measure has
-    answers for (so a version without CSAT answers is not a CSAT group of its own)."""
-    data = {key: _measure_counters(row, measure) for key, row in atoms.items()}
-    data = {key: value for key, value in data.items() if value[0]}
-    width = len(unpublished) if unpublished else len(next(iter(atoms), (TOTAL, TOTAL)))
-    axes = tuple(tuple(sorted({key[i] for key in data}, key=str)) for i in range(width))
-    return Table(
-        axes=axes,
-        atoms=data,
-        unpublished=tuple(unpublished or (frozenset() for _ in range(width))),
-    )
+    return _Sums.of(atoms).rows()
 
 
 def department_protection(
@@ -259,12 +282,13 @@ def _protect_answers(rows: Rows, start, end, trend_unit, k: int) -> _AnswersProt
     first_day = timezone.localdate(start, tz)
     last_day = timezone.localdate(end, tz) - timedelta(days=1)
     headline, parts = rows.headline, rows.trend_parts
-    prev = {m: protect(_table(headline.previous, m), k) for m in MEASURES}
+    headline_sums = headline.map(_Sums.of)
+    prev = {m: protect(headline_sums.previous.table(m), k) for m in MEASURES}
 
     # The breakdowns' atoms, each covering every response (the rest unpublished). They
     # are for all survey versions together (the version filter narrows the headline and
     # the questions only): a third filter axis would hide far more to stay safe.
-    linked_atoms, unpublished = {}, {}
+    linked_sums, unpublished = {}, {}
     breakdown_sums = {}
     for dimension in BREAKDOWNS:
         atoms = _all_versions(rows.breakdowns[dimension])
@@ -272,8 +296,8 @@ def _protect_answers(rows: Rows, start, end, trend_unit, k: int) -> _AnswersProt
         if dimension in (Dimension.RESOLUTION, Dimension.SLA):
             atoms = _with_rest(atoms, _all_versions(headline.current))
             unpublished[dimension] = frozenset({NOT_COVERED})
-        linked_atoms[dimension] = atoms
-        breakdown_sums[dimension] = _margins(atoms)
+        linked_sums[dimension] = _Sums.of(atoms)
+        breakdown_sums[dimension] = linked_sums[dimension].rows()
     per_part: dict[tuple[date, date], int] = defaultdict(int)
     for row in parts:
         per_part[(row["week"], row["month"])] += row["responses"] or 0
@@ -283,11 +307,11 @@ def _protect_answers(rows: Rows, start, end, trend_unit, k: int) -> _AnswersProt
     # groups; then the next coarser unit, until most of the trend can be shown.
     units = [trend_unit] if trend_unit else list(TREND_UNITS[TREND_UNITS.index(choice.unit) :])
     for unit in units:
-        trend_atoms = _trend_atoms(parts, unit)
-        linked_atoms["trend"], unpublished["trend"] = trend_atoms, frozenset()
-        head, linked = _protect_linked(headline.current, linked_atoms, unpublished, k)
+        trend_atoms = _Sums.of(_trend_atoms(parts, unit))
+        linked_sums["trend"], unpublished["trend"] = trend_atoms, frozenset()
+        head, linked = _protect_linked(headline_sums.current, linked_sums, unpublished, k)
         buckets = trend_buckets(first_day, last_day, unit)
-        trend_sums = _margins(trend_atoms)
+        trend_sums = trend_atoms.rows()
         shown = sum(_shown_point(trend_sums, linked["trend"], bucket, k) for bucket in buckets)
         readable[unit] = (shown, len(buckets))
         if shown > READABLE_SHARE * len(buckets):
@@ -299,7 +323,7 @@ def _protect_answers(rows: Rows, start, end, trend_unit, k: int) -> _AnswersProt
         breakdowns=linked,
         trend=trend,
         trend_choice=TrendChoice(unit=unit, readable=readable),
-        sums=headline.map(_margins),
+        sums=headline_sums.map(_Sums.rows),
         breakdown_sums=breakdown_sums,
         trend_sums=trend_sums,
     )
@@ -331,18 +355,18 @@ def _trend_atoms(parts: list[dict], unit: str) -> dict[tuple, dict]:
     return atoms
 
 
-def _protect_linked(headline: dict, linked_atoms: dict, unpublished: dict, k: int):
+def _protect_linked(headline: _Sums, linked: dict[str, _Sums], unpublished: dict, k: int):
     """One linked protection per measure: the headline, every breakdown and the trend."""
-    head, linked = {}, {name: {} for name in linked_atoms}
+    head, by_name = {}, {name: {} for name in linked}
     for measure in MEASURES:
         tables = [
-            _table(atoms, measure, [frozenset(), frozenset(), unpublished[name]])
-            for name, atoms in linked_atoms.items()
+            sums.table(measure, [frozenset(), frozenset(), unpublished[name]])
+            for name, sums in linked.items()
         ]
-        head[measure], suppressions = protect_linked(_table(headline, measure), tables, k, axis=2)
-        for name, suppression in zip(linked_atoms, suppressions, strict=True):
-            linked[name][measure] = suppression
-    return head, linked
+        head[measure], suppressions = protect_linked(headline.table(measure), tables, k, axis=2)
+        for name, suppression in zip(linked, suppressions, strict=True):
+            by_name[name][measure] = suppression
+    return head, by_name
 
 
 def _shown_point(trend_sums: dict, suppressions: dict, bucket, k: int) -> bool:

@@ -18,7 +18,7 @@ from insights.disclosure.tables import (
     cell_moves,
     directions,
 )
-from insights.scorecards.protection import _margins
+from insights.scorecards.protection import _margins, _Sums
 
 
 def _by_hand(atoms: dict[tuple, tuple], width: int) -> dict[tuple, tuple]:
@@ -182,3 +182,64 @@ def test_a_cell_takes_the_moves_that_keep_its_figures_possible():
     assert cell_moves(both) == 0  # CSAT can only go down, NPS only up
     assert cell_moves(counters(responses=3, nps_n=3, nps_promoters=1)) == UP | DOWN
     assert cell_moves(counters()) == 0  # no figure: nothing can move through it
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_a_measure_s_table_from_the_page_s_sums_is_the_table_of_its_answers(seed):
+    """The dashboards sum each table's atoms once, for the figures, and read each measure's
+    disclosure table out of those sums: it must be the table of that measure's answers
+    alone, as if summed from them (collapsed axes, unpublished values, groups that have
+    answers of the other measure only)."""
+    rng = random.Random(seed)
+    values = [
+        rng.choice([["only"], list(range(rng.randint(2, 4)))]),
+        rng.choice([[TOTAL], [7], [7, 8, 9]]),
+        rng.choice([["x"], ["x", "y", "none"], list("abcde")]),
+    ]
+    unpublished = [frozenset(), frozenset(), frozenset({"none"} if rng.random() < 0.5 else ())]
+    atoms = {}
+    for key in itertools.product(*values):
+        if rng.random() < 0.6:
+            csat_n, nps_n = (
+                rng.choice([0, 1, rng.randint(1, 9)]),
+                rng.choice([0, rng.randint(1, 9)]),
+            )
+            promoters = rng.randint(0, nps_n)
+            good = rng.randint(0, csat_n)
+            atoms[key] = {
+                "responses": max(csat_n, nps_n),
+                "csat_n": csat_n,
+                "csat_good": good,
+                "csat_sum": good * 5 + (csat_n - good) * 2,
+                "csat_sum_sq": 0,
+                "nps_n": nps_n,
+                "nps_promoters": promoters,
+                "nps_detractors": rng.randint(0, nps_n - promoters),
+            }
+    sums = _Sums.of(atoms)
+    for measure in ("csat", "nps"):
+        own = {
+            key: counters(
+                responses=row[f"{measure}_n"],
+                csat_n=row["csat_n"] if measure == "csat" else 0,
+                csat_good=row["csat_good"] if measure == "csat" else 0,
+                csat_sum=row["csat_sum"] if measure == "csat" else 0,
+                nps_n=row["nps_n"] if measure == "nps" else 0,
+                nps_promoters=row["nps_promoters"] if measure == "nps" else 0,
+                nps_detractors=row["nps_detractors"] if measure == "nps" else 0,
+            )
+            for key, row in atoms.items()
+            if row[f"{measure}_n"]
+        }
+        expected = Table(
+            axes=tuple(tuple(sorted({key[i] for key in own}, key=str)) for i in range(3)),
+            atoms=own,
+            unpublished=tuple(unpublished),
+        )
+        table = sums.table(measure, unpublished)
+        assert (table.axes, table.collapsed, table.unpublished) == (
+            expected.axes,
+            expected.collapsed,
+            expected.unpublished,
+        )
+        assert table.cells == expected.cells
