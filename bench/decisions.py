@@ -22,6 +22,7 @@ import argparse
 import json
 import sys
 import time
+from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
 
@@ -57,7 +58,7 @@ def _plain(value):
             "cubes": [repr(cube) for cube in value.cubes],
             "directions": sorted([repr(cube), d] for cube, d in value.directions.items()),
         }
-    if isinstance(value, dict):
+    if isinstance(value, Mapping):
         return {repr(key): _plain(item) for key, item in value.items()}
     if isinstance(value, list | tuple):
         return [_plain(item) for item in value]

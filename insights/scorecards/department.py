@@ -296,11 +296,13 @@ def _breakdown_cells(protection, dimension, view) -> dict[int, tuple[dict, dict]
     """The view's cells of one breakdown: {value: (sums, hidden state per measure)}."""
     suppressions = protection.breakdowns[dimension]
     out = {}
-    for (request_type, version, value), row in protection.breakdown_sums[dimension].items():
+    sums = protection.breakdown_sums[dimension]
+    for key in sums:  # the keys first: a row is made when asked
+        request_type, version, value = key
         if (request_type, version) != view or value in (TOTAL, NOT_COVERED):
             continue
+        row = sums[key]
         if row["responses"]:
-            key = (request_type, version, value)
             out[value] = (row, {m: s.of(key) for m, s in suppressions.items()})
     return out
 

@@ -142,9 +142,11 @@ def satisfaction_matrix(
         )
         build = csat if measure == "csat" else nps
         suppression = protection.breakdowns["customer"][measure]
-        for (request_type, version, value), sums in cells.items():
+        for cell in cells:  # the keys first: a row is made when asked
+            request_type, version, value = cell
             if (request_type, version) != ALL or value in (TOTAL, "none"):
                 continue
+            sums = cells[cell]
             if not sums[f"{measure}_n"]:
                 continue
             row_id = value or None

@@ -9,6 +9,7 @@ asked for out of them, so every view hides the same cells.
 """
 
 from collections import defaultdict
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -101,10 +102,9 @@ class _Sums:
         )
         return cls(atoms=atoms, names=names, cells=summed)
 
-    def rows(self) -> dict[tuple, dict]:
+    def rows(self) -> "_Rows":
         """Every cell (each coordinate or TOTAL) with its summed counters by name."""
-        names = self.names
-        return {key: dict(zip(names, values, strict=True)) for key, values in self.cells.items()}
+        return _Rows(self.names, self.cells)
 
     def table(self, measure: str, unpublished=None) -> Table:
         """One measure's table; each axis holds the values that measure has answers for
@@ -141,7 +141,26 @@ class _Sums:
         )
 
 
-def _margins(atoms: dict[tuple, dict]) -> dict[tuple, dict]:
+class _Rows(Mapping[tuple, dict]):
+    """Cells' summed counters by name, each made when asked: a page reads a few of the
+    many cells its tables have (one view's), and the organisation view only the totals."""
+
+    __slots__ = ("cells", "names")
+
+    def __init__(self, names: tuple[str, ...], cells: dict[tuple, tuple[int, ...]]):
+        self.names, self.cells = names, cells
+
+    def __getitem__(self, key: tuple) -> dict:
+        return dict(zip(self.names, self.cells[key], strict=True))
+
+    def __iter__(self) -> Iterator[tuple]:
+        return iter(self.cells)
+
+    def __len__(self) -> int:
+        return len(self.cells)
+
+
+def _margins(atoms: dict[tuple, dict]) -> Mapping[tuple, dict]:
     """Every cell (each coordinate or TOTAL) of the atoms' table, with summed counters
     (every atom has the same counters)."""
     return _Sums.of(atoms).rows()
