@@ -115,7 +115,8 @@ FLOOR_QUERIES = {
         WHERE department_id = %(dept)s AND dimension = 'all'
           AND day >= %(first)s AND day < %(stop)s
         GROUP BY 1""",
-    # whole weeks from week rows, the ragged ends from day rows (as the page reads them)
+    # whole months from month rows, the ragged ends from week and day rows (as the page
+    # reads them: BREAKDOWN_ROWS is insights.selectors.breakdown_spans, see _time_floor)
     "breakdowns: customer, agent, resolution time, SLA": """
         SELECT dimension, value, """
     + _HEADLINE_SUMS
@@ -123,9 +124,7 @@ FLOOR_QUERIES = {
         FROM surveys_responseday
         WHERE department_id = %(dept)s
           AND dimension IN ('customer', 'agent', 'resolution', 'sla')
-          AND ((grain = 'week' AND day >= %(weeks_from)s AND day < %(weeks_to)s)
-            OR (grain = 'day' AND day >= %(first)s AND day < %(weeks_from)s)
-            OR (grain = 'day' AND day >= %(weeks_to)s AND day < %(stop)s))
+          AND (BREAKDOWN_ROWS)
         GROUP BY 1, 2""",
     # 12 months: the page's automatic unit is the month
     "trend by month": """
@@ -325,7 +324,7 @@ def _time_floor(department_id: int, n_requests: int, log) -> dict:
 
     from insights.buckets import RESOLUTION_BOUNDS
     from insights.forms import period_for
-    from insights.selectors import whole_weeks
+    from insights.selectors import breakdown_spans, whole_weeks
 
     period = period_for(DASHBOARD_RANGE["range"], timezone.localdate())
     params = {
@@ -338,12 +337,22 @@ def _time_floor(department_id: int, n_requests: int, log) -> dict:
         "bounds": list(RESOLUTION_BOUNDS),
     }
     params["weeks_from"], params["weeks_to"] = whole_weeks(period.first, params["stop"])
-    per_query = {name: [] for name in FLOOR_QUERIES}
+    spans = breakdown_spans(period.first, params["stop"])
+    for i, (grain, low, high) in enumerate(spans):
+        params |= {f"grain{i}": grain, f"from{i}": low, f"to{i}": high}
+    breakdown_rows = " OR ".join(
+        f"(grain = %(grain{i})s AND day >= %(from{i})s AND day < %(to{i})s)"
+        for i in range(len(spans))
+    )
+    queries = {
+        name: sql.replace("BREAKDOWN_ROWS", breakdown_rows) for name, sql in FLOOR_QUERIES.items()
+    }
+    per_query = {name: [] for name in queries}
     totals = []
     with connection.cursor() as cursor:
         for i in range(WARMUP + n_requests):
             t_all = time.perf_counter()
-            for name, sql in FLOOR_QUERIES.items():
+            for name, sql in queries.items():
                 t0 = time.perf_counter()
                 cursor.execute(sql, params)
                 cursor.fetchall()
@@ -352,7 +361,7 @@ def _time_floor(department_id: int, n_requests: int, log) -> dict:
             if i >= WARMUP:
                 totals.append(time.perf_counter() - t_all)
         slowest = max(per_query, key=lambda k: statistics.median(per_query[k]))
-        cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + FLOOR_QUERIES[slowest], params)
+        cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + queries[slowest], params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     result = _stats(totals)
     result["parts"] = {name: _stats(s) for name, s in per_query.items()}

@@ -12,7 +12,7 @@ from django.db.models.functions import TruncMonth, TruncWeek
 from django.utils import timezone
 
 from ..models import InvitationDay, ResponseDay, SurveyCountsStamp
-from ..selectors import rollup_days, weeks_and_days
+from ..selectors import months_weeks_and_days, rollup_days
 from .common import HEADLINE_FIELDS, Periods, headline_sums
 
 Dimension = ResponseDay.Dimension
@@ -75,9 +75,10 @@ def read_answers(start: datetime, end: datetime, department_ids: list[int]) -> d
         headline[(row["request_type"], row["version"])] = {
             name: row[name] for name in HEADLINE_FIELDS
         }
-    # 2. breakdown atoms of the period (week rows for whole weeks, day rows at the ends)
+    # 2. breakdown atoms of the period (month rows for whole months, week and day rows at
+    # the ends)
     for row in (
-        responses.filter(weeks_and_days(start, end), dimension__in=BREAKDOWNS)
+        responses.filter(months_weeks_and_days(start, end), dimension__in=BREAKDOWNS)
         .order_by()
         .values("department", "dimension", "value", "request_type", "version")
         .annotate(**headline_sums())

@@ -20,6 +20,11 @@ def monday_of(day):
     return day - timedelta(days=day.weekday())
 
 
+def month_of(day):
+    """The first day of ``day``'s month: the ``day`` of its month rows."""
+    return day.replace(day=1)
+
+
 def bump(model, keys: dict, **deltas: int) -> None:
     """Add ``deltas`` to the row of ``model`` with ``keys``, creating it first if needed."""
     bump_many(model, [(keys, deltas)])

@@ -22,7 +22,7 @@ from ..models import (
     ResponseDay,
     SurveyCountsStamp,
 )
-from .counters import bump, bump_many, local_day, monday_of
+from .counters import bump, bump_many, local_day, monday_of, month_of
 
 logger = logging.getLogger(__name__)
 Dimension = ResponseDay.Dimension
@@ -70,13 +70,13 @@ def rollup_response(response: Response, answers: list[Answer]) -> None:
         "day": day,
     }
     deltas = _headline_deltas(response.headline_kind, response.headline_score)
-    monday = monday_of(day)
+    spans = ((Grain.WEEK, monday_of(day)), (Grain.MONTH, month_of(day)))
     rows = []
     for dimension, value in _dimension_values(response):
         row = {**keys, "version_id": response.version_id, "dimension": dimension, "value": value}
         rows.append(({**row, "grain": Grain.DAY}, deltas))
         if dimension in ResponseDay.WEEKLY_DIMENSIONS:
-            rows.append(({**row, "grain": Grain.WEEK, "day": monday}, deltas))
+            rows.extend(({**row, "grain": grain, "day": first}, deltas) for grain, first in spans)
     bump_many(ResponseDay, rows)
     bump_many(
         AnswerDay,
@@ -180,38 +180,39 @@ def _response_days() -> list[ResponseDay]:
         for row in grouped:
             value = row.pop(value_field)
             rows.append(ResponseDay(dimension=dimension, value=int(value or 0), **row))
-    return rows + _weeks_of(rows)
+    return rows + _spans_of(rows, Grain.WEEK, monday_of) + _spans_of(rows, Grain.MONTH, month_of)
 
 
-def _weeks_of(day_rows: list[ResponseDay]) -> list[ResponseDay]:
-    """The week rows of the breakdown dimensions: their day rows summed per Monday."""
-    weeks: dict[tuple, ResponseDay] = {}
+def _spans_of(day_rows: list[ResponseDay], grain: str, first_day_of) -> list[ResponseDay]:
+    """The week (or month) rows of the breakdown dimensions: their day rows summed per
+    span, each kept under its first day (``first_day_of(day)``)."""
+    spans: dict[tuple, ResponseDay] = {}
     for row in day_rows:
         if row.dimension not in ResponseDay.WEEKLY_DIMENSIONS:
             continue
-        monday = monday_of(row.day)
+        first = first_day_of(row.day)
         key = (
             row.department_id,
             row.request_type_id,
             row.version_id,
             row.dimension,
             row.value,
-            monday,
+            first,
         )
-        week = weeks.get(key)
-        if week is None:
-            week = weeks[key] = ResponseDay(
+        span = spans.get(key)
+        if span is None:
+            span = spans[key] = ResponseDay(
                 department_id=row.department_id,
                 request_type_id=row.request_type_id,
                 version_id=row.version_id,
                 dimension=row.dimension,
                 value=row.value,
-                day=monday,
-                grain=Grain.WEEK,
+                day=first,
+                grain=grain,
             )
         for name in ResponseDay.COUNTERS:
-            setattr(week, name, getattr(week, name) + getattr(row, name))
-    return list(weeks.values())
+            setattr(span, name, getattr(span, name) + getattr(row, name))
+    return list(spans.values())
 
 
 def _answer_days() -> list[AnswerDay]:

@@ -26,6 +26,7 @@ from insights.models import (
     TicketDay,
 )
 from insights.selectors import (
+    months_weeks_and_days,
     resolution_median_estimates,
     resolution_medians,
     rollup_days,
@@ -173,20 +174,30 @@ def test_the_services_keep_the_rollups_equal_to_a_rebuild(
     assert kept["ticket"] and kept["resolution"] and kept["response"] and kept["invitation"]
     rollups_rebuild()
     assert snapshot() == kept
-    assert {row[4] for row in kept["response"]} == {"day", "week"}
+    assert {row[4] for row in kept["response"]} == {"day", "week", "month"}
     assert {row[2] for row in kept["resolution"]} == {"day", "week"}
 
-    # any whole-day period reads the same sums from week and day rows as from day rows only
-    for first in range(0, 20):
-        for length in (1, 6, 7, 8, 13, 15, 20):
+    # Any whole-day period reads the same sums from month, week and day rows as from day
+    # rows only: periods of a few days to two months, starting on every day from the
+    # middle of February to the answers' last days in March (so whole months start and
+    # end before, among and after the answers, and weeks straddle the months' ends).
+    for first in range(-26, 20):
+        for length in (1, 6, 7, 8, 13, 15, 20, 31, 34, 45, 62):
             period_start = start.replace(hour=0) + timedelta(days=first - 3)
             period_end = period_start + timedelta(days=length)
+            every_day = rollup_days(period_start, period_end) & Q(grain="day")
+            assert breakdown_sums(
+                months_weeks_and_days(period_start, period_end)
+            ) == breakdown_sums(every_day), (first, length)
             assert breakdown_sums(weeks_and_days(period_start, period_end)) == breakdown_sums(
-                rollup_days(period_start, period_end) & Q(grain="day")
+                every_day
             ), (first, length)
             assert histogram_sums(weeks_and_days(period_start, period_end)) == histogram_sums(
-                rollup_days(period_start, period_end) & Q(grain="day")
+                every_day
             ), (first, length)
+    # and the sums are not empty: the answers fall in whole months of some of them
+    march = datetime(2026, 3, 1, tzinfo=OSLO)
+    assert breakdown_sums(months_weeks_and_days(march, datetime(2026, 4, 1, tzinfo=OSLO)))
 
 
 def test_every_change_to_survey_counts_moves_its_departments_stamp(
@@ -264,6 +275,8 @@ def test_migration_backfills_csat_sum_sq_as_a_rebuild_would(
     start = datetime(2026, 3, 2, 9, tzinfo=OSLO)
     make_history(request_type, django_capture_on_commit_callbacks, settings, start)
     turn_two_answers_into_nps()
+    # as the table was when this migration ran: month rows came later (0008)
+    ResponseDay.objects.filter(grain="month").delete()
     kept = snapshot()
     # csat_sum_sq is set in every resolution bucket (row: keys, then the counters)
     assert {row[6] for row in kept["response"] if row[5] == "resolution" and row[-4]} == {
@@ -284,6 +297,24 @@ def test_migration_backfills_csat_sum_sq_as_a_rebuild_would(
     # its frozen copy of the buckets is today's (when they change, so does the rollup)
     today = tuple(high for *_, high in RESOLUTION_BUCKETS if high)
     assert today == migration.RESOLUTION_HIGHS
+
+
+def test_migration_adds_month_rows_as_a_rebuild_would(
+    request_type, django_capture_on_commit_callbacks, settings
+):
+    start = datetime(2026, 3, 2, 9, tzinfo=OSLO)
+    make_history(request_type, django_capture_on_commit_callbacks, settings, start)
+    kept = snapshot()
+    assert any(row[4] == "month" for row in kept["response"])
+    ResponseDay.objects.filter(grain="month").delete()
+    migration = importlib.import_module("insights.migrations.0008_rollup_months")
+    loader = MigrationLoader(connection)
+    apps = loader.project_state(("insights", "0008_rollup_months"), at_end=True).apps
+    migration.add_month_rows(apps, None)
+    assert snapshot() == kept
+    # its frozen copies are today's
+    assert migration.BREAKDOWN_DIMENSIONS == ResponseDay.WEEKLY_DIMENSIONS
+    assert migration.COUNTERS == ResponseDay.COUNTERS
 
 
 def breakdown_sums(where) -> dict:
