@@ -115,7 +115,7 @@ class ResponseDay(models.Model):
 
     Grain = Grain
 
-    WEEKLY_DIMENSIONS = ("customer", "agent", "resolution", "sla")
+    BREAKDOWN_DIMENSIONS = ("customer", "agent", "resolution", "sla")
     # The counters every row carries (the dashboards' headline sums).
     COUNTERS = (
         "responses",

@@ -4,7 +4,7 @@ paths) that move one answer around hidden cells without changing any shown one."
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import InitVar, dataclass, field
 from functools import cached_property
 from itertools import product
 from math import prod
@@ -161,8 +161,9 @@ class Table:
     atoms: Mapping[tuple, Sequence[int]]
     unpublished: tuple[frozenset, ...] = ()
     # Or, instead of atoms, every margin of theirs summed already (as ``with_margins``
-    # gives them, for every coordinate the axes hold), left out where they have no answers.
-    margins: Mapping[tuple, tuple[int, ...]] | None = None
+    # gives them, for every coordinate the axes hold), left out where they have no answers;
+    # not kept: the table's cells are those margins.
+    margins: InitVar[dict[tuple, tuple[int, ...]] | None] = None
     cells: dict[tuple, tuple[int, ...]] = field(init=False)
     collapsed: tuple[object | None, ...] = field(init=False)
     # What hiding a cell costs the search (see ``insights.disclosure.search``), made when
@@ -170,7 +171,7 @@ class Table:
     # again and again (``weights[cell]``, a dict lookup once made).
     weights: dict[tuple, int] = field(init=False)
 
-    def __post_init__(self):
+    def __post_init__(self, margins: dict[tuple, tuple[int, ...]] | None):
         if not self.unpublished:
             self.unpublished = tuple(frozenset() for _ in self.axes)
         self.collapsed = tuple(
@@ -181,18 +182,22 @@ class Table:
             () if single is not None else tuple(values)
             for values, single in zip(self.axes, self.collapsed, strict=True)
         )
-        if self.margins is not None:
+        if margins is not None:
             # a collapsed axis's value is the same group as its total: keep the total's
             collapsed = [
                 axis
                 for axis, single in enumerate(self.collapsed)
                 if single is not None and single != TOTAL
             ]
-            self.cells = {
-                key: value
-                for key, value in self.margins.items()
-                if all(key[axis] == TOTAL for axis in collapsed)
-            }
+            self.cells = (
+                {
+                    key: value
+                    for key, value in margins.items()
+                    if all(key[axis] == TOTAL for axis in collapsed)
+                }
+                if collapsed
+                else margins
+            )
         else:
             atoms = self.atoms.items()
             if self.any_collapsed:

@@ -23,11 +23,9 @@ def add_month_rows(apps, schema_editor):
     ResponseDay = apps.get_model("insights", "ResponseDay")
     months = {}
     days = ResponseDay.objects.filter(grain="day", dimension__in=BREAKDOWN_DIMENSIONS)
-    for *keys, day, values in (
-        (*row[: len(KEYS)], row[len(KEYS)], row[len(KEYS) + 1 :])
-        for row in days.values_list(*KEYS, "day", *COUNTERS).iterator(chunk_size=5000)
-    ):
-        key = (*keys, day.replace(day=1))
+    for row in days.values_list(*KEYS, "day", *COUNTERS).iterator(chunk_size=5000):
+        day, values = row[len(KEYS)], row[len(KEYS) + 1 :]
+        key = (*row[: len(KEYS)], day.replace(day=1))
         kept = months.get(key)
         months[key] = values if kept is None else tuple(a + b for a, b in zip(kept, values))
     ResponseDay.objects.bulk_create(

@@ -9,7 +9,7 @@ asked for out of them, so every view hides the same cells.
 """
 
 from collections import defaultdict
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -113,32 +113,32 @@ class _Sums:
         width = len(unpublished) if unpublished else len(next(iter(self.atoms), (TOTAL, TOTAL)))
         answered = [key for key, row in self.atoms.items() if row.get(n_name)]
         axes = tuple(tuple(sorted({key[i] for key in answered}, key=str)) for i in range(width))
-        if not self.cells:
-            margins = {}
-        else:
-            n = self.names.index(n_name)
-            if measure == "csat":
-                good, total = self.names.index("csat_good"), self.names.index("csat_sum")
-                margins = {
-                    key: counters(responses=v[n], csat_n=v[n], csat_good=v[good], csat_sum=v[total])
-                    for key, v in self.cells.items()
-                    if v[n]
-                }
-            else:
-                up, down = self.names.index("nps_promoters"), self.names.index("nps_detractors")
-                margins = {
-                    key: counters(
-                        responses=v[n], nps_n=v[n], nps_promoters=v[up], nps_detractors=v[down]
-                    )
-                    for key, v in self.cells.items()
-                    if v[n]
-                }
+        margins = {}
+        if self.cells:
+            n, project = _projection(self.names, measure)
+            margins = {key: project(v) for key, v in self.cells.items() if v[n]}
         return Table(
             axes=axes,
             atoms={},
             unpublished=tuple(unpublished or (frozenset() for _ in range(width))),
             margins=margins,
         )
+
+
+def _projection(names: tuple[str, ...], measure: str) -> tuple[int, Callable]:
+    """Where a summed cell (counters in ``names``' order) holds the measure's answers, and
+    how to read its counters as the measure's disclosure cell."""
+    at = names.index
+    n = at(f"{measure}_n")
+    if measure == "csat":
+        good, total = at("csat_good"), at("csat_sum")
+        return n, lambda v: counters(
+            responses=v[n], csat_n=v[n], csat_good=v[good], csat_sum=v[total]
+        )
+    up, down = at("nps_promoters"), at("nps_detractors")
+    return n, lambda v: counters(
+        responses=v[n], nps_n=v[n], nps_promoters=v[up], nps_detractors=v[down]
+    )
 
 
 class _Rows(Mapping[tuple, dict]):
@@ -158,12 +158,6 @@ class _Rows(Mapping[tuple, dict]):
 
     def __len__(self) -> int:
         return len(self.cells)
-
-
-def _margins(atoms: dict[tuple, dict]) -> Mapping[tuple, dict]:
-    """Every cell (each coordinate or TOTAL) of the atoms' table, with summed counters
-    (every atom has the same counters)."""
-    return _Sums.of(atoms).rows()
 
 
 def department_protection(

@@ -90,7 +90,7 @@ def weeks_and_days(start: datetime, end: datetime) -> Q:
 def months_weeks_and_days(start: datetime, end: datetime) -> Q:
     """The breakdowns' rows of ``[start, end)`` (local midnights), kept per day, week and
     month (see ``breakdown_spans``): the same sums as all its day rows; for a year, from
-    about a fifth of the rows that weeks and days take."""
+    under a third of the rows that weeks and days take."""
     return _rows_of(breakdown_spans(*_local_days(start, end)))
 
 

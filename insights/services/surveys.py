@@ -75,7 +75,7 @@ def rollup_response(response: Response, answers: list[Answer]) -> None:
     for dimension, value in _dimension_values(response):
         row = {**keys, "version_id": response.version_id, "dimension": dimension, "value": value}
         rows.append(({**row, "grain": Grain.DAY}, deltas))
-        if dimension in ResponseDay.WEEKLY_DIMENSIONS:
+        if dimension in ResponseDay.BREAKDOWN_DIMENSIONS:
             rows.extend(({**row, "grain": grain, "day": first}, deltas) for grain, first in spans)
     bump_many(ResponseDay, rows)
     bump_many(
@@ -188,7 +188,7 @@ def _spans_of(day_rows: list[ResponseDay], grain: str, first_day_of) -> list[Res
     span, each kept under its first day (``first_day_of(day)``)."""
     spans: dict[tuple, ResponseDay] = {}
     for row in day_rows:
-        if row.dimension not in ResponseDay.WEEKLY_DIMENSIONS:
+        if row.dimension not in ResponseDay.BREAKDOWN_DIMENSIONS:
             continue
         first = first_day_of(row.day)
         key = (

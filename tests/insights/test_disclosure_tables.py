@@ -18,7 +18,7 @@ from insights.disclosure.tables import (
     cell_moves,
     directions,
 )
-from insights.scorecards.protection import _margins, _Sums
+from insights.scorecards.protection import _Sums
 
 
 def _by_hand(atoms: dict[tuple, tuple], width: int) -> dict[tuple, tuple]:
@@ -58,7 +58,7 @@ def test_margins_are_the_sums_of_the_answers_inside_them(seed):
 
     assert with_margins(atoms.items()) == expected
     rows = {key: dict(zip("abcdef", value, strict=True)) for key, value in atoms.items()}
-    assert _margins(rows) == {
+    assert _Sums.of(rows).rows() == {
         key: dict(zip("abcdef", value, strict=True)) for key, value in expected.items()
     }
 
@@ -74,7 +74,7 @@ def test_margins_are_the_sums_of_the_answers_inside_them(seed):
 
 def test_no_answers_no_cells():
     assert with_margins([]) == {}
-    assert _margins({}) == {}
+    assert _Sums.of({}).rows() == {}
 
 
 def _directions_by_definition(table: Table, cube: Cube, anchor: tuple) -> set[int]:

@@ -313,13 +313,13 @@ def test_migration_adds_month_rows_as_a_rebuild_would(
     migration.add_month_rows(apps, None)
     assert snapshot() == kept
     # its frozen copies are today's
-    assert migration.BREAKDOWN_DIMENSIONS == ResponseDay.WEEKLY_DIMENSIONS
+    assert migration.BREAKDOWN_DIMENSIONS == ResponseDay.BREAKDOWN_DIMENSIONS
     assert migration.COUNTERS == ResponseDay.COUNTERS
 
 
 def breakdown_sums(where) -> dict:
     rows = (
-        ResponseDay.objects.filter(where, dimension__in=ResponseDay.WEEKLY_DIMENSIONS)
+        ResponseDay.objects.filter(where, dimension__in=ResponseDay.BREAKDOWN_DIMENSIONS)
         .values_list("dimension", "value")
         .annotate(n=Sum("responses"), good=Sum("csat_good"))
     )
