@@ -125,7 +125,8 @@ def run(args, env: dict, sink) -> dict:
     batch, outage = tickets[: args.resolves], tickets[args.resolves :]
     load_before = os.getloadavg()
 
-    resolve_ms = _resolve_all(batch, agent)
+    parts: dict[str, list] = {}
+    resolve_ms = _resolve_all(batch, agent, parts)
     resolved_at = time.monotonic()
     sending = _send(args, env, sink, batch)
     outages = {
@@ -140,6 +141,11 @@ def run(args, env: dict, sink) -> dict:
         "load_before": load_before,
         "load_after": os.getloadavg(),
         "resolve_ms": _summary(resolve_ms),
+        # medians of each part over the resolves (their sum is near, not equal to, the median)
+        "resolve_parts_ms": {
+            part: round(statistics.median(parts[part]), 2) for part in RESOLVE_PARTS
+        },
+        "resolve_statements": statistics.median(parts["statement_count"]),
         "resolves_per_s": len(resolve_ms) / (sum(resolve_ms) / 1000),
         "seconds_from_last_resolve_to_workers": round(sending["started"] - resolved_at, 1),
         **{key: value for key, value in sending.items() if key != "started"},
@@ -177,15 +183,67 @@ def _seed(count: int):
     return agent, tickets
 
 
-def _resolve_all(tickets, agent) -> list[float]:
+def _resolve_all(tickets, agent, parts: dict | None = None) -> list[float]:
+    """Each resolve's milliseconds; with ``parts`` (a dict of lists), also where they went:
+    a value per resolve for each of RESOLVE_PARTS, and its number of statements."""
     from requests_app.services.tickets import ticket_resolve
 
     timings = []
-    for ticket in tickets:
-        started = time.perf_counter()
-        ticket_resolve(ticket_id=ticket.pk, actor=agent, note="Done")
-        timings.append((time.perf_counter() - started) * 1000)
+    timing_parts = _timed_parts() if parts is not None else contextlib.nullcontext({})
+    with timing_parts as spent:
+        for ticket in tickets:
+            spent.clear()
+            started = time.perf_counter()
+            ticket_resolve(ticket_id=ticket.pk, actor=agent, note="Done")
+            timings.append((time.perf_counter() - started) * 1000)
+            if parts is not None:
+                waited = [spent.get(part, 0.0) for part in RESOLVE_PARTS[:-1]]
+                values = [*waited, timings[-1] - sum(waited)]
+                for part, ms in zip(RESOLVE_PARTS, values, strict=True):
+                    parts.setdefault(part, []).append(ms)
+                parts.setdefault("statement_count", []).append(spent.get("statement_count", 0))
     return timings
+
+
+# What a resolve spends waiting, as its own process sees it: the SQL statements (sent, run and
+# their answer read), the commit, and handing the survey's message to the broker after commit.
+# The rest is Python: building the statements, the hooks, the ORM's objects.
+RESOLVE_PARTS = ("statements", "commit", "publish", "rest")
+
+
+@contextlib.contextmanager
+def _timed_parts():
+    """Times the statements, the commit and the publish into the dict it yields
+    (milliseconds by part; "statement_count" counts the statements)."""
+    from django.db import connection
+
+    from outbox.publishing import publisher
+
+    spent: dict[str, float] = {}
+
+    def timed(part: str, call):
+        def run(*args, **kwargs):
+            started = time.perf_counter()
+            try:
+                return call(*args, **kwargs)
+            finally:
+                spent[part] = spent.get(part, 0.0) + (time.perf_counter() - started) * 1000
+
+        return run
+
+    def statement(execute, sql, params, many, context):
+        spent["statement_count"] = spent.get("statement_count", 0) + 1
+        return timed("statements", execute)(sql, params, many, context)
+
+    # On the instances, for this harness only: the app's code runs as it is.
+    connection.ensure_connection()
+    connection._commit = timed("commit", connection._commit)
+    publisher.publish = timed("publish", publisher.publish)
+    try:
+        with connection.execute_wrapper(statement):
+            yield spent
+    finally:
+        del connection._commit, publisher.publish
 
 
 def _send(args, env: dict, sink, tickets) -> dict:
@@ -310,6 +368,9 @@ def markdown(result: dict) -> str:
         "|---|---|---|",
         f"| `ticket_resolve`, one process: median / p95 / max | {resolve['median']} / "
         f"{resolve['p95']} / {resolve['max']} ms | {resolve['median'] / python_ms:.2f} |",
+        f"| where a resolve's time goes (medians): {result['resolve_statements']:.0f} SQL "
+        "statements / commit / publish after commit / the rest (Python) | "
+        f"{' / '.join(str(result['resolve_parts_ms'][part]) for part in RESOLVE_PARTS)} ms | |",
         f"| resolves per second, one process | {result['resolves_per_s']:.1f} | |",
         f"| survey e-mails at the sink | {result['survey_emails']} of {result['resolves']} "
         f"(all e-mails: {result['all_emails']}) | |",

@@ -112,6 +112,13 @@ def is_postgres() -> bool:
     return connection.vendor == "postgresql"
 
 
+# What a test checks does not depend on the database, but it costs many seconds: CI runs it
+# in its SQLite pass only (its two passes share a 2-core machine and 25 minutes).
+sqlite_pass_only = pytest.mark.skipif(
+    bool(os.environ.get("DATABASE_URL")),
+    reason="what it checks does not depend on the database: CI runs it in the SQLite pass only",
+)
+
 requires_postgres = pytest.mark.skipif(
     not os.environ.get("DATABASE_URL", "").startswith("postgres"),
     reason="needs PostgreSQL: set DATABASE_URL=postgres://... (.ci/run does)",

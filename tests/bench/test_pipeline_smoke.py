@@ -43,4 +43,10 @@ def test_pipeline_harness_delivers_each_survey_once(tmp_path):
     for outage in result["outage"].values():
         assert outage["resolve_ms"]["n"] == 5
         assert outage["log_lines"] == 1
+    # Where a resolve's time goes: each part was seen, and none is more than a whole resolve.
+    parts = result["resolve_parts_ms"]
+    assert set(parts) == {"statements", "commit", "publish", "rest"}
+    assert all(0 < ms < result["resolve_ms"]["max"] for ms in parts.values()), parts
+    assert result["resolve_statements"] >= 5
     assert "| survey e-mails per second |" in finished.stdout
+    assert "| where a resolve's time goes" in finished.stdout

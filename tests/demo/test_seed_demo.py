@@ -48,6 +48,7 @@ from surveys.models import (
 from surveys.services import invitations as invitations_services
 from surveys.services.responses import is_low_score, response_submit
 from tests import factories
+from tests.conftest import sqlite_pass_only
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()
@@ -572,6 +573,7 @@ def test_seed_demo_builds_a_believable_company_once(
         assert asked == {}
 
 
+@sqlite_pass_only
 def test_seed_demo_has_a_request_in_every_status_when_seeded_on_a_day_with_none_waiting():
     # On this date no story happens to be waiting on its requester at the moment of
     # seeding; the seed must still show every status. The clock ticks: the seed tells
@@ -633,6 +635,7 @@ def test_print_logins_shows_the_password_only_with_debug(settings, debug):
     assert not Ticket.objects.exists()
 
 
+@sqlite_pass_only
 def test_seed_demo_writes_history_in_the_site_language_whatever_is_active():
     from django.utils import translation
 

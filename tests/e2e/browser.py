@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from tests import factories
+from tests.conftest import sqlite_pass_only
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -33,10 +34,7 @@ BROWSER_TEST = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 # Sweeps of pages (accessibility, layouts, keyboard, screenshots) do not depend on the
 # database: CI runs them in its SQLite pass only, keeping the whole run under 25 minutes.
 # The journeys that send e-mails through a worker run in both passes.
-SQLITE_PASS_ONLY = pytest.mark.skipif(
-    bool(os.environ.get("DATABASE_URL")),
-    reason="a sweep of pages, not of the database: it runs in the SQLite pass only",
-)
+SQLITE_PASS_ONLY = sqlite_pass_only
 PAGE_SWEEP = [*BROWSER_TEST, SQLITE_PASS_ONLY]
 
 # Reported to the console, so a CSP violation is caught like any other console error

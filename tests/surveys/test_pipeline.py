@@ -15,6 +15,7 @@ from requests_app.services import tickets as ticket_svc
 from surveys.models import Invitation
 from surveys.services import invitations as svc
 from tests import factories
+from tests.conftest import sqlite_pass_only
 from tests.queue import purge_queued_tasks, run_queued_tasks
 
 pytestmark = pytest.mark.django_db
@@ -135,6 +136,7 @@ def test_throttling_one_survey_per_person_per_period(resolve):
     assert Invitation.objects.filter(ticket=third).exists()
 
 
+@sqlite_pass_only
 def test_sampling_share_over_1000_resolves(monkeypatch, request_type, it_agent):
     """30 % sample with a seeded generator: the share lands within ±4 points (≈3 sd)."""
     factories.survey(sample_percent=30)
