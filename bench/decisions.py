@@ -23,7 +23,7 @@ import json
 import sys
 import time
 from collections.abc import Mapping
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 RANGES_DAYS = (7, 14, 30, 90, 180, 365, 730)
@@ -31,11 +31,13 @@ THRESHOLDS = (3, 5, 10)
 UNITS = (None, "week", "month")
 
 
-def _cases():
-    """(days, department id, rows, start, end) for every department with answers."""
+def _cases(split_at: date | None = None):
+    """(days, department id, rows, start, end) for every department with answers; with
+    ``split_at``, each department's rows read in two parts, the days before it and the
+    others, and added together (as a page does after an answer: see open_from)."""
     from django.utils import timezone
 
-    from insights.scorecards.survey_counts import read_answers
+    from insights.scorecards.survey_counts import Rows, read_answer_sides, read_answers
     from requests_app.models import Department
 
     end = timezone.now().replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)
@@ -43,7 +45,15 @@ def _cases():
     cases = []
     for days in RANGES_DAYS:
         start = end - timedelta(days=days)
-        for department_id, rows in sorted(read_answers(start, end, department_ids).items()):
+        if split_at is None:
+            read = read_answers(start, end, department_ids)
+        else:
+            sides = read_answer_sides(start, end, department_ids, split_at)
+            read = {}
+            for department_id, recent in sorted(sides, key=lambda side: side[1]):
+                earlier = read.get(department_id, Rows())
+                read[department_id] = earlier.plus(sides[department_id, recent])
+        for department_id, rows in sorted(read.items()):
             cases.append((days, department_id, rows, start, end))
     return cases
 
@@ -99,6 +109,11 @@ def main(argv=None) -> int:
     parser.add_argument("--save", type=Path, help="write what was decided here (JSON)")
     parser.add_argument("--compare", type=Path, help="say which decisions differ from this file")
     parser.add_argument("--time", action="store_true", help="time the decisions at k 3 and 5")
+    parser.add_argument(
+        "--split-at",
+        type=date.fromisoformat,
+        help="read each department's rows in two parts at this day (a month's first) and add them",
+    )
     parser.add_argument("--only-read", action="store_true", help="read the rows and stop")
     parser.add_argument(
         "--only-decide", action="store_true", help="read, decide once at k 3 and 5, and stop"
@@ -108,7 +123,7 @@ def main(argv=None) -> int:
     from bench import seed
 
     seed.setup_django(args.db)
-    cases = _cases()
+    cases = _cases(args.split_at)
     if args.only_read:
         return 0
     if args.only_decide:

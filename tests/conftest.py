@@ -1,5 +1,6 @@
 import contextlib
 import os
+from datetime import datetime
 
 import pytest
 from django.conf import settings
@@ -106,6 +107,21 @@ def it_agent(department):
 @pytest.fixture
 def it_lead(department):
     return factories.lead(department, username="it-lead")
+
+
+@pytest.fixture
+def first_of_march():
+    """The clock on 1 March 2026, noon in Oslo: tests that read February's pages and then
+    add February's answers. An answer counts on its own day, and a page reads again only the
+    days an answer may still change, from the first of yesterday's month (see
+    insights.scorecards.survey_counts.open_from): on 1 March, all of February."""
+    from zoneinfo import ZoneInfo
+
+    import time_machine
+
+    moment = datetime(2026, 3, 1, 12, tzinfo=ZoneInfo("Europe/Oslo"))
+    with time_machine.travel(moment, tick=True):
+        yield moment
 
 
 def is_postgres() -> bool:

@@ -164,7 +164,7 @@ def department_protection(
     *, department, start: datetime, end: datetime, trend_unit: str | None = None
 ) -> Protection:
     """Read one department's tables for ``[start, end)`` and the period before, and
-    decide which cells every view may show. Five queries whatever the data size."""
+    decide which cells every view may show. Five queries at most whatever the data size."""
     return protections(start=start, end=end, department=department, trend_unit=trend_unit)[
         department.pk
     ]
@@ -177,8 +177,10 @@ def protections(
     keyed by department id (a department without answers gets an empty one when asked
     for by name). The organisation view uses it, so its figures hide exactly what each
     department's dashboard hides. Reads only: the departments' stamps, the rows of those
-    whose stamps moved since this process last read them (up to four queries, none when
-    no stamp moved) and which survey versions are anonymous."""
+    whose stamps moved since this process last read them (four queries at most, none when
+    no stamp moved, the answers' of recent days only when the rest is kept: see
+    ``survey_counts``; seven when some departments' earlier days are kept and others' not)
+    and which survey versions are anonymous."""
     period = (start, end, timezone.get_default_timezone_name())
     stamps = stamps_of(department)
     answers, invited = entries(stamps, period)

@@ -1,18 +1,20 @@
 """A department's survey counts as the disclosure protection reads them, and what each
 process keeps of them and of what was decided from them (``insights.scorecards.protection``)."""
 
+import functools
+import operator
 import threading
 from collections import OrderedDict, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 from django.db.models import BooleanField, ExpressionWrapper, Q, Sum
 from django.db.models.functions import TruncMonth, TruncWeek
 from django.utils import timezone
 
 from ..models import InvitationDay, ResponseDay, SurveyCountsStamp
-from ..selectors import months_weeks_and_days, rollup_days
+from ..selectors import breakdown_rows, rollup_days
 from .common import HEADLINE_FIELDS, Periods, headline_sums
 
 Dimension = ResponseDay.Dimension
@@ -34,6 +36,29 @@ class Rows:
     def is_empty(self) -> bool:
         return not (any(self.headline) or any(self.breakdowns.values()) or self.trend_parts)
 
+    def plus(self, other: "Rows") -> "Rows":
+        """The sums of both (rows of different days of the same period); neither changes."""
+        return Rows(
+            headline=Periods(
+                _added(self.headline.current, other.headline.current),
+                _added(self.headline.previous, other.headline.previous),
+            ),
+            breakdowns={d: _added(self.breakdowns[d], other.breakdowns[d]) for d in BREAKDOWNS},
+            trend_parts=[*self.trend_parts, *other.trend_parts],
+        )
+
+
+def _added(sums: dict[tuple, dict], more: dict[tuple, dict]) -> dict[tuple, dict]:
+    added = dict(sums)
+    for key, row in more.items():
+        kept = added.get(key)
+        added[key] = (
+            row
+            if kept is None
+            else {name: (kept[name] or 0) + (row[name] or 0) for name in HEADLINE_FIELDS}
+        )
+    return added
+
 
 Invited = Periods[dict[tuple, tuple[int, int]]]  # (type, version) → (sent, answered)
 
@@ -42,14 +67,17 @@ def no_invitations() -> Invited:
     return Periods({}, {})
 
 
-def stamps_of(department) -> dict[int, tuple[int, int]]:
+Stamps = tuple[int, int, int]  # a department's changes, invitation_changes and rebuilds
+
+
+def stamps_of(department) -> dict[int, Stamps]:
     stamps = SurveyCountsStamp.objects.all()
     if department is not None:
         stamps = stamps.filter(department=department)
     return {
-        department_id: (changes, invitation_changes)
-        for department_id, changes, invitation_changes in stamps.values_list(
-            "department_id", "changes", "invitation_changes"
+        department_id: (changes, invitation_changes, rebuilds)
+        for department_id, changes, invitation_changes, rebuilds in stamps.values_list(
+            "department_id", "changes", "invitation_changes", "rebuilds"
         )
     }
 
@@ -57,44 +85,73 @@ def stamps_of(department) -> dict[int, tuple[int, int]]:
 def read_answers(start: datetime, end: datetime, department_ids: list[int]) -> dict[int, Rows]:
     """These departments' rows of answers for ``[start, end)`` (and the period before for
     the headline): three queries whatever the data size."""
-    previous_start = start - (end - start)
-    first_day = timezone.localdate(start, timezone.get_default_timezone())
+    sides = read_answer_sides(start, end, department_ids, boundary=date.max)
+    return {department_id: rows for (department_id, _recent), rows in sides.items()}
+
+
+def read_answer_sides(
+    start: datetime, end: datetime, department_ids: list[int], boundary: date, *, recent_only=False
+) -> dict[tuple[int, bool], Rows]:
+    """These departments' rows of answers for ``[start, end)`` (and the period before for
+    the headline), apart by the side of ``boundary`` (a month's first day) they are on:
+    keyed by department id and whether of the days from ``boundary`` on; only those when
+    ``recent_only``. Up to three queries whatever the data size, none for no days."""
+    zone = timezone.get_default_timezone()
+    first_day, stop_day = timezone.localdate(start, zone), timezone.localdate(end, zone)
+    low = boundary if recent_only else date.min
+    headline_from = max(timezone.localdate(start - (end - start), zone), low)
+    period_from = max(first_day, low)
     responses = ResponseDay.objects.filter(department__in=department_ids)
-    rows: dict[int, Rows] = defaultdict(Rows)
+    rows: dict[tuple[int, bool], Rows] = defaultdict(Rows)
     current = ExpressionWrapper(Q(day__gte=first_day), output_field=BooleanField())
+    recent = ExpressionWrapper(Q(day__gte=boundary), output_field=BooleanField())
+    if headline_from >= stop_day:
+        return rows
 
     # 1. headline atoms of both periods, per request type and version
     for row in (
-        responses.filter(rollup_days(previous_start, end), dimension=Dimension.ALL)
-        .annotate(current=current)
+        responses.filter(day__gte=headline_from, day__lt=stop_day, dimension=Dimension.ALL)
+        .annotate(current=current, recent=recent)
         .order_by()
-        .values("department", "request_type", "version", "current")
+        .values("department", "recent", "request_type", "version", "current")
         .annotate(**headline_sums())
     ):
-        headline = rows[row["department"]].headline.of(row["current"])
+        headline = rows[row["department"], row["recent"]].headline.of(row["current"])
         headline[(row["request_type"], row["version"])] = {
             name: row[name] for name in HEADLINE_FIELDS
         }
+    if period_from >= stop_day:
+        return rows
     # 2. breakdown atoms of the period (month rows for whole months, week and day rows at
-    # the ends)
+    # the ends), none across the boundary
+    sides = [(period_from, min(boundary, stop_day)), (max(period_from, boundary), stop_day)]
     for row in (
-        responses.filter(months_weeks_and_days(start, end), dimension__in=BREAKDOWNS)
+        responses.filter(
+            functools.reduce(
+                operator.or_, (breakdown_rows(low, high) for low, high in sides if low < high)
+            ),
+            dimension__in=BREAKDOWNS,
+        )
+        .annotate(recent=recent)
         .order_by()
-        .values("department", "dimension", "value", "request_type", "version")
+        .values("department", "recent", "dimension", "value", "request_type", "version")
         .annotate(**headline_sums())
     ):
         key = (row["request_type"], row["version"], row["value"])
-        rows[row["department"]].breakdowns[row["dimension"]][key] = {
+        rows[row["department"], row["recent"]].breakdowns[row["dimension"]][key] = {
             name: row[name] for name in HEADLINE_FIELDS
         }
     # 3. responses per request type and part of a week within a month: the trend's atoms
     for row in (
-        responses.filter(rollup_days(start, end), dimension=Dimension.ALL)
+        responses.filter(day__gte=period_from, day__lt=stop_day, dimension=Dimension.ALL)
+        .annotate(recent=recent)
         .order_by()
-        .values("department", "request_type", week=TruncWeek("day"), month=TruncMonth("day"))
+        .values(
+            "department", "recent", "request_type", week=TruncWeek("day"), month=TruncMonth("day")
+        )
         .annotate(**headline_sums())
     ):
-        rows[row["department"]].trend_parts.append(row)
+        rows[row.pop("department"), row.pop("recent")].trend_parts.append(row)
     return rows
 
 
@@ -129,8 +186,21 @@ def read_invited(start: datetime, end: datetime, department_ids: list[int]) -> d
 # are kept apart, under a stamp each: every resolve sends an invitation, which changes only
 # the response rate, so the search over the answers' tables (the dearest part) runs again
 # only when an answer comes in.
+#
+# And an answer changes only the rows of its own local day (and of that day's week and
+# month): the rows of the days before ``open_from`` change only with a rebuild. So what is
+# read of those is kept under the rebuilds' stamp, and after an answer a page reads the
+# rows of this month (of last month too on the first of a month), not of the whole period.
 REMEMBERED = 1024
 INVITED = "invited"  # in the key of what is kept of a department's invitations
+CLOSED = "closed"  # in the key of what is kept of the days before open_from
+
+
+def open_from(today: date) -> date:
+    """The first day whose rows an answer may still change: the first of yesterday's month.
+    Yesterday's, as an answer begun before midnight may commit its day's rows after it; the
+    first of a month, so the month rows are whole on either side."""
+    return (today - timedelta(days=1)).replace(day=1)
 
 
 @dataclass
@@ -147,9 +217,7 @@ _remembered: OrderedDict[tuple, Entry] = OrderedDict()
 _remembered_lock = threading.Lock()
 
 
-def entries(
-    stamps: dict[int, tuple[int, int]], period: tuple
-) -> tuple[dict[int, Entry], dict[int, Entry]]:
+def entries(stamps: dict[int, Stamps], period: tuple) -> tuple[dict[int, Entry], dict[int, Entry]]:
     """The rows of answers and of invitations of the departments with these stamps (see
     ``stamps_of``) for ``period`` (start, end, time zone name): those kept under the same
     stamps, the others read now (three queries for answers, one for invitations) and
@@ -158,7 +226,7 @@ def entries(
     answers: dict[int, Entry] = {}
     invited: dict[int, Entry] = {}
     with _remembered_lock:
-        for department_id, (changes, invitation_changes) in stamps.items():
+        for department_id, (changes, invitation_changes, _rebuilds) in stamps.items():
             for kept, key in (
                 (answers, (department_id, changes, period)),
                 (invited, (department_id, INVITED, invitation_changes, period)),
@@ -170,7 +238,7 @@ def entries(
     # Only departments with a stamp have survey counts (see SurveyCountsStamp).
     unread_answers = [department_id for department_id in stamps if department_id not in answers]
     unread_invited = [department_id for department_id in stamps if department_id not in invited]
-    rows = read_answers(start, end, unread_answers) if unread_answers else {}
+    rows = _read_answers_kept(period, stamps, unread_answers) if unread_answers else {}
     invitations = read_invited(start, end, unread_invited) if unread_invited else {}
     with _remembered_lock:
         for department_id in unread_answers:
@@ -181,6 +249,42 @@ def entries(
             read = invitations.get(department_id) or no_invitations()
             invited[department_id] = _remember(key, read)
     return answers, invited
+
+
+def _read_answers_kept(
+    period: tuple, stamps: dict[int, Stamps], department_ids: list[int]
+) -> dict[int, Rows]:
+    """These departments' rows of answers for ``period``: those of the days before
+    ``open_from`` as kept under their rebuilds' stamp, the others read now (three queries
+    for both sides of the departments with none kept, three for the recent side of the
+    others)."""
+    start, end, _zone = period
+    boundary = open_from(timezone.localdate(timezone.now(), timezone.get_default_timezone()))
+    keys = {i: (i, CLOSED, stamps[i][2], period, boundary) for i in department_ids}
+    closed: dict[int, Rows] = {}
+    with _remembered_lock:
+        for department_id, key in keys.items():
+            entry = _remembered.get(key)
+            if entry is not None:
+                _remembered.move_to_end(key)
+                closed[department_id] = entry.rows  # type: ignore[assignment]
+    unread = [department_id for department_id in department_ids if department_id not in closed]
+    read: dict[tuple[int, bool], Rows] = {}
+    if unread:
+        read |= read_answer_sides(start, end, unread, boundary)
+        with _remembered_lock:
+            for department_id in unread:
+                rows = read.get((department_id, False)) or Rows()
+                closed[department_id] = _remember(keys[department_id], rows).rows  # type: ignore[assignment]
+    if len(unread) < len(department_ids):
+        kept = [department_id for department_id in department_ids if department_id not in unread]
+        read |= read_answer_sides(start, end, kept, boundary, recent_only=True)
+    return {
+        department_id: closed[department_id].plus(read[department_id, True])
+        if (department_id, True) in read
+        else closed[department_id]
+        for department_id in department_ids
+    }
 
 
 def _remember(key: tuple, rows) -> Entry:

@@ -91,7 +91,12 @@ def months_weeks_and_days(start: datetime, end: datetime) -> Q:
     """The breakdowns' rows of ``[start, end)`` (local midnights), kept per day, week and
     month (see ``breakdown_spans``): the same sums as all its day rows; for a year, from
     under a third of the rows that weeks and days take."""
-    return _rows_of(breakdown_spans(*_local_days(start, end)))
+    return breakdown_rows(*_local_days(start, end))
+
+
+def breakdown_rows(first: date, stop: date) -> Q:
+    """The breakdowns' rows of the days ``[first, stop)`` (see ``breakdown_spans``)."""
+    return _rows_of(breakdown_spans(first, stop))
 
 
 @dataclass(frozen=True)

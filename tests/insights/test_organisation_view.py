@@ -209,7 +209,9 @@ def test_query_count_does_not_grow_with_answers(client, data):
     assert count_queries(client, admin) == small - 6
 
 
-def test_a_new_answer_shows_at_once_and_only_its_department_is_read_again(client, data):
+def test_a_new_answer_shows_at_once_and_only_its_department_is_read_again(
+    client, data, first_of_march
+):
     """What the view read of each department is kept under the department's stamp: an
     answer moves IT's, so IT's rows are read again (and show it) and Facilities' are not."""
     data.seed([5, 5, 5, 5, 5, 5, 5, 5, 2, 3], provider=data.it, customer=data.hr)

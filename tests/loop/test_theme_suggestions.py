@@ -95,7 +95,9 @@ def test_the_dashboard_chooses_the_suggested_theme_for_those_who_tag(
     assert "(suggested)" not in _dashboard(client, department)
 
 
-def test_suggesting_reads_one_query_whatever_the_tags(client, data, department, it_lead):
+def test_suggesting_reads_one_query_whatever_the_tags(
+    client, data, department, it_lead, first_of_march
+):
     laptops = theme_create(actor=it_lead, department=department, name="Slow laptop delivery")
     for day in range(1, 8):
         data.answer(2, at=data.day(day), comment=f"Laptop number {day} was late")

@@ -1,0 +1,161 @@
+"""What a page reads again after an answer: only the days an answer can still change.
+
+An answer counts on its own local day, so the rows of the days before the first of
+yesterday's month (``open_from``) change only with a rebuild: each process keeps what it read
+of them under the rebuilds' stamp, and after an answer reads the recent days only.
+"""
+
+import random
+import re
+from datetime import date, datetime, timedelta
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from bench.decisions import _plain
+from insights.scorecards.protection import _protect_answers
+from insights.scorecards.survey_counts import (
+    Rows,
+    open_from,
+    read_answer_sides,
+    read_answers,
+)
+from insights.services.rebuild import rollups_rebuild
+from surveys.models import Response
+
+from .test_dashboard_views import OSLO, Data, get_csv, tile
+
+pytestmark = pytest.mark.django_db
+
+TODAY = datetime(2026, 3, 10, 12, tzinfo=OSLO)  # a Tuesday
+SINCE_JANUARY = {"range": "custom", "start": "2026-01-01", "end": "2026-03-10"}
+JANUARY = {"range": "custom", "start": "2026-01-01", "end": "2026-01-31"}
+
+
+@pytest.fixture
+def data(department, request_type):
+    return Data(department, request_type)
+
+
+@pytest.fixture
+def today():
+    with time_machine.travel(TODAY, tick=True):
+        yield
+
+
+@pytest.mark.parametrize(
+    ("day", "first_open"),
+    [
+        (date(2026, 3, 10), date(2026, 3, 1)),
+        (date(2026, 3, 2), date(2026, 3, 1)),
+        # On the first of a month an answer begun last night may still count yesterday.
+        (date(2026, 3, 1), date(2026, 2, 1)),
+        (date(2026, 1, 1), date(2025, 12, 1)),
+    ],
+)
+def test_open_from_is_the_first_of_yesterdays_month(day, first_open):
+    assert open_from(day) == first_open
+
+
+def _both_sides(start, end, department_ids, boundary) -> dict[int, Rows]:
+    sides = read_answer_sides(start, end, department_ids, boundary)
+    merged: dict[int, Rows] = {}
+    for department_id, recent in sorted(sides, key=lambda side: side[1]):
+        merged[department_id] = merged.get(department_id, Rows()).plus(sides[department_id, recent])
+    return merged
+
+
+def _trend_sums(rows: Rows) -> dict:
+    sums: dict = {}
+    for part in rows.trend_parts:
+        key = (part["request_type"], part["week"], part["month"])
+        sums[key] = sums.get(key, 0) + part["responses"]
+    return sums
+
+
+def test_the_rows_read_in_two_parts_add_up_to_the_rows_read_at_once_and_decide_the_same(data):
+    """Two hundred answers over fourteen months, read for periods of 7 to 400 days split
+    at every month's first among them: the same sums, and the same hidden cells."""
+    rng = random.Random(20261203)
+    first = datetime(2025, 2, 1, 12, tzinfo=OSLO)
+    for _ in range(200):
+        data.answer(
+            rng.choice([1, 2, 3, 4, 5, 5]),
+            at=first + timedelta(days=rng.randrange(420), hours=rng.randrange(-6, 6)),
+            request_type=rng.choice([data.access, data.laptop]),
+        )
+    ids = [data.it.pk]
+    end = datetime(2026, 4, 1, tzinfo=OSLO)
+    boundaries = [date(year, month, 1) for year in (2025, 2026) for month in range(1, 13)]
+    for days in (7, 31, 45, 90, 200, 400):
+        start = end - timedelta(days=days)
+        whole = read_answers(start, end, ids)[data.it.pk]
+        for boundary in boundaries:
+            parts = _both_sides(start, end, ids, boundary).get(data.it.pk, Rows())
+            assert parts.headline == whole.headline, (days, boundary)
+            assert parts.breakdowns == whole.breakdowns, (days, boundary)
+            assert _trend_sums(parts) == _trend_sums(whole), (days, boundary)
+        for boundary in boundaries[::5]:
+            parts = _both_sides(start, end, ids, boundary)[data.it.pk]
+            for unit in (None, "month"):
+                assert _plain(_protect_answers(parts, start, end, unit, 5)) == _plain(
+                    _protect_answers(whole, start, end, unit, 5)
+                ), (days, boundary, unit)
+
+
+def _answer_rows_read(client, user, department, **period) -> tuple[list[str], list]:
+    with CaptureQueriesContext(connection) as queries:
+        _response, rows = get_csv(client, user, department, **period)
+    return [q["sql"] for q in queries if q["sql"].startswith('SELECT "surveys_responseday"')], rows
+
+
+def _days_read_from(sql: str) -> str | None:
+    """The first day a query of answer rows reads from (None: from the period's start)."""
+    where = sql.split(" WHERE ", 1)[1]
+    found = re.findall(r"\"surveys_responseday\".\"day\" >= '?(\d{4}-\d\d-\d\d)", where)
+    return min(found) if found else None
+
+
+def test_after_an_answer_a_page_reads_this_months_rows_only_and_shows_it(
+    client, data, it_lead, today
+):
+    for day, score in [(5, 5), (20, 4), (35, 5), (50, 2), (60, 5), (66, 4)]:
+        data.answer(score, at=datetime(2026, 1, 1, 12, tzinfo=OSLO) + timedelta(days=day))
+    read, rows = _answer_rows_read(client, it_lead, data.it, **SINCE_JANUARY)
+    assert len(read) == 3 and tile(rows, "Responses")[2] == "6"
+    data.answer(5, at=TODAY)
+    read, rows = _answer_rows_read(client, it_lead, data.it, **SINCE_JANUARY)
+    assert tile(rows, "Responses")[2] == "7"
+    assert len(read) == 3
+    assert {_days_read_from(sql) for sql in read} == {"2026-03-01"}, read
+
+
+def test_after_an_answer_a_page_of_an_earlier_month_reads_no_answer_rows(
+    client, data, it_lead, today
+):
+    for day in range(0, 30, 3):
+        data.answer(4, at=datetime(2026, 1, 1, 12, tzinfo=OSLO) + timedelta(days=day))
+    read, rows = _answer_rows_read(client, it_lead, data.it, **JANUARY)
+    assert read and tile(rows, "Responses")[2] == "10"
+    data.answer(1, at=TODAY)
+    read, rows = _answer_rows_read(client, it_lead, data.it, **JANUARY)
+    assert read == [] and tile(rows, "Responses")[2] == "10"
+
+
+def test_a_rebuild_makes_a_page_read_the_earlier_days_again(client, data, it_lead, today):
+    """The earlier days' rows change only in a rebuild (e.g. after history was corrected):
+    what was kept of them is not used after one."""
+    answered = [
+        data.answer(4, at=datetime(2026, 1, 5, 12, tzinfo=OSLO) + timedelta(days=day))
+        for day in range(0, 50, 5)
+    ]
+    _read, rows = _answer_rows_read(client, it_lead, data.it, **JANUARY)
+    assert tile(rows, "Responses")[2] == "6"  # 5 to 30 January
+    Response.objects.filter(pk__in=[r.pk for r in answered[:3]]).update(
+        submitted_at=datetime(2026, 2, 20, 12, tzinfo=OSLO)
+    )
+    rollups_rebuild()
+    read, rows = _answer_rows_read(client, it_lead, data.it, **JANUARY)
+    assert read and tile(rows, "Responses")[2] == "3"
