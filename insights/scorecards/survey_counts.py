@@ -2,20 +2,19 @@
 process keeps of them and of what was decided from them (``insights.scorecards.protection``)."""
 
 import functools
-import operator
 import threading
 from collections import OrderedDict, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from django.db import connection
 from django.db.models import BooleanField, ExpressionWrapper, Q, Sum
-from django.db.models.functions import TruncMonth, TruncWeek
 from django.utils import timezone
 
 from ..models import InvitationDay, ResponseDay, SurveyCountsStamp
-from ..selectors import breakdown_rows, rollup_days
-from .common import HEADLINE_FIELDS, Periods, headline_sums
+from ..selectors import breakdown_spans, rollup_days
+from .common import HEADLINE_FIELDS, Periods
 
 Dimension = ResponseDay.Dimension
 BREAKDOWNS = (Dimension.CUSTOMER, Dimension.AGENT, Dimension.RESOLUTION, Dimension.SLA)
@@ -101,58 +100,122 @@ def read_answer_sides(
     low = boundary if recent_only else date.min
     headline_from = max(timezone.localdate(start - (end - start), zone), low)
     period_from = max(first_day, low)
-    responses = ResponseDay.objects.filter(department__in=department_ids)
     rows: dict[tuple[int, bool], Rows] = defaultdict(Rows)
-    current = ExpressionWrapper(Q(day__gte=first_day), output_field=BooleanField())
-    recent = ExpressionWrapper(Q(day__gte=boundary), output_field=BooleanField())
     if headline_from >= stop_day:
         return rows
-
-    # 1. headline atoms of both periods, per request type and version
-    for row in (
-        responses.filter(day__gte=headline_from, day__lt=stop_day, dimension=Dimension.ALL)
-        .annotate(current=current, recent=recent)
-        .order_by()
-        .values("department", "recent", "request_type", "version", "current")
-        .annotate(**headline_sums())
-    ):
-        headline = rows[row["department"], row["recent"]].headline.of(row["current"])
-        headline[(row["request_type"], row["version"])] = {
-            name: row[name] for name in HEADLINE_FIELDS
-        }
-    if period_from >= stop_day:
-        return rows
-    # 2. breakdown atoms of the period (month rows for whole months, week and day rows at
-    # the ends), none across the boundary
-    sides = [(period_from, min(boundary, stop_day)), (max(period_from, boundary), stop_day)]
-    for row in (
-        responses.filter(
-            functools.reduce(
-                operator.or_, (breakdown_rows(low, high) for low, high in sides if low < high)
+    sql = _answer_rows_sql()
+    departments = ", ".join(["%s"] * len(department_ids))
+    with connection.cursor() as cursor:
+        # 1. headline atoms of both periods, per request type and version
+        cursor.execute(
+            sql["headline"].format(departments=departments),
+            [boundary, first_day, *department_ids, headline_from, stop_day, Dimension.ALL],
+        )
+        for department, recent, request_type, version, current, *sums in cursor.fetchall():
+            headline = rows[department, bool(recent)].headline.of(bool(current))
+            headline[(request_type, version)] = dict(zip(HEADLINE_FIELDS, sums, strict=True))
+        if period_from >= stop_day:
+            return rows
+        # 2. breakdown atoms of the period (month rows for whole months, week and day rows
+        # at the ends), none across the boundary
+        sides = [(period_from, min(boundary, stop_day)), (max(period_from, boundary), stop_day)]
+        spans = [span for low, high in sides if low < high for span in breakdown_spans(low, high)]
+        cursor.execute(
+            sql["breakdowns"].format(
+                departments=departments,
+                spans=" OR ".join([sql["span"]] * len(spans)),
+                dimensions=", ".join(["%s"] * len(BREAKDOWNS)),
             ),
-            dimension__in=BREAKDOWNS,
+            [boundary, *department_ids, *BREAKDOWNS, *(value for span in spans for value in span)],
         )
-        .annotate(recent=recent)
-        .order_by()
-        .values("department", "recent", "dimension", "value", "request_type", "version")
-        .annotate(**headline_sums())
-    ):
-        key = (row["request_type"], row["version"], row["value"])
-        rows[row["department"], row["recent"]].breakdowns[row["dimension"]][key] = {
-            name: row[name] for name in HEADLINE_FIELDS
-        }
-    # 3. responses per request type and part of a week within a month: the trend's atoms
-    for row in (
-        responses.filter(day__gte=period_from, day__lt=stop_day, dimension=Dimension.ALL)
-        .annotate(recent=recent)
-        .order_by()
-        .values(
-            "department", "recent", "request_type", week=TruncWeek("day"), month=TruncMonth("day")
+        for department, recent, dimension, value, request_type, version, *sums in cursor:
+            breakdown = rows[department, bool(recent)].breakdowns[dimension]
+            breakdown[(request_type, version, value)] = dict(
+                zip(HEADLINE_FIELDS, sums, strict=True)
+            )
+        # 3. responses per request type and part of a week within a month: the trend's atoms
+        week, week_params = connection.ops.date_trunc_sql("week", sql["day"], ())
+        month, month_params = connection.ops.date_trunc_sql("month", sql["day"], ())
+        cursor.execute(
+            sql["trend"].format(departments=departments, week=week, month=month),
+            [
+                boundary,
+                *week_params,
+                *month_params,
+                *department_ids,
+                period_from,
+                stop_day,
+                Dimension.ALL,
+            ],
         )
-        .annotate(**headline_sums())
-    ):
-        rows[row.pop("department"), row.pop("recent")].trend_parts.append(row)
+        for department, recent, request_type, week_start, month_start, *sums in cursor:
+            rows[department, bool(recent)].trend_parts.append(
+                {
+                    "request_type": request_type,
+                    "week": _as_date(week_start),
+                    "month": _as_date(month_start),
+                    **dict(zip(HEADLINE_FIELDS, sums, strict=True)),
+                }
+            )
     return rows
+
+
+# The three queries of ``read_answer_sides``: names in single braces (from the model's
+# metadata), what each call fills in double ones, every value a parameter.
+_ANSWER_ROWS_SQL = {
+    "headline": """
+        SELECT {department}, ({day} >= %s), {request_type}, {version}, ({day} >= %s), {sums}
+        FROM {table}
+        WHERE {department} IN ({{departments}}) AND {day} >= %s AND {day} < %s
+          AND {dimension} = %s
+        GROUP BY 1, 2, 3, 4, 5
+    """,
+    "span": "({grain} = %s AND {day} >= %s AND {day} < %s)",
+    "breakdowns": """
+        SELECT {department}, ({day} >= %s), {dimension}, {value}, {request_type}, {version},
+               {sums}
+        FROM {table}
+        WHERE {department} IN ({{departments}}) AND {dimension} IN ({{dimensions}})
+          AND ({{spans}})
+        GROUP BY 1, 2, 3, 4, 5, 6
+    """,
+    "trend": """
+        SELECT {department}, ({day} >= %s), {request_type}, {{week}}, {{month}}, {sums}
+        FROM {table}
+        WHERE {department} IN ({{departments}}) AND {day} >= %s AND {day} < %s
+          AND {dimension} = %s
+        GROUP BY 1, 2, 3, 4, 5
+    """,
+}
+
+
+@functools.cache
+def _answer_rows_sql() -> dict[str, str]:
+    """The queries of ``read_answer_sides`` by hand: every page after an answer asks them,
+    and the ORM took longer to build them than the database to answer them (IT at 1M, this
+    month's rows: ~12 ms against ~2)."""
+    quote = connection.ops.quote_name
+    meta = ResponseDay._meta
+    names = {
+        name: quote(meta.get_field(name).column)
+        for name in ("department", "request_type", "version", "day", "dimension", "grain", "value")
+    }
+    names["table"] = quote(meta.db_table)
+    names["sums"] = ", ".join(f"COALESCE(SUM({quote(name)}), 0)" for name in HEADLINE_FIELDS)
+    return {
+        "day": names["day"],
+        **{name: template.format(**names) for name, template in _ANSWER_ROWS_SQL.items()},
+    }
+
+
+def _as_date(value) -> date:
+    """A truncated day as the database gives it: a date, a midnight (PostgreSQL's
+    ``DATE_TRUNC``, in the connection's UTC) or ISO text (SQLite)."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, str):
+        return date.fromisoformat(value[:10])
+    return value
 
 
 def read_invited(start: datetime, end: datetime, department_ids: list[int]) -> dict[int, Invited]:
