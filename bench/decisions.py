@@ -37,7 +37,7 @@ def _cases(split_at: date | None = None):
     others, and added together (as a page does after an answer: see open_from)."""
     from django.utils import timezone
 
-    from insights.scorecards.survey_counts import Rows, read_answer_sides, read_answers
+    from insights.scorecards.survey_counts import read_answers
     from requests_app.models import Department
 
     end = timezone.now().replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)
@@ -45,14 +45,7 @@ def _cases(split_at: date | None = None):
     cases = []
     for days in RANGES_DAYS:
         start = end - timedelta(days=days)
-        if split_at is None:
-            read = read_answers(start, end, department_ids)
-        else:
-            sides = read_answer_sides(start, end, department_ids, split_at)
-            read = {}
-            for department_id, recent in sorted(sides, key=lambda side: side[1]):
-                earlier = read.get(department_id, Rows())
-                read[department_id] = earlier.plus(sides[department_id, recent])
+        read = read_answers(start, end, department_ids, split_at or date.max)
         for department_id, rows in sorted(read.items()):
             cases.append((days, department_id, rows, start, end))
     return cases

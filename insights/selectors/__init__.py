@@ -7,9 +7,7 @@ from surveys.models import SurveyVersion
 
 from ..models import ResponseDay, TicketDay
 from .medians import MedianEstimate as MedianEstimate
-from .medians import breakdown_rows as breakdown_rows
 from .medians import breakdown_spans as breakdown_spans
-from .medians import months_weeks_and_days as months_weeks_and_days
 from .medians import resolution_median_estimates as resolution_median_estimates
 from .medians import resolution_medians as resolution_medians
 from .medians import rollup_days as rollup_days

@@ -87,18 +87,6 @@ def weeks_and_days(start: datetime, end: datetime) -> Q:
     return _rows_of(week_and_day_spans(*_local_days(start, end)))
 
 
-def months_weeks_and_days(start: datetime, end: datetime) -> Q:
-    """The breakdowns' rows of ``[start, end)`` (local midnights), kept per day, week and
-    month (see ``breakdown_spans``): the same sums as all its day rows; for a year, from
-    under a third of the rows that weeks and days take."""
-    return breakdown_rows(*_local_days(start, end))
-
-
-def breakdown_rows(first: date, stop: date) -> Q:
-    """The breakdowns' rows of the days ``[first, stop)`` (see ``breakdown_spans``)."""
-    return _rows_of(breakdown_spans(first, stop))
-
-
 @dataclass(frozen=True)
 class MedianEstimate:
     """A period's exact median time to resolve, in seconds, from ``n`` resolved requests.

@@ -34,8 +34,7 @@ BROWSER_TEST = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 # Sweeps of pages (accessibility, layouts, keyboard, screenshots) do not depend on the
 # database: CI runs them in its SQLite pass only, keeping the whole run under 25 minutes.
 # The journeys that send e-mails through a worker run in both passes.
-SQLITE_PASS_ONLY = sqlite_pass_only
-PAGE_SWEEP = [*BROWSER_TEST, SQLITE_PASS_ONLY]
+PAGE_SWEEP = [*BROWSER_TEST, sqlite_pass_only]
 
 # Reported to the console, so a CSP violation is caught like any other console error
 # (Chromium logs its own "Refused to ..." too; this names the directive and what it blocked).

@@ -26,8 +26,9 @@ from requests_app.models import Ticket
 from surveys.models import Response
 from surveys.selectors import current_version
 from tests import factories
+from tests.conftest import sqlite_pass_only
 
-from .browser import BROWSER_TEST, DESKTOP, PHONE, SQLITE_PASS_ONLY, login, logout
+from .browser import BROWSER_TEST, DESKTOP, PHONE, login, logout
 from .mail import celery_worker, survey_link, wait_for_mail
 
 pytestmark = BROWSER_TEST
@@ -249,7 +250,7 @@ def test_low_score_to_follow_up_to_published_action_and_whether_it_worked(
     assert console.errors() == []
 
 
-@SQLITE_PASS_ONLY  # how an e-mail looks: one pass is enough
+@sqlite_pass_only  # how an e-mail looks: one pass is enough
 def test_a_digest_with_a_clear_drop_reads_on_a_phone(open_page, mail_dir):
     """The digest e-mail of a department whose CSAT fell clearly (the digest test's
     Finance: 90 % → 40 %), as a mail program shows it at 1280 and 375 px."""

@@ -19,7 +19,6 @@ from insights.scorecards.protection import _protect_answers
 from insights.scorecards.survey_counts import (
     Rows,
     open_from,
-    read_answer_sides,
     read_answers,
 )
 from insights.services.rebuild import rollups_rebuild
@@ -59,14 +58,6 @@ def test_open_from_is_the_first_of_yesterdays_month(day, first_open):
     assert open_from(day) == first_open
 
 
-def _both_sides(start, end, department_ids, boundary) -> dict[int, Rows]:
-    sides = read_answer_sides(start, end, department_ids, boundary)
-    merged: dict[int, Rows] = {}
-    for department_id, recent in sorted(sides, key=lambda side: side[1]):
-        merged[department_id] = merged.get(department_id, Rows()).plus(sides[department_id, recent])
-    return merged
-
-
 def _trend_sums(rows: Rows) -> dict:
     sums: dict = {}
     for part in rows.trend_parts:
@@ -93,12 +84,12 @@ def test_the_rows_read_in_two_parts_add_up_to_the_rows_read_at_once_and_decide_t
         start = end - timedelta(days=days)
         whole = read_answers(start, end, ids)[data.it.pk]
         for boundary in boundaries:
-            parts = _both_sides(start, end, ids, boundary).get(data.it.pk, Rows())
+            parts = read_answers(start, end, ids, boundary).get(data.it.pk, Rows())
             assert parts.headline == whole.headline, (days, boundary)
             assert parts.breakdowns == whole.breakdowns, (days, boundary)
             assert _trend_sums(parts) == _trend_sums(whole), (days, boundary)
         for boundary in boundaries[::5]:
-            parts = _both_sides(start, end, ids, boundary)[data.it.pk]
+            parts = read_answers(start, end, ids, boundary)[data.it.pk]
             for unit in (None, "month"):
                 assert _plain(_protect_answers(parts, start, end, unit, 5)) == _plain(
                     _protect_answers(whole, start, end, unit, 5)

@@ -1,7 +1,9 @@
 """The per-day rollups the dashboards read: kept current by the services, equal to a rebuild,
 and the exact median they lead to."""
 
+import functools
 import importlib
+import operator
 import random
 import statistics
 from datetime import datetime, timedelta
@@ -26,7 +28,7 @@ from insights.models import (
     TicketDay,
 )
 from insights.selectors import (
-    months_weeks_and_days,
+    breakdown_spans,
     resolution_median_estimates,
     resolution_medians,
     rollup_days,
@@ -162,6 +164,20 @@ def make_history(request_type, django_capture_on_commit_callbacks, settings, sta
         # answers spread over 9 days, across a week boundary
         with time_machine.travel(start + timedelta(days=8 + index % 9), tick=False):
             answer_through_services(invitation, score=1 + index % 5, comment=f"c{index}")
+
+
+def months_weeks_and_days(start: datetime, end: datetime) -> Q:
+    """The rows the breakdowns read for ``[start, end)`` (local midnights): those of
+    ``breakdown_spans``, as the dashboards' hand-written query selects them."""
+    zone = timezone.get_default_timezone()
+    first, stop = (timezone.localdate(moment, zone) for moment in (start, end))
+    return functools.reduce(
+        operator.or_,
+        (
+            Q(grain=grain, day__gte=low, day__lt=high)
+            for grain, low, high in breakdown_spans(first, stop)
+        ),
+    )
 
 
 def test_the_services_keep_the_rollups_equal_to_a_rebuild(
