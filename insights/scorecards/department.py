@@ -94,7 +94,7 @@ def department_scorecard(
     request_type_id = getattr(request_type, "pk", request_type)
     version_id = getattr(version, "pk", version)
     previous_start = start - (end - start)
-    current, both = rollup_days(start, end), rollup_days(previous_start, end)
+    both = rollup_days(previous_start, end)
     protection = department_protection(
         department=department, start=start, end=end, trend_unit=trend_unit
     )
@@ -220,7 +220,7 @@ def department_scorecard(
 
     # per-question distributions: only for all request types together (see question_results)
     questions = (
-        question_results(department, current, version_id, protection)
+        question_results(department, start, end, version_id, protection)
         if request_type_id is None
         else []
     )

@@ -1,6 +1,9 @@
 """Per-question answer counts of a department's scorecard, in the reader's language."""
 
-from django.db.models import Sum
+from datetime import date, datetime
+
+from django.db.models import BooleanField, ExpressionWrapper, Q, Sum
+from django.utils import timezone
 
 from requests_app.content import translated, translated_options
 from surveys.models import Question
@@ -9,7 +12,7 @@ from ..disclosure import TOO_FEW, TOTAL
 from ..models import AnswerDay
 from ..stats import min_responses
 from .results import QuestionResult
-from .survey_counts import kept_with_counts
+from .survey_counts import kept_in_parts
 
 Kind = Question.Kind
 
@@ -21,32 +24,64 @@ def state_of(suppressions: dict, key) -> str:
     return min((state for state in states if state), default="")
 
 
-def _answer_counts(department, current, version_id) -> dict[int, dict[str, int]]:
-    """question id → value → answers in the period."""
-    answers = AnswerDay.objects.filter(current, department=department)
+Counts = dict[int, dict[str, int]]  # question id → value → answers
+
+
+def _answer_counts(
+    department, days: tuple[date, date], version_id, boundary: date, recent_only: bool
+) -> tuple[Counts, Counts]:
+    """The answers in the days ``[first, stop)`` before ``boundary`` and from it (none
+    before it when ``recent_only``): one query, none when no day is left to read."""
+    first, stop = days
+    low = max(first, boundary) if recent_only else first
+    earlier: Counts = {}
+    recent: Counts = {}
+    if low >= stop:
+        return earlier, recent
+    answers = AnswerDay.objects.filter(department=department, day__gte=low, day__lt=stop)
     if version_id is not None:
         answers = answers.filter(question__version_id=version_id)
-    per_question: dict[int, dict[str, int]] = {}
-    for question_id, value, n in (
-        answers.order_by().values_list("question_id", "value").annotate(n=Sum("answers"))
+    side = ExpressionWrapper(Q(day__gte=boundary), output_field=BooleanField())
+    for is_recent, question_id, value, n in (
+        answers.order_by()
+        .annotate(recent=side)
+        .values_list("recent", "question_id", "value")
+        .annotate(n=Sum("answers"))
     ):
         if n:
-            per_question.setdefault(question_id, {})[value] = n
-    return per_question
+            (recent if is_recent else earlier).setdefault(question_id, {})[value] = n
+    return earlier, recent
 
 
-def question_results(department, current, version_id, protection) -> list[QuestionResult]:
-    """Counts per value of each question answered in the period (two queries).
+def _plus(counts: Counts, more: Counts) -> Counts:
+    added = {question_id: dict(values) for question_id, values in counts.items()}
+    for question_id, values in more.items():
+        seen = added.setdefault(question_id, {})
+        for value, n in values.items():
+            seen[value] = seen.get(value, 0) + n
+    return added
+
+
+def question_results(
+    department, start: datetime, end: datetime, version_id, protection
+) -> list[QuestionResult]:
+    """Counts per value of each question answered in ``[start, end)`` (two queries, after
+    an answer the first of the recent days only: see ``kept_in_parts``).
 
     Shown for all request types together only, and only where the question's version
     has its headline shown: a question belongs to one version, so its counts are the same
     group in every view that shows them and cannot be subtracted from one another, and
     they never reveal a headline the tables hide.
     """
-    per_question = kept_with_counts(
+    zone = timezone.get_default_timezone()
+    days = (timezone.localdate(start, zone), timezone.localdate(end, zone))
+    per_question = kept_in_parts(
         protection.counts_key,
         ("answers", version_id),
-        lambda: _answer_counts(department, current, version_id),
+        lambda boundary, recent_only: _answer_counts(
+            department, days, version_id, boundary, recent_only
+        ),
+        _plus,
     )
     if not per_question:
         return []

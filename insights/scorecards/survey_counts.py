@@ -274,6 +274,9 @@ def open_from(today: date) -> date:
 class Entry:
     key: tuple | None  # (department id, stamp, period); INVITED after the id for invitations
     rows: object
+    # of a department's answers: the key of what is kept of their days before open_from,
+    # (department id, CLOSED, rebuilds stamp, period, that open_from)
+    closed_key: tuple | None = None
     # what was decided from the rows, by what it depended on besides them
     decided: dict[tuple, object] = field(default_factory=dict)
     # other reads of the same counts, by what they are (kept_with_counts)
@@ -305,12 +308,16 @@ def entries(stamps: dict[int, Stamps], period: tuple) -> tuple[dict[int, Entry],
     # Only departments with a stamp have survey counts (see SurveyCountsStamp).
     unread_answers = [department_id for department_id in stamps if department_id not in answers]
     unread_invited = [department_id for department_id in stamps if department_id not in invited]
-    rows = _read_answers_kept(period, stamps, unread_answers) if unread_answers else {}
+    boundary = open_from(timezone.localdate(timezone.now(), timezone.get_default_timezone()))
+    closed_keys = {i: (i, CLOSED, stamps[i][2], period, boundary) for i in unread_answers}
+    rows = _read_answers_kept(period, boundary, closed_keys) if unread_answers else {}
     invitations = read_invited(start, end, unread_invited) if unread_invited else {}
     with _remembered_lock:
         for department_id in unread_answers:
             key = (department_id, stamps[department_id][0], period)
-            answers[department_id] = _remember(key, rows.get(department_id) or Rows())
+            entry = _remember(key, rows.get(department_id) or Rows())
+            entry.closed_key = closed_keys[department_id]
+            answers[department_id] = entry
         for department_id in unread_invited:
             key = (department_id, INVITED, stamps[department_id][1], period)
             read = invitations.get(department_id) or no_invitations()
@@ -318,16 +325,13 @@ def entries(stamps: dict[int, Stamps], period: tuple) -> tuple[dict[int, Entry],
     return answers, invited
 
 
-def _read_answers_kept(
-    period: tuple, stamps: dict[int, Stamps], department_ids: list[int]
-) -> dict[int, Rows]:
-    """These departments' rows of answers for ``period``: those of the days before
-    ``open_from`` as kept under their rebuilds' stamp, the others read now (three queries
-    for both sides of the departments with none kept, three for the recent side of the
-    others)."""
+def _read_answers_kept(period: tuple, boundary: date, keys: dict[int, tuple]) -> dict[int, Rows]:
+    """The rows of answers for ``period`` of the departments with these keys of their days
+    before ``boundary`` (see ``Entry.closed_key``): those days' rows as kept under the
+    key, the others read now (three queries for both sides of the departments with none
+    kept, three for the recent side of the others)."""
     start, end, _zone = period
-    boundary = open_from(timezone.localdate(timezone.now(), timezone.get_default_timezone()))
-    keys = {i: (i, CLOSED, stamps[i][2], period, boundary) for i in department_ids}
+    department_ids = list(keys)
     closed: dict[int, Rows] = {}
     with _remembered_lock:
         for department_id, key in keys.items():
@@ -387,3 +391,36 @@ def kept_with_counts[U](counts_key: tuple | None, what: tuple, read: Callable[[]
         with _remembered_lock:
             entry.also[what] = value
     return value
+
+
+def kept_in_parts[U](
+    counts_key: tuple | None,
+    what: tuple,
+    read: Callable[[date, bool], tuple[U, U]],
+    plus: Callable[[U, U], U],
+) -> U:
+    """``kept_with_counts`` of a read of the department's rollup rows of answers by day,
+    kept in two parts as the rows themselves are: the days before the boundary (the
+    ``open_from`` of the rows' ``Entry.closed_key``) under the rebuilds' stamp, so that
+    after an answer only the days from the boundary are read again. ``read(boundary,
+    recent_only)`` gives the days before ``boundary`` and the days from it, the first
+    empty when ``recent_only``; ``plus`` adds them."""
+
+    def read_kept() -> U:
+        with _remembered_lock:
+            entry = _remembered.get(counts_key) if counts_key is not None else None
+            closed_key = entry.closed_key if entry is not None else None
+            closed_entry = _remembered.get(closed_key) if closed_key is not None else None
+            closed = closed_entry.also.get(what) if closed_entry is not None else None
+        if closed_key is None:
+            return plus(*read(date.max, False))
+        boundary = closed_key[-1]
+        if closed is not None:
+            return plus(closed, read(boundary, True)[1])
+        closed, recent = read(boundary, False)
+        if closed_entry is not None:
+            with _remembered_lock:
+                closed_entry.also[what] = closed
+        return plus(closed, recent)
+
+    return kept_with_counts(counts_key, what, read_kept)

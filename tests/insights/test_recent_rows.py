@@ -16,6 +16,7 @@ from django.test.utils import CaptureQueriesContext
 
 from bench.decisions import _plain
 from insights.scorecards.protection import _protect_answers
+from insights.scorecards.questions import _answer_counts, _plus
 from insights.scorecards.survey_counts import (
     Rows,
     open_from,
@@ -152,3 +153,77 @@ def test_a_rebuild_makes_a_page_read_the_earlier_days_again(client, data, it_lea
     rollups_rebuild()
     read, rows = _answer_rows_read(client, it_lead, data.it, **JANUARY)
     assert read and tile(rows, "Responses")[2] == "3"
+
+
+def _score_counts(rows) -> dict[str, str]:
+    """The CSV's answers per score of the survey's one question (value → count)."""
+    at = next(i for i, row in enumerate(rows) if row and row[0].startswith("Version 1, question"))
+    counts = {}
+    for row in rows[at + 1 :]:
+        if not row:
+            return counts
+        counts[row[0]] = row[1]
+    return counts
+
+
+def _question_rows_read(client, user, department, **period) -> tuple[list[str], list]:
+    with CaptureQueriesContext(connection) as queries:
+        _response, rows = get_csv(client, user, department, **period)
+    return [q["sql"] for q in queries if 'FROM "surveys_answerday"' in q["sql"]], rows
+
+
+def test_the_answers_per_question_read_in_two_parts_add_up_to_those_read_at_once(data):
+    rng = random.Random(20261203)
+    first = date(2025, 2, 1)
+    for _ in range(120):
+        data.answer(
+            rng.choice([1, 2, 3, 4, 5, 5]),
+            at=datetime.combine(first, datetime.min.time(), OSLO)
+            + timedelta(days=rng.randrange(420), hours=rng.randrange(1, 23)),
+            request_type=rng.choice([data.access, data.laptop]),
+        )
+    stop = date(2026, 4, 1)
+    for days in (7, 45, 200, 400):
+        span = (stop - timedelta(days=days), stop)
+        earlier, whole = _answer_counts(data.it, span, None, date.max, recent_only=False)
+        assert whole == {} and sum(sum(v.values()) for v in earlier.values()) > 0
+        for boundary in [date(year, month, 1) for year in (2025, 2026) for month in range(1, 13)]:
+            parts = _answer_counts(data.it, span, None, boundary, recent_only=False)
+            assert _plus(*parts) == earlier, (days, boundary)
+            _none, recent = _answer_counts(data.it, span, None, boundary, recent_only=True)
+            assert _none == {} and recent == parts[1], (days, boundary)
+
+
+def test_after_an_answer_a_page_reads_this_months_answers_per_question_only(
+    client, data, it_lead, today
+):
+    for day, score in [(5, 5), (20, 4), (35, 5), (50, 2), (60, 5), (66, 4)]:
+        data.answer(score, at=datetime(2026, 1, 1, 12, tzinfo=OSLO) + timedelta(days=day))
+    read, rows = _question_rows_read(client, it_lead, data.it, **SINCE_JANUARY)
+    assert len(read) == 1 and _days_read_from(read[0]) == "2026-01-01"
+    assert _score_counts(rows) == {"1": "0", "2": "1", "3": "0", "4": "2", "5": "3"}
+    data.answer(4, at=TODAY)
+    read, rows = _question_rows_read(client, it_lead, data.it, **SINCE_JANUARY)
+    assert len(read) == 1 and _days_read_from(read[0]) == "2026-03-01", read
+    assert _score_counts(rows) == {"1": "0", "2": "1", "3": "0", "4": "3", "5": "3"}
+    # Read again with nothing new: nothing read at all.
+    read, rows = _question_rows_read(client, it_lead, data.it, **SINCE_JANUARY)
+    assert read == [] and _score_counts(rows)["4"] == "3"
+
+
+def test_a_rebuild_makes_a_page_read_the_earlier_answers_per_question_again(
+    client, data, it_lead, today
+):
+    tickets = [
+        data.answer(score, at=datetime(2026, 1, 5, 12, tzinfo=OSLO) + timedelta(days=day))
+        for day, score in zip(range(0, 60, 6), [5, 5, 5, 4, 4, 4, 3, 2, 1, 5], strict=True)
+    ]
+    _read, rows = _question_rows_read(client, it_lead, data.it, **SINCE_JANUARY)
+    assert _score_counts(rows)["5"] == "4"
+    Response.objects.filter(invitation__ticket__in=tickets[:3]).update(
+        submitted_at=datetime(2025, 12, 20, 12, tzinfo=OSLO)
+    )
+    rollups_rebuild()
+    read, rows = _question_rows_read(client, it_lead, data.it, **SINCE_JANUARY)
+    assert read and _days_read_from(read[0]) == "2026-01-01"
+    assert _score_counts(rows)["5"] == "1"
