@@ -1,5 +1,8 @@
 """Surveys, their versions and questions, invitations, responses and in-app notifications."""
 
+import functools
+import operator
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -203,12 +206,18 @@ class Invitation(models.Model):
         return f"{self.ticket_id} → {self.recipient_id} ({self.status})"
 
 
+# The highest low headline score of each kind: 1–2 of 5, or a detractor's 0–6 of 10. A low
+# score opens a follow-up (services.responses' ``is_low_score``) and is counted as one.
+LOW_SCORE_AT_MOST = {Question.Kind.CSAT: 2, Question.Kind.NPS: 6}
+
+
 def low_score_q(prefix: str = "") -> Q:
-    """The low headline scores as the answer hook decides them (services.responses'
-    ``is_low_score``): 1–2 of 5, or 0–6 of 10. ``prefix`` reaches them through a relation."""
+    """The low headline scores (``LOW_SCORE_AT_MOST``); ``prefix`` reaches them through a
+    relation."""
     kind, score = f"{prefix}headline_kind", f"{prefix}headline_score"
-    return Q(**{kind: Question.Kind.CSAT, f"{score}__lte": 2}) | Q(
-        **{kind: Question.Kind.NPS, f"{score}__lte": 6}
+    return functools.reduce(
+        operator.or_,
+        (Q(**{kind: low, f"{score}__lte": most}) for low, most in LOW_SCORE_AT_MOST.items()),
     )
 
 

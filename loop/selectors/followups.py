@@ -2,11 +2,13 @@
 dashboard's figures. Every read is already scoped to named answers: a follow-up on an
 anonymous answer (there should be none) is never listed, opened or counted."""
 
+import functools
 import statistics
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
@@ -14,7 +16,7 @@ from django.utils import timezone
 from requests_app.models import Department, Membership
 from requests_app.permissions import can_view_ticket
 from requests_app.zones import site_today  # noqa: F401 (the views read it here)
-from surveys.models import Question, Response, low_score_q
+from surveys.models import LOW_SCORE_AT_MOST, Question, Response
 
 from ..models import FollowUp
 from ..permissions import can_see_department_follow_ups, can_work_follow_up
@@ -187,46 +189,113 @@ def department_follow_up_figures(
     Three queries whatever the number of follow-ups (four when the period has no low
     score: whether it has named answers at all). Anonymous answers are not counted:
     they have no follow-up, and their low scores are told in the weekly digest only."""
-    answers = Response.objects.filter(
-        department=department, anonymous=False, submitted_at__gte=start, submitted_at__lt=end
-    )
-    if request_type_id is not None:
-        answers = answers.filter(request_type_id=request_type_id)
-    if version_id is not None:
-        answers = answers.filter(version_id=version_id)
+    sql = _figures_sql()
+    answers = sql["answers"]
+    params: list = [
+        department.pk,
+        False,
+        connection.ops.adapt_datetimefield_value(start),
+        connection.ops.adapt_datetimefield_value(end),
+    ]
+    for column, value in (("request_type", request_type_id), ("version", version_id)):
+        if value is not None:
+            answers += f" AND {sql[column]} = %s"
+            params.append(value)
     # The low scores in WHERE, not in a FILTER: response_named_low_idx then answers from
     # the index alone, a tenth of the department's answers.
-    low_answers = answers.filter(low_score_q())
-    counted = low_answers.aggregate(
-        low=Count("pk"), closed=Count("pk", filter=Q(follow_up__status=Status.CLOSED))
-    )
-    # Only whether there were named answers matters (a page of anonymous ones shows a
-    # note): a low score says so already, else one row of the index is enough.
-    has_named_answers = bool(counted["low"]) or answers.exists()
-    spans = [
-        (closed_at - submitted_at).total_seconds() / 86400
-        for submitted_at, closed_at in low_answers.filter(
-            follow_up__status=Status.CLOSED
-        ).values_list("submitted_at", "follow_up__closed_at")
-        if closed_at is not None  # a closed follow-up always has it; the type does not know
-    ]
+    low = sql["low"]
+    low_params = [value for kind_and_most in LOW_SCORE_AT_MOST.items() for value in kind_and_most]
+    closed, open_statuses = Status.CLOSED, FollowUp.OPEN_STATUSES
+    with connection.cursor() as cursor:
+        counted = sql["counted"].format(answers=answers, low=low)
+        cursor.execute(counted, [closed, *params, *low_params])
+        low_scores, closed_count = cursor.fetchone()
+        # Only whether there were named answers matters (a page of anonymous ones shows a
+        # note): a low score says so already, else one row of the index is enough.
+        has_named_answers = bool(low_scores)
+        if not has_named_answers:
+            cursor.execute(sql["any"].format(answers=answers), params)
+            has_named_answers = cursor.fetchone() is not None
+        spans_sql = sql["spans"].format(answers=answers, low=low)
+        cursor.execute(spans_sql, [*params, *low_params, closed])
+        spans = [
+            (_moment(closed_at) - _moment(submitted_at)).total_seconds() / 86400
+            for submitted_at, closed_at in cursor.fetchall()
+            if closed_at is not None  # a closed follow-up always has it; the column may not
+        ]
+        cursor.execute(
+            sql["now"].format(open=", ".join(["%s"] * len(open_statuses))),
+            [
+                *open_statuses,
+                *open_statuses,
+                connection.ops.adapt_datefield_value(today),
+                department.pk,
+                False,
+            ],
+        )
+        open_now, overdue_now = cursor.fetchone()
     median = (
         statistics.median(spans) if spans and len(spans) >= settings.ICSAT_MIN_RESPONSES else None
     )
-    open_q = Q(status__in=FollowUp.OPEN_STATUSES)
-    now = (
-        _named()
-        .filter(department=department)
-        .aggregate(
-            open=Count("pk", filter=open_q),
-            overdue=Count("pk", filter=open_q & Q(due_on__lt=today)),
-        )
-    )
     return FollowUpFigures(
         has_named_answers=has_named_answers,
-        low_scores=counted["low"],
-        closed=counted["closed"],
+        low_scores=low_scores,
+        closed=closed_count,
         median_days=median,
-        open_now=now["open"],
-        overdue_now=now["overdue"],
+        open_now=open_now or 0,
+        overdue_now=overdue_now or 0,
     )
+
+
+Kind = Question.Kind
+
+# The figures' queries, by hand: the dashboard asks them on every view, and the ORM took
+# longer to build them than the database to answer them (IT at 1M: 6.7 ms against 2.0 ms
+# for the same three statements alone). Names in single braces (from the models'
+# metadata), what each call fills in double ones, every value a parameter.
+_FIGURES_SQL = {
+    "answers": "r.{department} = %s AND r.{anonymous} = %s AND r.{submitted_at} >= %s"
+    " AND r.{submitted_at} < %s",
+    "low": "(r.{headline_kind} = %s AND r.{headline_score} <= %s)",  # one per kind, ORed
+    "counted": """
+        SELECT COUNT(*), COUNT(CASE WHEN f.{status} = %s THEN 1 END)
+        FROM {responses} r LEFT JOIN {follow_ups} f ON f.{response} = r.{id}
+        WHERE {{answers}} AND {{low}}
+    """,
+    "any": "SELECT 1 FROM {responses} r WHERE {{answers}} LIMIT 1",
+    "spans": """
+        SELECT r.{submitted_at}, f.{closed_at}
+        FROM {responses} r JOIN {follow_ups} f ON f.{response} = r.{id}
+        WHERE {{answers}} AND {{low}} AND f.{status} = %s
+    """,
+    "now": """
+        SELECT COUNT(CASE WHEN f.{status} IN ({{open}}) THEN 1 END),
+               COUNT(CASE WHEN f.{status} IN ({{open}}) AND f.{due_on} < %s THEN 1 END)
+        FROM {follow_ups} f JOIN {responses} r ON r.{id} = f.{response}
+        WHERE f.{follow_up_department} = %s AND r.{anonymous} = %s
+    """,
+}
+
+
+@functools.cache
+def _figures_sql() -> dict[str, str]:
+    quote = connection.ops.quote_name
+    response = {f.name: quote(f.column) for f in Response._meta.concrete_fields if f.column}
+    follow_up = {f.name: quote(f.column) for f in FollowUp._meta.concrete_fields if f.column}
+    names = response | {
+        name: follow_up[name] for name in ("response", "status", "closed_at", "due_on")
+    }
+    names["follow_up_department"] = follow_up["department"]
+    names["responses"] = quote(Response._meta.db_table)
+    names["follow_ups"] = quote(FollowUp._meta.db_table)
+    sql = {name: template.format(**names) for name, template in _FIGURES_SQL.items()}
+    sql["low"] = f"({' OR '.join([sql['low']] * len(LOW_SCORE_AT_MOST))})"
+    sql["request_type"], sql["version"] = f"r.{names['request_type']}", f"r.{names['version']}"
+    return sql
+
+
+def _moment(value) -> datetime:
+    """A moment as the database gives it: aware (PostgreSQL) or naive UTC text (SQLite)."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value if timezone.is_aware(value) else value.replace(tzinfo=UTC)

@@ -18,17 +18,17 @@ from requests_app.services.timeline import ticket_log_event
 from .. import hooks
 from ..dimensions import response_dimensions
 from ..exceptions import AlreadyAnswered, InvalidAnswer, SurveyChanged, SurveyClosed, SurveyError
-from ..models import Answer, Invitation, Notification, Question, Response
+from ..models import LOW_SCORE_AT_MOST, Answer, Invitation, Notification, Question, Response
 from ..selectors import invitation_is_answerable
 
 Kind = Question.Kind
 
 
 def is_low_score(kind: str, score: int | None) -> bool:
-    """1–2 of 5, or a detractor's 0–6 of 10."""
+    """1–2 of 5, or a detractor's 0–6 of 10 (``LOW_SCORE_AT_MOST``)."""
     if score is None:
         return False
-    return score <= 2 if kind == Kind.CSAT else score <= 6
+    return score <= LOW_SCORE_AT_MOST[Kind.CSAT if kind == Kind.CSAT else Kind.NPS]
 
 
 def clean_answers(questions: list[Question], raw: dict[int, str]) -> dict[int, tuple]:
