@@ -1,6 +1,5 @@
-"""The dashboard's trend and breakdown rows, drawn in Python (insights.templatetags
-.dashboard_rows): numbered as the chart's bars, withheld figures in italics, every name
-escaped."""
+"""The dashboard's trend and breakdown rows as a reader sees them: numbered as the chart's
+bars, withheld figures in italics and saying why, every name escaped."""
 
 import re
 from datetime import timedelta
