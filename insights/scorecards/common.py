@@ -5,14 +5,18 @@ friends, requests_app.models.TicketDay), filtered to whole local days; the servi
 those rows current, so the sums equal counting the rows beneath them.
 """
 
+import functools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, fields
 from datetime import datetime
 
-from django.db.models import BooleanField, ExpressionWrapper, Q, Sum
+from django.db import connection
+from django.db.models import Sum
 from django.utils import timezone
 
-from ..models import ResponseDay
+from icsat.sql import quoted_names
+
+from ..models import ResponseDay, TicketDay
 from ..stats import Figure
 
 HEADLINE_FIELDS = ResponseDay.COUNTERS
@@ -47,20 +51,40 @@ class TicketSums:
     reopened: int = 0
 
 
-def ticket_sums_by_period(rows, start: datetime) -> Periods[TicketSums]:
-    """Sums over ``TicketDay`` ``rows`` of two adjacent periods split at ``start``: one
-    GROUP BY on a boolean (cheaper to build and run than a filtered sum per field and
-    period)."""
-    first = timezone.localdate(start, timezone.get_default_timezone())
-    names = [field.name for field in fields(TicketSums)]
-    grouped = (
-        rows.annotate(current=ExpressionWrapper(Q(day__gte=first), output_field=BooleanField()))
-        .order_by()
-        .values("current")
-        .annotate(**{name: Sum(name) for name in names})
-    )
-    found = {row["current"]: TicketSums(**{n: row[n] or 0 for n in names}) for row in grouped}
+def ticket_sums_by_period(
+    department_id: int, request_type_id: int | None, start: datetime, end: datetime
+) -> Periods[TicketSums]:
+    """The department's ``TicketDay`` sums (of one request type, if given) over ``[start,
+    end)`` and the period of the same length before it: one GROUP BY on a boolean, by hand
+    (the ORM took three times as long to build it as the database to answer it)."""
+    zone = timezone.get_default_timezone()
+    params = [
+        timezone.localdate(start, zone),
+        department_id,
+        timezone.localdate(start - (end - start), zone),
+        timezone.localdate(end, zone),
+    ]
+    if request_type_id is not None:
+        params.append(request_type_id)
+    with connection.cursor() as cursor:
+        cursor.execute(_ticket_sums_sql(request_type_id is not None), params)
+        found = {bool(current): TicketSums(*(n or 0 for n in sums)) for current, *sums in cursor}
     return Periods(current=found.get(True, TicketSums()), previous=found.get(False, TicketSums()))
+
+
+# Names in braces (from the model's metadata, by ``quoted_names``); every value a parameter.
+_TICKET_SUMS_SQL = (
+    "SELECT ({day} >= %s), {sums} FROM {table}"
+    " WHERE {department} = %s AND {day} >= %s AND {day} < %s{of_type} GROUP BY 1"
+)
+
+
+@functools.cache
+def _ticket_sums_sql(of_one_type: bool) -> str:
+    names = quoted_names(TicketDay)
+    sums = ", ".join(f"SUM({names[field.name]})" for field in fields(TicketSums))
+    of_type = f" AND {names['request_type']} = %s" if of_one_type else ""
+    return _TICKET_SUMS_SQL.format(**names, sums=sums, of_type=of_type)
 
 
 def headline_sums() -> dict:

@@ -14,8 +14,8 @@ from surveys.models import Question, Response
 
 from ..buckets import RESOLUTION_BUCKETS
 from ..disclosure import TOTAL, Suppression
-from ..models import ResponseDay, TicketDay
-from ..selectors import resolution_median_estimates, rollup_days, whole_weeks
+from ..models import ResponseDay
+from ..selectors import resolution_median_estimates, whole_weeks
 from ..stats import (
     Figure,
     mean_change,
@@ -94,7 +94,6 @@ def department_scorecard(
     request_type_id = getattr(request_type, "pk", request_type)
     version_id = getattr(version, "pk", version)
     previous_start = start - (end - start)
-    both = rollup_days(previous_start, end)
     protection = department_protection(
         department=department, start=start, end=end, trend_unit=trend_unit
     )
@@ -104,10 +103,7 @@ def department_scorecard(
     )
 
     # tickets: volume by creation day, resolution figures by resolution day
-    ticket_days = TicketDay.objects.filter(department=department)
-    if request_type_id is not None:
-        ticket_days = ticket_days.filter(request_type_id=request_type_id)
-    tickets = ticket_sums_by_period(ticket_days.filter(both), start)
+    tickets = ticket_sums_by_period(department.pk, request_type_id, start, end)
     # exact medians and their intervals: one histogram query, one indexed lookup
     estimates = resolution_median_estimates(
         periods={"current": (start, end), "previous": (previous_start, start)},

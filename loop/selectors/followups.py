@@ -13,6 +13,7 @@ from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
 
+from icsat.sql import quoted_names
 from requests_app.models import Department, Membership
 from requests_app.permissions import can_view_ticket
 from requests_app.zones import site_today  # noqa: F401 (the views read it here)
@@ -279,15 +280,12 @@ _FIGURES_SQL = {
 
 @functools.cache
 def _figures_sql() -> dict[str, str]:
-    quote = connection.ops.quote_name
-    response = {f.name: quote(f.column) for f in Response._meta.concrete_fields if f.column}
-    follow_up = {f.name: quote(f.column) for f in FollowUp._meta.concrete_fields if f.column}
+    response, follow_up = quoted_names(Response), quoted_names(FollowUp)
     names = response | {
         name: follow_up[name] for name in ("response", "status", "closed_at", "due_on")
     }
     names["follow_up_department"] = follow_up["department"]
-    names["responses"] = quote(Response._meta.db_table)
-    names["follow_ups"] = quote(FollowUp._meta.db_table)
+    names["responses"], names["follow_ups"] = response["table"], follow_up["table"]
     sql = {name: template.format(**names) for name, template in _FIGURES_SQL.items()}
     sql["low"] = f"({' OR '.join([sql['low']] * len(LOW_SCORE_AT_MOST))})"
     sql["request_type"], sql["version"] = f"r.{names['request_type']}", f"r.{names['version']}"
