@@ -5,7 +5,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 
@@ -14,13 +14,9 @@ from outbox.services import emails_queue
 from requests_app.models import Department, Membership
 from requests_app.phrases import Phrase, content_ref, plural_phrase, render
 
-from ..models import AnonymousDigest, Notification, Question, Response
+from ..models import AnonymousDigest, Notification, Response, low_score_q
 
-Kind = Question.Kind
-# Low headline scores: 1–2 of 5, or a detractor's 0–6 of 10 (as responses.is_low_score).
-LOW = Q(headline_kind=Kind.CSAT, headline_score__lte=2) | Q(
-    headline_kind=Kind.NPS, headline_score__lte=6
-)
+LOW = low_score_q()
 
 
 def last_full_week(today: date) -> date:
