@@ -65,8 +65,9 @@ def _plus(counts: Counts, more: Counts) -> Counts:
 def question_results(
     department, start: datetime, end: datetime, version_id, protection
 ) -> list[QuestionResult]:
-    """Counts per value of each question answered in ``[start, end)`` (two queries, after
-    an answer the first of the recent days only: see ``kept_in_parts``).
+    """Counts per value of each question answered in ``[start, end)``: two queries, the
+    answers and their questions (after an answer, the answers of the recent days only: see
+    ``kept_in_parts``).
 
     Shown for all request types together only, and only where the question's version
     has its headline shown: a question belongs to one version, so its counts are the same

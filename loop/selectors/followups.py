@@ -248,8 +248,6 @@ def department_follow_up_figures(
     )
 
 
-Kind = Question.Kind
-
 # The figures' queries, by hand: the dashboard asks them on every view, and the ORM took
 # longer to build them than the database to answer them (IT at 1M: 6.7 ms against 2.0 ms
 # for the same three statements alone). Names in single braces (from the models'
