@@ -11,12 +11,11 @@ from dataclasses import dataclass, fields
 from datetime import datetime
 
 from django.db import connection
-from django.db.models import Sum
-from django.utils import timezone
 
 from icsat.sql import quoted_names
 
 from ..models import ResponseDay, TicketDay
+from ..selectors import days_with_previous
 from ..stats import Figure
 
 HEADLINE_FIELDS = ResponseDay.COUNTERS
@@ -57,13 +56,8 @@ def ticket_sums_by_period(
     """The department's ``TicketDay`` sums (of one request type, if given) over ``[start,
     end)`` and the period of the same length before it: one GROUP BY on a boolean, by hand
     (the ORM took three times as long to build it as the database to answer it)."""
-    zone = timezone.get_default_timezone()
-    params = [
-        timezone.localdate(start, zone),
-        department_id,
-        timezone.localdate(start - (end - start), zone),
-        timezone.localdate(end, zone),
-    ]
+    previous_first, first, stop = days_with_previous(start, end)
+    params = [first, department_id, previous_first, stop]
     if request_type_id is not None:
         params.append(request_type_id)
     with connection.cursor() as cursor:
@@ -85,11 +79,6 @@ def _ticket_sums_sql(of_one_type: bool) -> str:
     sums = ", ".join(f"SUM({names[field.name]})" for field in fields(TicketSums))
     of_type = f" AND {names['request_type']} = %s" if of_one_type else ""
     return _TICKET_SUMS_SQL.format(**names, sums=sums, of_type=of_type)
-
-
-def headline_sums() -> dict:
-    """Sums of the ResponseDay counters."""
-    return {name: Sum(name, default=0) for name in HEADLINE_FIELDS}
 
 
 def csat(row: dict) -> Figure:

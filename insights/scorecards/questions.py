@@ -3,13 +3,13 @@
 from datetime import date, datetime
 
 from django.db.models import BooleanField, ExpressionWrapper, Q, Sum
-from django.utils import timezone
 
 from requests_app.content import translated, translated_options
 from surveys.models import Question
 
 from ..disclosure import TOO_FEW, TOTAL
 from ..models import AnswerDay
+from ..selectors import local_days
 from ..stats import min_responses
 from .results import QuestionResult
 from .survey_counts import kept_in_parts
@@ -74,8 +74,7 @@ def question_results(
     group in every view that shows them and cannot be subtracted from one another, and
     they never reveal a headline the tables hide.
     """
-    zone = timezone.get_default_timezone()
-    days = (timezone.localdate(start, zone), timezone.localdate(end, zone))
+    days = local_days(start, end)
     per_question = kept_in_parts(
         protection.counts_key,
         ("answers", version_id),

@@ -11,10 +11,10 @@ from datetime import date, datetime, timedelta
 from django.db import connection
 from django.utils import timezone
 
-from icsat.sql import quoted_names
+from icsat.sql import as_date, quoted_names
 
 from ..models import InvitationDay, ResponseDay, SurveyCountsStamp
-from ..selectors import breakdown_spans
+from ..selectors import breakdown_spans, days_with_previous
 from .common import HEADLINE_FIELDS, Periods
 
 Dimension = ResponseDay.Dimension
@@ -100,10 +100,9 @@ def read_answer_sides(
     the headline), apart by the side of ``boundary`` (a month's first day) they are on:
     keyed by department id and whether of the days from ``boundary`` on; only those when
     ``recent_only``. Up to three queries whatever the data size, none for no days."""
-    zone = timezone.get_default_timezone()
-    first_day, stop_day = timezone.localdate(start, zone), timezone.localdate(end, zone)
+    previous_first, first_day, stop_day = days_with_previous(start, end)
     low = boundary if recent_only else date.min
-    headline_from = max(timezone.localdate(start - (end - start), zone), low)
+    headline_from = max(previous_first, low)
     period_from = max(first_day, low)
     rows: dict[tuple[int, bool], Rows] = defaultdict(Rows)
     if headline_from >= stop_day:
@@ -157,8 +156,8 @@ def read_answer_sides(
             rows[department, bool(recent)].trend_parts.append(
                 {
                     "request_type": request_type,
-                    "week": _as_date(week_start),
-                    "month": _as_date(month_start),
+                    "week": as_date(week_start),
+                    "month": as_date(month_start),
                     **dict(zip(HEADLINE_FIELDS, sums, strict=True)),
                 }
             )
@@ -207,32 +206,16 @@ def _answer_rows_sql() -> dict[str, str]:
     }
 
 
-def _as_date(value) -> date:
-    """A truncated day as the database gives it: a date, a midnight (PostgreSQL's
-    ``DATE_TRUNC``, in the connection's UTC) or ISO text (SQLite)."""
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, str):
-        return date.fromisoformat(value[:10])
-    return value
-
-
 def read_invited(start: datetime, end: datetime, department_ids: list[int]) -> dict[int, Invited]:
     """These departments' invitations sent in ``[start, end)`` and the period before, and
     answered since: one query (by hand, as the answers' rows: every resolve sends an
     invitation, and a page read after one asks it again)."""
-    zone = timezone.get_default_timezone()
-    first_day = timezone.localdate(start, zone)
+    previous_first, first_day, stop_day = days_with_previous(start, end)
     invited: dict[int, Invited] = defaultdict(no_invitations)
     with connection.cursor() as cursor:
         cursor.execute(
             _invited_sql().format(departments=", ".join(["%s"] * len(department_ids))),
-            [
-                first_day,
-                *department_ids,
-                timezone.localdate(start - (end - start), zone),
-                timezone.localdate(end, zone),
-            ],
+            [first_day, *department_ids, previous_first, stop_day],
         )
         for department, request_type, version, current, sent, answered in cursor:
             invited[department].of(bool(current))[(request_type, version)] = (sent, answered)
@@ -325,9 +308,8 @@ def entries(stamps: dict[int, Stamps], period: tuple) -> tuple[dict[int, Entry],
     with _remembered_lock:
         for department_id in unread_answers:
             key = (department_id, stamps[department_id][0], period)
-            entry = _remember(key, rows.get(department_id) or Rows())
-            entry.closed_key = closed_keys[department_id]
-            answers[department_id] = entry
+            read = rows.get(department_id) or Rows()
+            answers[department_id] = _remember(key, read, closed_keys[department_id])
         for department_id in unread_invited:
             key = (department_id, INVITED, stamps[department_id][1], period)
             read = invitations.get(department_id) or no_invitations()
@@ -368,8 +350,8 @@ def _read_answers_kept(period: tuple, boundary: date, keys: dict[int, tuple]) ->
     }
 
 
-def _remember(key: tuple, rows) -> Entry:
-    entry = _remembered[key] = Entry(key=key, rows=rows)
+def _remember(key: tuple, rows, closed_key: tuple | None = None) -> Entry:
+    entry = _remembered[key] = Entry(key=key, rows=rows, closed_key=closed_key)
     while len(_remembered) > REMEMBERED:
         _remembered.popitem(last=False)
     return entry

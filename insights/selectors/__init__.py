@@ -8,9 +8,12 @@ from surveys.models import SurveyVersion
 from ..models import ResponseDay, TicketDay
 from .medians import MedianEstimate as MedianEstimate
 from .medians import breakdown_spans as breakdown_spans
+from .medians import days_with_previous as days_with_previous
+from .medians import local_days as local_days
 from .medians import resolution_median_estimates as resolution_median_estimates
 from .medians import resolution_medians as resolution_medians
 from .medians import rollup_days as rollup_days
+from .medians import rows_of_spans as rows_of_spans
 from .medians import weeks_and_days as weeks_and_days
 from .medians import whole_weeks as whole_weeks
 

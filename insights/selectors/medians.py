@@ -24,8 +24,8 @@ from ..models import ResolutionDay, SurveyCountsStamp, TicketDay
 
 def rollup_days(start, end) -> Q:
     """The per-day rollup rows of ``[start, end)``; both ends are local midnights."""
-    tz = timezone.get_default_timezone()
-    return Q(day__gte=timezone.localdate(start, tz), day__lt=timezone.localdate(end, tz))
+    first, stop = local_days(start, end)
+    return Q(day__gte=first, day__lt=stop)
 
 
 def whole_weeks(first: date, stop: date) -> tuple[date, date]:
@@ -70,22 +70,31 @@ def breakdown_spans(first: date, stop: date) -> list[Span]:
     ]
 
 
-def _rows_of(spans: list[Span]) -> Q:
+def rows_of_spans(spans: list[Span]) -> Q:
+    """The rollup rows of these spans (each grain's rows whose day is in its range)."""
     return functools.reduce(
         operator.or_, (Q(grain=grain, day__gte=low, day__lt=high) for grain, low, high in spans)
     )
 
 
-def _local_days(start: datetime, end: datetime) -> tuple[date, date]:
+def local_days(start: datetime, end: datetime) -> tuple[date, date]:
+    """The site's days of two moments (``[start, end)`` as whole local days)."""
     tz = timezone.get_default_timezone()
     return timezone.localdate(start, tz), timezone.localdate(end, tz)
+
+
+def days_with_previous(start: datetime, end: datetime) -> tuple[date, date, date]:
+    """For ``[start, end)`` and the period of the same length before it: the first day of
+    that one, the first day of this one, and the day after its last."""
+    previous_first, first = local_days(start - (end - start), start)
+    return previous_first, first, local_days(start, end)[1]
 
 
 def weeks_and_days(start: datetime, end: datetime) -> Q:
     """The rows of ``[start, end)`` (local midnights) kept per day and per week: week rows
     for the whole weeks inside it, day rows for the days before the first Monday and after
     the last whole week; the same sums as all its day rows, from about a sixth of the rows."""
-    return _rows_of(week_and_day_spans(*_local_days(start, end)))
+    return rows_of_spans(week_and_day_spans(*local_days(start, end)))
 
 
 @dataclass(frozen=True)
@@ -194,11 +203,7 @@ def _estimate_keys(
     """Per department with requests in the periods: the key its estimates are kept under.
     Two statements by hand: every view of both dashboards asks them, and the ORM took
     longer to build them than the database to answer them."""
-    zone = timezone.get_default_timezone()
-    spans = [
-        (timezone.localdate(start, zone), timezone.localdate(end, zone))
-        for start, end in periods.values()
-    ]
+    spans = [local_days(start, end) for start, end in periods.values()]
     stamps_sql, changes_sql = _estimate_key_sql(
         len(spans), department_id is not None, request_type_id is not None
     )

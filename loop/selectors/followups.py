@@ -5,7 +5,7 @@ anonymous answer (there should be none) is never listed, opened or counted."""
 import functools
 import statistics
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from django.conf import settings
 from django.db import connection
@@ -13,7 +13,7 @@ from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
 
-from icsat.sql import quoted_names
+from icsat.sql import as_moment, quoted_names
 from requests_app.models import Department, Membership
 from requests_app.permissions import can_view_ticket
 from requests_app.zones import site_today  # noqa: F401 (the views read it here)
@@ -220,7 +220,7 @@ def department_follow_up_figures(
         spans_sql = sql["spans"].format(answers=answers, low=low)
         cursor.execute(spans_sql, [*params, *low_params, closed])
         spans = [
-            (_moment(closed_at) - _moment(submitted_at)).total_seconds() / 86400
+            (as_moment(closed_at) - as_moment(submitted_at)).total_seconds() / 86400
             for submitted_at, closed_at in cursor.fetchall()
             if closed_at is not None  # a closed follow-up always has it; the column may not
         ]
@@ -288,10 +288,3 @@ def _figures_sql() -> dict[str, str]:
     sql["low"] = f"({' OR '.join([sql['low']] * len(LOW_SCORE_AT_MOST))})"
     sql["request_type"], sql["version"] = f"r.{names['request_type']}", f"r.{names['version']}"
     return sql
-
-
-def _moment(value) -> datetime:
-    """A moment as the database gives it: aware (PostgreSQL) or naive UTC text (SQLite)."""
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    return value if timezone.is_aware(value) else value.replace(tzinfo=UTC)

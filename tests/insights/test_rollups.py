@@ -1,9 +1,7 @@
 """The per-day rollups the dashboards read: kept current by the services, equal to a rebuild,
 and the exact median they lead to."""
 
-import functools
 import importlib
-import operator
 import random
 import statistics
 from datetime import datetime, timedelta
@@ -29,10 +27,12 @@ from insights.models import (
 )
 from insights.selectors import (
     breakdown_spans,
+    local_days,
     resolution_median_estimates,
     resolution_medians,
     rollup_days,
     rollups_missing,
+    rows_of_spans,
     weeks_and_days,
 )
 from insights.services.rebuild import rollups_rebuild
@@ -169,15 +169,7 @@ def make_history(request_type, django_capture_on_commit_callbacks, settings, sta
 def months_weeks_and_days(start: datetime, end: datetime) -> Q:
     """The rows the breakdowns read for ``[start, end)`` (local midnights): those of
     ``breakdown_spans``, as the dashboards' hand-written query selects them."""
-    zone = timezone.get_default_timezone()
-    first, stop = (timezone.localdate(moment, zone) for moment in (start, end))
-    return functools.reduce(
-        operator.or_,
-        (
-            Q(grain=grain, day__gte=low, day__lt=high)
-            for grain, low, high in breakdown_spans(first, stop)
-        ),
-    )
+    return rows_of_spans(breakdown_spans(*local_days(start, end)))
 
 
 def test_the_services_keep_the_rollups_equal_to_a_rebuild(
