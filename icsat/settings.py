@@ -254,6 +254,9 @@ def cache_config(redis_url: str, var_dir: Path, redis_db: int = 1) -> dict:
             "default": {
                 "BACKEND": "django.core.cache.backends.redis.RedisCache",
                 "LOCATION": location,
+                # A hanging Redis must not hold a page: the dashboards then decide for
+                # themselves (insights.scorecards.shared_decisions).
+                "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
             }
         }
     return {

@@ -29,12 +29,14 @@ from ..disclosure import (
 from ..models import ResponseDay
 from ..stats import min_responses
 from .common import HEADLINE_FIELDS, Periods
+from .shared_decisions import shared_each
 from .survey_counts import (
     BREAKDOWNS,
     Entry,
     Invited,
     Rows,
     decided,
+    decided_each,
     entries,
     no_invitations,
     stamps_of,
@@ -216,8 +218,20 @@ def protections(
         if versions
         else ()
     )
+    k = min_responses()
+    # Decided by one web process for all: after an answer, each would decide the same
+    # again from the same rows (see shared_decisions).
+    of_answers = decided_each(
+        {department_id: answered for department_id, (answered, _sent) in found.items()},
+        (trend_unit, k),
+        lambda undecided: shared_each(
+            {department_id: entry.rows for department_id, entry in undecided.items()},
+            (start, end, period[2], trend_unit, k),
+            lambda rows: _protect_answers(rows, start, end, trend_unit, k),
+        ),
+    )
     return {
-        department_id: _protection(answered, sent, start, end, anonymous, trend_unit)
+        department_id: _protection(answered, sent, of_answers[department_id], anonymous, k)
         for department_id, (answered, sent) in found.items()
     }
 
@@ -237,10 +251,14 @@ class _AnswersProtection:
 
 
 def _protection(
-    answered: Entry, sent: Entry, start, end, anonymous_versions: set, trend_unit
+    answered: Entry,
+    sent: Entry,
+    of_answers: _AnswersProtection,
+    anonymous_versions: set,
+    k: int,
 ) -> Protection:
-    """One department's protection from its kept (or just read) rows."""
-    k = min_responses()
+    """One department's protection from its kept (or just read) rows and what was decided
+    from its answers' rows."""
     rows: Rows = answered.rows  # type: ignore[assignment]
     invited: Invited = sent.rows  # type: ignore[assignment]
     request_types = sorted(
@@ -250,9 +268,6 @@ def _protection(
     versions = sorted(
         {key[1] for period in rows.headline for key in period}
         | {key[1] for period in invited for key in period}
-    )
-    of_answers = decided(
-        answered, (trend_unit, k), lambda: _protect_answers(rows, start, end, trend_unit, k)
     )
 
     def invitation_tables() -> Periods[Suppression]:

@@ -4,7 +4,7 @@ process keeps of them and of what was decided from them (``insights.scorecards.p
 import functools
 import threading
 from collections import OrderedDict, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -359,14 +359,30 @@ def _remember(key: tuple, rows, closed_key: tuple | None = None) -> Entry:
 
 def decided[T](entry: Entry, decision: tuple, decide: Callable[[], T]) -> T:
     """What ``decide()`` decides from ``entry``'s rows (kept with them while kept)."""
+    return decided_each({None: entry}, decision, lambda _undecided: {None: decide()})[None]
+
+
+def decided_each[K, T](
+    entries: Mapping[K, Entry],
+    decision: tuple,
+    decide: Callable[[dict[K, Entry]], dict[K, T]],
+) -> dict[K, T]:
+    """``decided`` of several entries at once: ``decide(undecided)`` decides, in one go,
+    for the entries with nothing kept for ``decision``."""
+    out: dict[K, T] = {}
     with _remembered_lock:
-        if decision in entry.decided:
-            return entry.decided[decision]  # type: ignore[return-value]
-    value = decide()
-    if entry.key is not None:
+        for name, entry in entries.items():
+            if decision in entry.decided:
+                out[name] = entry.decided[decision]  # type: ignore[assignment]
+    undecided = {name: entry for name, entry in entries.items() if name not in out}
+    if undecided:
+        values = decide(undecided)
         with _remembered_lock:
-            entry.decided[decision] = value
-    return value
+            for name, entry in undecided.items():
+                if entry.key is not None:
+                    entry.decided[decision] = values[name]
+        out |= values
+    return out
 
 
 def kept_with_counts[U](counts_key: tuple | None, what: tuple, read: Callable[[], U]) -> U:

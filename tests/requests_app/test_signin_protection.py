@@ -253,6 +253,8 @@ def test_cache_is_redis_with_its_own_database_when_redis_is_configured(tmp_path)
     redis = cache_config("redis://redis:6379/0", tmp_path)["default"]
     assert redis["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
     assert redis["LOCATION"] == "redis://redis:6379/1"
+    # A hung Redis holds a page half a second at most (redis-py's default: 5 s).
+    assert redis["OPTIONS"] == {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
     files = cache_config("", tmp_path)["default"]
     assert files["BACKEND"] == "django.core.cache.backends.filebased.FileBasedCache"
     assert files["LOCATION"] == str(tmp_path / "cache")
