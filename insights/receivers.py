@@ -29,4 +29,3 @@ def response_submitted(*, invitation, response, answers) -> None:
     surveys.rollup_invitation_answered(invitation)
     surveys.rollup_response(response, answers)
     surveys.survey_counts_changed({invitation.department_id, response.department_id})
-    surveys.hidden_cells_decide_after_commit()

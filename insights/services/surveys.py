@@ -11,7 +11,6 @@ from django.db.models import Count, F, Q, Sum, Value
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from outbox.publishing import publish_on_commit
 from surveys.models import Answer, Invitation, Question, Response
 
 from ..buckets import breakdown_bucket, breakdown_bucket_case
@@ -134,18 +133,6 @@ def survey_counts_changed(department_ids, *, answers: bool = True, rebuild: bool
         SurveyCountsStamp,
         [({"department_id": department_id}, moved) for department_id in department_ids],
     )
-
-
-def hidden_cells_decide_after_commit() -> None:
-    """Have a worker decide the changed departments' hidden cells once the answer commits
-    (``insights.tasks.decide_hidden_cells``). Nothing to do when the broker refuses: the
-    first page to need the decision makes it."""
-    # By name: services sit below tasks and do not import them.
-    publish_on_commit("insights.tasks.decide_hidden_cells", {}, refused=_nothing)
-
-
-def _nothing() -> None:
-    return None
 
 
 # ---------------------------------------------------------------- rebuild

@@ -26,7 +26,6 @@ from audit.models import AuditEntry
 from demo import data as demo_data
 from loop.models import Theme
 from outbox.models import Email
-from outbox.publishing import RUN_MESSAGES
 from requests_app.models import (
     Attachment,
     Department,
@@ -557,17 +556,11 @@ def test_seed_demo_builds_a_believable_company_once(
 
         with django_capture_on_commit_callbacks(execute=True):
             check_the_live_pipeline_writes_what_the_history_shows()
-        # After the commit, the real resolve asked a worker to send its invitation, each
-        # change asked a worker to send the e-mails it recorded in the outbox, and the
-        # answer to decide the dashboards' hidden cells (one message per commit).
+        # After the commit, the real resolve asked a worker to send its invitation, and each
+        # change asked a worker to send the e-mails it recorded in the outbox.
         asked: dict[str, list] = {}
         for args, kw in published:
-            if args[0] == RUN_MESSAGES:
-                for name, kwargs in kw["kwargs"]["messages"]:
-                    asked.setdefault(name, []).append(kwargs)
-            else:
-                asked.setdefault(args[0], []).append(kw["kwargs"])
-        assert asked.pop("insights.tasks.decide_hidden_cells") == [{}]
+            asked.setdefault(args[0], []).append(kw["kwargs"])
         assert asked.pop("surveys.tasks.send_invitation") == [
             {"invitation_id": Invitation.objects.latest("pk").pk}
         ]

@@ -17,13 +17,10 @@ from icsat.settings import cache_config
 from insights.models import SurveyCountsStamp
 from insights.scorecards import shared_decisions, survey_counts
 from insights.services.rebuild import rollups_rebuild
-from requests_app.services import tickets as ticket_svc
-from surveys.models import Invitation, Response
-from tests import factories
+from surveys.models import Response
 
 from ..requests_app.test_signin_protection import _test_redis_url
 from .test_dashboard_views import FEBRUARY, START, Data, get_csv, tile
-from .test_rollups import answer_through_services
 
 pytestmark = pytest.mark.django_db
 
@@ -213,27 +210,3 @@ def test_on_redis_a_second_process_reads_what_the_first_decided(
     another_process()
     assert [csat(client, it_lead, data, kind) for kind in (None, data.access)] == ["60", ""]
     assert len(searches) == 1
-
-
-def test_after_an_answer_a_worker_decides_and_the_pages_only_read(
-    client, data, it_lead, searches, django_capture_on_commit_callbacks, first_of_march
-):
-    """The answer's commit asks a worker to decide the changed department's hidden cells
-    for the periods the dashboards offer; a page of one of them then searches nothing."""
-    data.seed([5, 5, 4, 4, 2, 5])
-    ticket = factories.make_ticket(requester=data.requester, request_type=data.laptop)
-    with django_capture_on_commit_callbacks(execute=True):  # the survey is sent at once
-        ticket_svc.ticket_resolve(ticket_id=ticket.pk, actor=data.agent, note="Done")
-    invitation = Invitation.objects.get(ticket=ticket, status=Invitation.Status.SENT)
-    before = len(searches)
-    with django_capture_on_commit_callbacks(execute=True):  # then the worker's turn
-        answer_through_services(invitation, 1)
-    decided_by_the_worker = len(searches) - before
-    assert decided_by_the_worker >= 1
-
-    another_process()
-    for range_key in ("30d", "90d", "12m"):
-        _response, rows = get_csv(client, it_lead, data.it, range=range_key)
-        assert tile(rows, "Responses")[2] == "7"
-        assert tile(rows, CSAT)[2] == "71"  # 5 of 7
-    assert len(searches) - before == decided_by_the_worker
