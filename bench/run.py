@@ -236,9 +236,12 @@ def _targets():
     }
 
 
-def _fresh_invitations(count: int, department_id: int | None = None) -> list[tuple[str, dict]]:
+def _fresh_invitations(
+    count: int, department_id: int | None = None, *, all_or_none: bool = False
+) -> list[tuple[str, dict]]:
     """Sent invitations with known tokens on closed tickets that have none (of one
-    department's with ``department_id``): one per POST."""
+    department's with ``department_id``): one per POST. With ``all_or_none``, none when
+    there are fewer such tickets than ``count``, instead of an error."""
     from django.utils import timezone
 
     from requests_app.models import Ticket
@@ -252,6 +255,8 @@ def _fresh_invitations(count: int, department_id: int | None = None) -> list[tup
     if department_id is not None:
         closed = closed.filter(department_id=department_id)
     tickets = list(closed.order_by("-pk")[:count])
+    if all_or_none and len(tickets) < count:
+        return []
     now = timezone.now()
     out = []
     for ticket in tickets:
@@ -497,16 +502,20 @@ def measure(n_requests: int = 15, *, log=print) -> dict:
         return anonymous.post(reverse("surveys:answer", kwargs={"token": token}), data)
 
     def answered_in(department_ids):
-        """A real answer in each of these departments (all for None), as after an answer
-        the rows each page keeps of them have changed: what it keeps is read and decided
-        again, by this process and every other (nothing decided before fits new rows)."""
+        """A real answer in each of these departments (all for None: those with enough
+        closed tickets, every one in a seed of 1M), as after an answer the rows each page
+        keeps of them have changed: what it keeps is read and decided again, by this
+        process and every other (nothing decided before fits new rows)."""
         from requests_app.models import Department
 
+        needed = WARMUP + n_requests + 1
         ids = department_ids or list(Department.objects.values_list("pk", flat=True))
-        answers = {
-            department_id: iter(_fresh_invitations(WARMUP + n_requests + 1, department_id))
+        found = {
+            department_id: _fresh_invitations(needed, department_id, all_or_none=True)
             for department_id in ids
         }
+        answers = {department_id: iter(fresh) for department_id, fresh in found.items() if fresh}
+        ids = list(answers)
 
         def answer_each():
             for department_id in ids:
