@@ -1,7 +1,6 @@
 import gc
 import os
 
-from django.core.signals import request_finished
 from django.core.wsgi import get_wsgi_application
 from django.urls import get_resolver
 
@@ -15,21 +14,3 @@ application = get_wsgi_application()
 get_resolver().url_patterns  # noqa: B018 (imports every view now, not on the first request)
 gc.collect()
 gc.freeze()
-
-
-def collect_when_due(**_kwargs) -> None:
-    """The collector's pass that fell due during the request, run once its answer is
-    out: by the collector's own thresholds, the oldest generation due."""
-    counts, thresholds = gc.get_count(), gc.get_threshold()
-    for generation in (2, 1, 0):
-        if counts[generation] > thresholds[generation]:
-            gc.collect(generation)
-            return
-
-
-# What the requests keep between them (the dashboards' rows and decisions) still makes a
-# full pass take tens of milliseconds (~50,000 objects after a few hundred requests at
-# 100k tickets: ~40 ms). So in a web process the collector never runs inside a request:
-# each request's end (after its answer was written) runs the pass that fell due.
-gc.disable()
-request_finished.connect(collect_when_due, dispatch_uid="icsat.wsgi.collect_when_due")
