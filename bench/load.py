@@ -43,6 +43,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from bench.load_report import (
     TARGET_USERS,
+    breakdown,
     percentile,
     render,
     render_summary,
@@ -454,6 +455,7 @@ def _load(args, env, run_dir, port, sink, links, plan_path, log, phases) -> dict
         "surveys": survey_check(mail, run_started, grace),
         "emails_at_sink": len(sink.delivered),
         "server_pages": server_times(run_dir, samples),
+        "breakdown": breakdown(run_dir),
         "timeline": timeline(samples, watch.samples),
         "load_during": _load_during(watch.samples, load_at_end),
         "cpu_seconds": cpu,

@@ -6,6 +6,8 @@ ramp-up, each request's wait for a free worker, a timeline, the targets with the
 and LOAD.md.
 """
 
+import contextlib
+import json
 import statistics
 from collections import Counter
 from pathlib import Path
@@ -127,6 +129,62 @@ def server_times(run_dir: Path, samples: dict) -> dict:
             "wait_share": round(sum(waits) / total, 3) if total else None,
         }
     return figures
+
+
+# The parts bench/load_breakdown.py times, in table order.
+BREAKDOWN_PARTS = ["deciding", "decisions shared", "answer rows", "medians", "rendering"]
+
+
+BREAKDOWN_PAGES = ("organisation view", "department dashboard")
+
+
+def breakdown(run_dir: Path, pages: tuple[str, ...] = BREAKDOWN_PAGES) -> dict:
+    """Per page: what the usual request (at or below the median of its time in the worker) and
+    the slow one (at or above the p95) spent their time on, from bench/load_breakdown.py's
+    lines: means per request, so the two slices compare part by part."""
+    lines = []
+    for path in sorted(run_dir.glob("breakdown-*.jsonl")):
+        for text in path.read_text(errors="replace").splitlines():
+            with contextlib.suppress(ValueError):
+                lines.append(json.loads(text))
+    figures: dict[str, dict] = {}
+    for page in [*pages, "all pages"]:
+        rows = sorted(
+            (r for r in lines if page == "all pages" or r.get("page") == page),
+            key=lambda r: r["wall_ms"],
+        )
+        if len(rows) < 20:
+            continue
+        walls = [r["wall_ms"] for r in rows]
+        median, p95 = percentile(walls, 0.5), percentile(walls, 0.95)
+        figures[page] = {
+            "usual": _slice_means([r for r in rows if r["wall_ms"] <= median]),
+            "slow": _slice_means([r for r in rows if r["wall_ms"] >= p95]),
+        }
+    return figures
+
+
+def _slice_means(rows: list[dict]) -> dict:
+    count = len(rows)
+
+    def mean(values) -> float:
+        return round(sum(values) / count, 1)
+
+    return {
+        "requests": count,
+        "wall_ms": mean(r["wall_ms"] for r in rows),
+        "cpu_ms": mean(r["cpu_ms"] for r in rows),
+        "off_cpu_ms": mean(r["wall_ms"] - r["cpu_ms"] for r in rows),
+        "preempted": mean(r["preempted"] for r in rows),
+        "sql_ms": mean(r["sql_ms"] for r in rows),
+        "sql": mean(r["sql"] for r in rows),
+        "gc_ms": mean(r["gc_ms"] for r in rows),
+        "gc_full_share": round(sum(1 for r in rows if r["gc_full"]) / count, 3),
+        "parts_ms": {
+            part: mean(r["parts"].get(part, [0, 0.0])[1] for r in rows) for part in BREAKDOWN_PARTS
+        },
+        "decided": mean(r["parts"].get("deciding", [0, 0.0])[0] for r in rows),
+    }
 
 
 def timeline(samples: dict, watch: list[dict], every: float = 30) -> list[dict]:
@@ -340,6 +398,36 @@ def render(result: dict) -> str:
                 f"| {page} | {_ms(f['p50_ms'])} | {_ms(f['p95_ms'])} | {_ms(f['p99_ms'])} "
                 f"| {_ms(f['wait_p50_ms'])} | {_ms(f['wait_p95_ms'])} | {share} |"
             )
+    if result.get("breakdown"):
+        lines += [
+            "",
+            "## Inside gunicorn: where the usual and the slow requests' time went",
+            "",
+            "Each request's time in its worker (bench/load_breakdown.py's gunicorn hooks), split "
+            "into the worker's CPU and the rest (waiting for the database's answers, or for a "
+            "core: *preempted* is how often the kernel took the core away mid-request); the SQL "
+            "statements' time at the client; the collector's passes; and parts of the dashboards' "
+            "work (*deciding* the hidden cells, inside *decisions shared*; the *answer rows* read; "
+            "the *medians*; *rendering* the templates). Means per request of the usual requests "
+            "(at or below the page's median time in the worker) and of the slow ones (at or "
+            "above its p95).",
+            "",
+            "| page | requests | time in worker | CPU | not on CPU | preempted | SQL (statements) "
+            "| collector (share with a full pass) | deciding (departments) | decisions shared "
+            "| answer rows | medians | rendering |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        ]
+        for page, slices in result["breakdown"].items():
+            for label, f in (("usual", slices["usual"]), ("slow", slices["slow"])):
+                parts = f["parts_ms"]
+                lines.append(
+                    f"| {page}, {label} | {f['requests']:,} | {_ms(f['wall_ms'])} "
+                    f"| {_ms(f['cpu_ms'])} | {_ms(f['off_cpu_ms'])} | {f['preempted']} "
+                    f"| {_ms(f['sql_ms'])} ({f['sql']}) | {_ms(f['gc_ms'])} "
+                    f"({f['gc_full_share']:.0%}) | {_ms(parts['deciding'])} ({f['decided']}) "
+                    f"| {_ms(parts['decisions shared'])} | {_ms(parts['answer rows'])} "
+                    f"| {_ms(parts['medians'])} | {_ms(parts['rendering'])} |"
+                )
     if result.get("timeline"):
         lines += [
             "",

@@ -105,12 +105,15 @@ def start_stack(stack: Stack, args, port: int) -> None:
             f"--workers={args.web_workers}",
             f"--threads={args.web_threads}",  # more than 1: gunicorn's gthread worker
             "--no-control-socket",
+            # Per request: CPU, SQL, the collector and the dashboards' parts (breakdown-*.jsonl).
+            f"--config={ROOT / 'bench' / 'load_breakdown.py'}",
             # The page (a header the locust users send), status and gunicorn's own time in µs:
             # from the worker taking the request to the answer written, so a request's time at
             # the user minus this is the wait for a free worker (and loopback).
             f"--access-logfile={stack.run_dir / 'access.log'}",
             "--access-logformat=%({x-load-page}i)s\t%(s)s\t%(D)s\t%({x-load-request}i)s",
         ],
+        env={"ICSAT_LOAD_BREAKDOWN_DIR": str(stack.run_dir)},
     )
     for i in range(2):
         stack.start(

@@ -69,4 +69,9 @@ def test_load_harness_requests_every_page_and_delivers_each_survey_once(tmp_path
     assert surveys["delivered_once"] == surveys["due"]
     assert (surveys["lost"], surveys["duplicates"]) == (0, 0)
     assert result["orphan_process_groups"] == 0
-    assert "| every survey delivered once |" in (tmp_path / "LOAD.md").read_text()
+    markdown = (tmp_path / "LOAD.md").read_text()
+    assert "| every survey delivered once |" in markdown
+    # Gunicorn's hooks recorded each request's parts: pages read the database and use CPU.
+    every_page = result["breakdown"]["all pages"]
+    assert every_page["usual"]["sql"] > 0 and every_page["slow"]["cpu_ms"] > 0
+    assert "| all pages, slow |" in markdown
