@@ -168,39 +168,43 @@ def resolution_median_estimates(
     estimates: dict[tuple[int, str], MedianEstimate] = {}
     unread = []
     with _kept_lock:
-        for department, key in keys.items():
-            kept = _kept.get(key)
-            if kept is None:
+        for department, (slot, stamps) in keys.items():
+            kept = _kept.get(slot)
+            if kept is None or kept[0] != stamps:
                 unread.append(department)
             else:
-                _kept.move_to_end(key)
-                estimates.update(kept)
+                _kept.move_to_end(slot)
+                estimates.update(kept[1])
     if not unread:
         return estimates
     read = _read_estimates(periods, unread, request_type_id, rank_interval)
     with _kept_lock:
         for department in unread:
-            _kept[keys[department]] = {k: e for k, e in read.items() if k[0] == department}
+            slot, stamps = keys[department]
+            _kept[slot] = (stamps, {k: e for k, e in read.items() if k[0] == department})
+            _kept.move_to_end(slot)
         while len(_kept) > KEPT:
             _kept.popitem(last=False)
     return estimates | read
 
 
 # Exact medians read tickets in duration order, more of them as the data grows. Each process
-# keeps them per department under what moves with every change to its histogram in the
-# periods: the sums of TicketDay.resolution_changes over each period (every resolution
-# counted or taken back adds one to its day) and the rebuilds of the department's
-# SurveyCountsStamp (an answer or an invitation changes no median), both read before the
-# histogram.
+# keeps them per department and question (periods, filter, interval) with what moves with
+# every change to its histogram in the periods: the sums of TicketDay.resolution_changes
+# over each period (every resolution counted or taken back adds one to its day) and the
+# rebuilds of the department's SurveyCountsStamp (an answer or an invitation changes no
+# median), both read before the histogram. Estimates read after a change replace those
+# they supersede.
 KEPT = 512
-_kept: OrderedDict[tuple, dict[tuple[int, str], MedianEstimate]] = OrderedDict()
+_kept: OrderedDict[tuple, tuple[tuple, dict[tuple[int, str], MedianEstimate]]] = OrderedDict()
 _kept_lock = threading.Lock()
 
 
 def _estimate_keys(
     periods: dict, department_id: int | None, request_type_id: int | None, rank_interval
-) -> dict[int, tuple]:
-    """Per department with requests in the periods: the key its estimates are kept under.
+) -> dict[int, tuple[tuple, tuple]]:
+    """Per department with requests in the periods: where its estimates are kept, and the
+    stamps they were read under.
     Two statements by hand: every view of both dashboards asks them, and the ORM took
     longer to build them than the database to answer them."""
     spans = [local_days(start, end) for start, end in periods.values()]
@@ -226,7 +230,7 @@ def _estimate_keys(
     )
     # A department without a stamp has had no rebuild since it was made: 0 until one.
     return {
-        department: (department, stamp_of.get(department, 0), *per_period, *shared)
+        department: ((department, *shared), (stamp_of.get(department, 0), *per_period))
         for department, *per_period in changes
     }
 

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -9,6 +10,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from insights import charts
 from insights.stats import Figure
@@ -325,6 +327,31 @@ def test_dashboard_query_count_does_not_grow_with_answers(client, data, it_lead)
     # Nothing new since: what this process read is used again (the protection's four rows
     # queries, the questions' answers, the medians' histogram and tickets: seven fewer).
     assert count_queries(client, it_lead, data.it) == small - 7
+
+
+def test_a_process_keeps_one_copy_of_what_it_read_however_often_the_counts_change(
+    client, data, it_lead
+):
+    """Each answer (and its ticket's resolution) moves the department's stamps: the rows,
+    decisions and medians read under the new ones replace the old, which no page can ask
+    for again, instead of piling up in every web process until the cap pushes them out."""
+    from insights.scorecards import survey_counts
+    from insights.selectors import medians
+
+    now = timezone.now()
+    for _ in range(6):
+        data.answer(5, at=now - timedelta(hours=2))
+    get_page(client, it_lead, data.it, range="30d")
+    kept = (len(survey_counts._remembered), len(medians._kept))
+    assert kept[0] > 0 and kept[1] > 0
+    shown = []
+    for _ in range(3):
+        data.answer(1, at=now - timedelta(hours=1))
+        html = get_page(client, it_lead, data.it, range="30d").content.decode()
+        shown.append(re.search(r"\d+ %", html)[0])
+        assert (len(survey_counts._remembered), len(medians._kept)) == kept
+    # ... and each view reads the new counts, not a kept copy: 6 of 7, 8 and 9 satisfied.
+    assert shown == ["86 %", "75 %", "67 %"]
 
 
 # ---------------------------------------------------------------- formatting
