@@ -30,3 +30,25 @@ def test_the_web_application_freezes_what_it_loaded_at_start():
     assert views_loaded == "True"
     assert int(frozen) > 50_000
     assert int(still_collected) < int(frozen) / 50
+
+
+def test_the_web_application_loads_at_start_what_the_first_requests_would():
+    """The templates compiled, the cache's client library imported: loaded by a request,
+    they would be walked by every full pass for the process's life."""
+    probe = (
+        "import gc, sys; import icsat.wsgi; from django.template import engines; "
+        "cached = engines['django'].engine.template_loaders[0].get_template_cache; "
+        "print('base.html' in cached, 'insights/dashboard_department.html' in cached, "
+        "'redis' in sys.modules, len(gc.get_objects()))"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "icsat.settings_test"}
+    out = subprocess.run(  # noqa: S603 - our own interpreter and probe
+        [sys.executable, "-c", probe],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["True", "True", "True", "0"]
