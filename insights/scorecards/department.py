@@ -3,19 +3,19 @@
 from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta
 
-from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from requests_app.content import translated, translation_keys
-from requests_app.models import Department, RequestType
+from requests_app.models import Department
 from surveys.models import Question, Response
 
 from ..buckets import RESOLUTION_BUCKETS
 from ..disclosure import TOTAL, Suppression
 from ..models import ResponseDay
 from ..selectors import resolution_median_estimates, whole_weeks
+from ..selectors.labels import breakdown_labels
 from ..stats import (
     Figure,
     mean_change,
@@ -191,7 +191,7 @@ def department_scorecard(
             ),
         )
 
-    by_request_type = _by_request_type(protection, view)
+    request_types = [view[0]] if view[0] != TOTAL else protection.request_types
     # Breakdowns and the trend are kept for all survey versions together (see protection):
     # a view filtered by version shows none rather than figures of other versions.
     by_version = version_id is not None
@@ -199,8 +199,14 @@ def department_scorecard(
         dimension: {} if by_version else _breakdown_cells(protection, dimension, view)
         for dimension in BREAKDOWNS
     }
-    by_customer = _by_customer(by_value[Dimension.CUSTOMER])
-    by_agent = _by_agent(by_value[Dimension.AGENT]) if include_agents else None
+    labels = breakdown_labels(
+        request_types,
+        [value for value in by_value[Dimension.CUSTOMER] if value],
+        [value for value in by_value[Dimension.AGENT] if value] if include_agents else [],
+    )
+    by_request_type = _by_request_type(protection, view, request_types, labels.request_types)
+    by_customer = _by_customer(by_value[Dimension.CUSTOMER], labels.departments)
+    by_agent = _by_agent(by_value[Dimension.AGENT], labels.agents) if include_agents else None
     by_resolution, by_sla = [], []
     if not by_version:
         by_resolution = _fixed_rows(
@@ -273,11 +279,10 @@ def _most_answers_first(rows: list[BreakdownRow]) -> list[BreakdownRow]:
     )
 
 
-def _by_request_type(protection, view) -> list[BreakdownRow]:
+def _by_request_type(protection, view, request_types, labels) -> list[BreakdownRow]:
     """One row per request type answered in the period (only the filtered one, if any)."""
     sums = protection.sums.current
-    request_types = [view[0]] if view[0] != TOTAL else protection.request_types
-    names = {t.pk: translated(t, "name") for t in RequestType.objects.filter(pk__in=request_types)}
+    names = {pk: translated(row, "name") for pk, row in labels.items()}
     rows = []
     for request_type in request_types:
         key = (request_type, view[1])
@@ -303,8 +308,8 @@ def _breakdown_cells(protection, dimension, view) -> dict[int, tuple[dict, dict]
     return out
 
 
-def _by_customer(cells: dict[int, tuple[dict, dict]]) -> list[BreakdownRow]:
-    names = {d.pk: translated(d, "name") for d in Department.objects.filter(pk__in=cells)}
+def _by_customer(cells: dict[int, tuple[dict, dict]], labels) -> list[BreakdownRow]:
+    names = {pk: translated(row, "name") for pk, row in labels.items()}
     return _most_answers_first(
         [
             _row(
@@ -318,12 +323,10 @@ def _by_customer(cells: dict[int, tuple[dict, dict]]) -> list[BreakdownRow]:
     )
 
 
-def _by_agent(cells: dict[int, tuple[dict, dict]]) -> list[BreakdownRow]:
+def _by_agent(cells: dict[int, tuple[dict, dict]], labels) -> list[BreakdownRow]:
     people = {
-        pk: person(first, last, username)
-        for pk, first, last, username in get_user_model()
-        .objects.filter(pk__in=cells)
-        .values_list("pk", "first_name", "last_name", "username")
+        pk: person(row["first_name"], row["last_name"], row["username"])
+        for pk, row in labels.items()
     }
     return _most_answers_first(
         [

@@ -212,6 +212,23 @@ def test_a_comment_names_its_request_type_in_the_readers_language(client, data, 
     assert "Laptop" not in comment
 
 
+def test_the_breakdowns_name_types_customers_and_agents_in_the_readers_language(client, data):
+    data.laptop.name_es = "Portátil"
+    data.laptop.save(update_fields=["name_es"])
+    data.hr.name_es = "Personas"
+    data.hr.save(update_fields=["name_es"])
+    data.seed([5, 4, 5, 4, 5], request_type=data.laptop)
+    data.seed([5, 5, 4, 4, 5])  # the other type, with no Spanish name
+    admin = factories.hr_admin()
+    admin.employee.language = "es"
+    admin.employee.save(update_fields=["language"])
+    html = get_page(client, admin, data.it, **FEBRUARY).content.decode()
+    breakdowns = html.split('id="breakdowns-heading"', 1)[1].split("</section>", 1)[0]
+    groups = re.findall(r'<th scope="row" class="fw-normal">([^<]+)</th>', breakdowns)
+    assert {"Portátil", data.access.name, "Personas", "Alice Agent"} <= set(groups)
+    assert {"Laptop", "HR"}.isdisjoint(groups)
+
+
 def test_dashboard_csv_keeps_accented_names_for_excel(client, data, it_lead):
     data.it.name = "Atención"
     data.it.save(update_fields=["name"])
