@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.db import connection
+from django.db.models import Model
 
 from icsat.sql import quoted_names
 from requests_app.content import translation_keys
@@ -33,17 +34,12 @@ def breakdown_labels(
 ) -> BreakdownLabels:
     """The labels of these request types, departments and agents: one query, none when
     all three are empty."""
-    parts = [
-        (kind, model, columns, ids)
-        for kind, (model, columns, ids) in enumerate(
-            [
-                (RequestType, translation_keys("name"), request_type_ids),
-                (Department, translation_keys("name"), department_ids),
-                (get_user_model(), _PERSON, agent_ids),
-            ]
-        )
-        if ids
+    asked: list[tuple[type[Model], tuple[str, ...], list[int]]] = [
+        (RequestType, translation_keys("name"), request_type_ids),
+        (Department, translation_keys("name"), department_ids),
+        (get_user_model(), _PERSON, agent_ids),
     ]
+    parts = [(kind, model, columns, ids) for kind, (model, columns, ids) in enumerate(asked) if ids]
     if not parts:
         return BreakdownLabels()
     width = max(len(columns) for _kind, _model, columns, _ids in parts)
