@@ -292,7 +292,7 @@ def _slot(key: tuple) -> tuple:
     return (department_id, rest[0])  # (id, stamp, period)
 
 
-def _kept(key: tuple | None) -> Entry | None:
+def _kept_entry(key: tuple | None) -> Entry | None:
     """The entry kept under ``key`` (its stamps included), if any; call under the lock."""
     if key is None:
         return None
@@ -318,7 +318,7 @@ def entries(stamps: dict[int, Stamps], period: tuple) -> tuple[dict[int, Entry],
                 (answers, (department_id, changes, period)),
                 (invited, (department_id, INVITED, invitation_changes, period)),
             ):
-                entry = _kept(key)
+                entry = _kept_entry(key)
                 if entry is not None:
                     kept[department_id] = entry
     # Only departments with a stamp have survey counts (see SurveyCountsStamp).
@@ -350,7 +350,7 @@ def _read_answers_kept(period: tuple, boundary: date, keys: dict[int, tuple]) ->
     closed: dict[int, Rows] = {}
     with _remembered_lock:
         for department_id, key in keys.items():
-            entry = _kept(key)
+            entry = _kept_entry(key)
             if entry is not None:
                 closed[department_id] = entry.rows  # type: ignore[assignment]
     kept = list(closed)
@@ -415,7 +415,7 @@ def kept_with_counts[U](counts_key: tuple | None, what: tuple, read: Callable[[]
     from (its ``counts_key``) until their stamp moves; read afresh when they are not kept."""
     key = counts_key
     with _remembered_lock:
-        entry = _kept(key)
+        entry = _kept_entry(key)
         if entry is not None and what in entry.also:
             return entry.also[what]  # type: ignore[return-value]
     value = read()
@@ -440,9 +440,9 @@ def kept_in_parts[U](
 
     def read_kept() -> U:
         with _remembered_lock:
-            entry = _kept(counts_key)
+            entry = _kept_entry(counts_key)
             closed_key = entry.closed_key if entry is not None else None
-            closed_entry = _kept(closed_key)
+            closed_entry = _kept_entry(closed_key)
             closed = closed_entry.also.get(what) if closed_entry is not None else None
         if closed_key is None:
             return plus(*read(date.max, False))
