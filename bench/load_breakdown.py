@@ -18,11 +18,12 @@ import resource
 import sys
 import time
 
-# What is timed, by name: (module, function). Every module of the project that bound the
-# function under the same name gets the wrapper, so calls through ``from x import f`` count.
+# What is timed, by name, in LOAD.md's column order: (module, function). Every module of the
+# project that bound the function under the same name gets the wrapper, so calls through
+# ``from x import f`` count.
 TIMED = {
-    "decisions shared": ("insights.scorecards.shared_decisions", "shared_each"),
     "deciding": ("insights.scorecards.protection", "_protect_answers"),
+    "decisions shared": ("insights.scorecards.shared_decisions", "shared_each"),
     "answer rows": ("insights.scorecards.survey_counts", "entries"),
     "medians": ("insights.selectors.medians", "resolution_median_estimates"),
     "rendering": ("django.template.backends.django", "Template.render"),

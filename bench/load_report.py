@@ -12,6 +12,8 @@ import statistics
 from collections import Counter
 from pathlib import Path
 
+from bench.load_breakdown import TIMED
+
 # Every page the users request, in table order (the names the locustfile gives them).
 PAGES = [
     "login page",
@@ -131,10 +133,6 @@ def server_times(run_dir: Path, samples: dict) -> dict:
     return figures
 
 
-# The parts bench/load_breakdown.py times, in table order.
-BREAKDOWN_PARTS = ["deciding", "decisions shared", "answer rows", "medians", "rendering"]
-
-
 BREAKDOWN_PAGES = ("organisation view", "department dashboard")
 
 
@@ -180,9 +178,7 @@ def _slice_means(rows: list[dict]) -> dict:
         "sql": mean(r["sql"] for r in rows),
         "gc_ms": mean(r["gc_ms"] for r in rows),
         "gc_full_share": round(sum(1 for r in rows if r["gc_full"]) / count, 3),
-        "parts_ms": {
-            part: mean(r["parts"].get(part, [0, 0.0])[1] for r in rows) for part in BREAKDOWN_PARTS
-        },
+        "parts_ms": {part: mean(r["parts"].get(part, [0, 0.0])[1] for r in rows) for part in TIMED},
         "decided": mean(r["parts"].get("deciding", [0, 0.0])[0] for r in rows),
     }
 
@@ -413,20 +409,20 @@ def render(result: dict) -> str:
             "above its p95).",
             "",
             "| page | requests | time in worker | CPU | not on CPU | preempted | SQL (statements) "
-            "| collector (share with a full pass) | deciding (departments) | decisions shared "
-            "| answer rows | medians | rendering |",
-            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+            "| collector (share with a full pass) | "
+            + " | ".join(f"{part} (departments)" if part == "deciding" else part for part in TIMED)
+            + " |",
+            "|---|" + "---:|" * (7 + len(TIMED)),
         ]
         for page, slices in result["breakdown"].items():
             for label, f in (("usual", slices["usual"]), ("slow", slices["slow"])):
-                parts = f["parts_ms"]
+                parts = {part: _ms(ms) for part, ms in f["parts_ms"].items()}
+                parts["deciding"] += f" ({f['decided']})"
                 lines.append(
                     f"| {page}, {label} | {f['requests']:,} | {_ms(f['wall_ms'])} "
                     f"| {_ms(f['cpu_ms'])} | {_ms(f['off_cpu_ms'])} | {f['preempted']} "
                     f"| {_ms(f['sql_ms'])} ({f['sql']}) | {_ms(f['gc_ms'])} "
-                    f"({f['gc_full_share']:.0%}) | {_ms(parts['deciding'])} ({f['decided']}) "
-                    f"| {_ms(parts['decisions shared'])} | {_ms(parts['answer rows'])} "
-                    f"| {_ms(parts['medians'])} | {_ms(parts['rendering'])} |"
+                    f"({f['gc_full_share']:.0%}) | " + " | ".join(parts.values()) + " |"
                 )
     if result.get("timeline"):
         lines += [
