@@ -70,9 +70,11 @@ def _no_remembered_protection():
     from rows another test's rolled-back transaction stamped alike."""
     from insights.scorecards import survey_counts
     from insights.selectors import medians
+    from insights.views import dashboards
 
     survey_counts._remembered.clear()
     medians._kept.clear()
+    dashboards._figures.cache_clear()
 
 
 @pytest.fixture(autouse=True)

@@ -116,6 +116,13 @@ class QuestionResult:
 
 @dataclass(frozen=True)
 class DepartmentScorecard:
+    """Everything one view of a department's dashboard shows.
+
+    Equal scorecards show alike, so a page may keep what it rendered of one by the
+    scorecard itself (``insights.views.dashboards``): it is hashed by its plain fields and
+    compared by all of them, its lists included.
+    """
+
     department: Department
     start: datetime
     end: datetime
@@ -123,17 +130,17 @@ class DepartmentScorecard:
     request_type_id: int | None
     version_id: int | None
     tiles: Tiles
-    by_request_type: list[BreakdownRow]
-    by_customer_department: list[BreakdownRow]
-    by_agent: list[BreakdownRow] | None
-    by_resolution_time: list[BreakdownRow]
-    by_sla: list[BreakdownRow]
-    questions: list[QuestionResult]
+    by_request_type: list[BreakdownRow] = field(hash=False)
+    by_customer_department: list[BreakdownRow] = field(hash=False)
+    by_agent: list[BreakdownRow] | None = field(hash=False)
+    by_resolution_time: list[BreakdownRow] = field(hash=False)
+    by_sla: list[BreakdownRow] = field(hash=False)
+    questions: list[QuestionResult] = field(hash=False)
     questions_by_type_withheld: bool
     breakdowns_by_version_withheld: bool
-    trend: list[TrendPoint]
+    trend: list[TrendPoint] = field(hash=False)
     trend_choice: TrendChoice
-    comments: list[CommentRow]
+    comments: list[CommentRow] = field(hash=False)
     comments_suppressed: bool
     comments_hidden: str
     anonymous: bool

@@ -2,7 +2,7 @@
 same for every view of a period (``choose_trend_unit``)."""
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from ..stats import min_responses
@@ -19,7 +19,8 @@ class TrendChoice:
     least k answers and, for the units tried, not hidden to protect a smaller group)."""
 
     unit: str
-    readable: dict[str, tuple[int, int]]  # unit → (points that can be shown, points)
+    # unit → (points that can be shown, points); compared, not hashed (a dict is not)
+    readable: dict[str, tuple[int, int]] = field(hash=False)
 
 
 def bucket_of(day: date, unit: str) -> date:

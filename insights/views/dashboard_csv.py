@@ -21,7 +21,7 @@ from .dashboards import dashboard_shown
 def department_dashboard_csv(request, department_slug):
     """The dashboard as CSV: headers and words in the reader's language, figures as plain
     numbers (``_raw``; not localised, so they sort), an empty cell where one is withheld."""
-    department, _form, filters, shown = dashboard_shown(request, department_slug)
+    department, _form, filters, shown, _figures = dashboard_shown(request, department_slug)
     period = filters.period
     filename = f"icsat-{department.slug}-{period.first.isoformat()}-{period.last.isoformat()}.csv"
     response, writer = csv_response(filename)

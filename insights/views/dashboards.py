@@ -5,12 +5,17 @@ The page and its CSV (``dashboard_csv``) render the same presentation rows built
 suppression.
 """
 
+import functools
 from dataclasses import dataclass
 
 from django.contrib.auth.decorators import login_required
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
@@ -309,8 +314,8 @@ def _comment(row, link_tickets: bool) -> dict:
     }
 
 
-def _present(card, link_tickets: bool) -> dict:
-    """Everything shown, as text, in the order shown."""
+def _present_figures(card) -> dict:
+    """Everything shown of the figures, as text, in the order shown (no comments)."""
     headline = card.tiles.headline_kind
     anonymous = card.anonymous
     # Each kind's columns only where it was asked; the headline's always.
@@ -376,7 +381,6 @@ def _present(card, link_tickets: bool) -> dict:
         )
         if card.breakdowns_by_version_withheld
         else "",
-        "comments": [_comment(row, link_tickets) for row in card.comments],
         "comments_suppressed": card.comments_suppressed,
         "comments_note": comments_note,
         "anonymous_note": _(
@@ -386,6 +390,32 @@ def _present(card, link_tickets: bool) -> dict:
         if anonymous
         else "",
     }
+
+
+@functools.lru_cache(maxsize=32)
+def _figures(card, language: str) -> tuple[dict, str]:
+    """What is shown of ``card``'s figures and their HTML, kept per process by the
+    scorecard itself and the language: equal scorecards show alike, and a dashboard read
+    again without a change in between builds an equal one. Nothing kept may be changed
+    (the page and the CSV only read it); the comments are presented for each reader."""
+    shown = _present_figures(card)
+    html = render_to_string(
+        "insights/_dashboard_figures.html", {"shown": shown, "chart": _chart(shown)}
+    )
+    return shown, mark_safe(html.strip())  # noqa: S308 (rendered by the template engine)
+
+
+@receiver(setting_changed)
+def _forget_figures(**_kwargs) -> None:
+    """What the figures say also depends on settings (the minimum of answers, the site's
+    time zone, number formats): tests change them within one process."""
+    _figures.cache_clear()
+
+
+def _present(card, link_tickets: bool) -> tuple[dict, str]:
+    """Everything shown, as text, in the order shown, and the figures' HTML."""
+    figures, html = _figures(card, translation.get_language())
+    return {**figures, "comments": [_comment(row, link_tickets) for row in card.comments]}, html
 
 
 def _chart(shown: dict):
@@ -405,7 +435,8 @@ def _chart(shown: dict):
 
 
 def dashboard_shown(request, department_slug: str):
-    """Check access, bind the filters, build the scorecard and what is shown of it."""
+    """Check access, bind the filters, build the scorecard and what is shown of it (and
+    the HTML of its figures)."""
     department = department_get(department_slug, active_only=False)
     require(can_view_department_dashboard(request.user, department))
     versions = versions_answered_for(department)
@@ -426,13 +457,13 @@ def dashboard_shown(request, department_slug: str):
     )
     # Link comments to tickets only for readers who may open them (not HR admins).
     link_tickets = can_work_queue(request.user, department)
-    return department, form, filters, _present(card, link_tickets)
+    return department, form, filters, *_present(card, link_tickets)
 
 
 @login_required
 @require_GET
 def department_dashboard(request, department_slug):
-    department, form, filters, shown = dashboard_shown(request, department_slug)
+    department, form, filters, shown, figures = dashboard_shown(request, department_slug)
     period = filters.period
     query = request.GET.urlencode()
     return render(
@@ -444,7 +475,7 @@ def department_dashboard(request, department_slug):
             "period": period,
             "filters": filters,
             "shown": shown,
-            "chart": _chart(shown),
+            "figures": figures,
             "themes": dashboard_themes(request.user, department, filters, shown),
             "follow_ups": follow_up_section(department, filters, shown),
             "csv_url": reverse("insights:department_dashboard_csv", args=[department.slug])

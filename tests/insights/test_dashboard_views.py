@@ -371,6 +371,78 @@ def test_a_process_keeps_one_copy_of_what_it_read_however_often_the_counts_chang
     assert shown == ["86 %", "75 %", "67 %"]
 
 
+FIGURES = "insights/_dashboard_figures.html"
+
+
+def figures_rendered(response) -> bool:
+    return FIGURES in [template.name for template in response.templates]
+
+
+def figures_of(response) -> str:
+    html = response.content.decode()
+    return html[html.index('id="tiles-heading"') : html.index('id="comments-heading"')]
+
+
+def groups_of(html: str) -> list[str]:
+    breakdowns = html.split('id="breakdowns-heading"', 1)[1].split("</section>", 1)[0]
+    return re.findall(r'<th scope="row" class="fw-normal">([^<]+)</th>', breakdowns)
+
+
+def test_the_figures_are_rendered_again_only_when_what_they_show_changed(client, data, it_lead):
+    """Read again with nothing new, the page keeps the HTML of its figures; an answer, a
+    renamed request type or another language shows at once (of these only the answer
+    moves the stamps of the counts)."""
+    earlier = timezone.now() - timedelta(hours=2)
+    for score in [5, 5, 5, 5, 5, 5, 5, 5, 2, 3]:  # 8 of 10
+        data.answer(score, at=earlier)
+    first = get_page(client, it_lead, data.it, range="30d")
+    assert figures_rendered(first)
+    again = get_page(client, it_lead, data.it, range="30d")
+    assert not figures_rendered(again)
+    assert figures_of(again) == figures_of(first)
+
+    data.answer(1, at=earlier)  # 8 of 11
+    html = get_page(client, it_lead, data.it, range="30d").content.decode()
+    assert "73 %" in html and "80 %" not in html
+
+    data.access.name = "Access and accounts"
+    data.access.save(update_fields=["name"])
+    page = get_page(client, it_lead, data.it, range="30d")
+    assert figures_rendered(page)
+    assert "Access and accounts" in groups_of(page.content.decode())
+
+    it_lead.employee.language = "nb"
+    it_lead.employee.save(update_fields=["language"])
+    html = get_page(client, it_lead, data.it, range="30d").content.decode()
+    assert 'id="tiles-heading">Hovedtall<' in html
+    assert "73 %" in html
+
+
+def test_kept_figures_keep_each_readers_own_comments(client, data, it_lead):
+    """The lead and an HR admin share the figures' HTML; each still gets the comments as
+    they may read them: links to the tickets for the lead only."""
+    data.seed([5, 5, 5, 5])
+    named = data.answer(4, at=START + timedelta(days=3), comment="Named thanks")
+    link = reverse("requests_app:ticket_detail", args=[named.reference])
+    admin = factories.hr_admin()
+    for_admin = get_page(client, admin, data.it, **FEBRUARY)
+    for_lead = get_page(client, it_lead, data.it, **FEBRUARY)
+    assert figures_rendered(for_admin) and not figures_rendered(for_lead)
+    assert link in for_lead.content.decode()
+    assert link not in for_admin.content.decode()
+    assert named.reference in for_admin.content.decode()  # named, not linked
+    assert groups_of(for_admin.content.decode()) == groups_of(for_lead.content.decode())
+
+
+def test_kept_figures_follow_a_changed_minimum_of_answers(client, data, it_lead, settings):
+    data.seed([5, 5, 5, 5, 5, 5, 5, 5, 2, 3])
+    assert "80 % (49–94 %)" in get_page(client, it_lead, data.it, **FEBRUARY).content.decode()
+    settings.ICSAT_MIN_RESPONSES = 20
+    html = get_page(client, it_lead, data.it, **FEBRUARY).content.decode()
+    assert "80 %" not in html
+    assert "not enough answers yet (n = 10)" in html
+
+
 # ---------------------------------------------------------------- formatting
 
 
