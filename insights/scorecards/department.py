@@ -3,18 +3,18 @@
 from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta
 
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from requests_app.content import translated, translation_keys
+from requests_app.content import translated
 from requests_app.models import Department
-from surveys.models import Question, Response
+from surveys.models import Question
 
 from ..buckets import RESOLUTION_BUCKETS
 from ..disclosure import TOTAL, Suppression
 from ..models import ResponseDay
 from ..selectors import resolution_median_estimates, whole_weeks
+from ..selectors.comments import latest_comment_answers
 from ..selectors.labels import breakdown_labels
 from ..stats import (
     Figure,
@@ -52,9 +52,6 @@ from .trend_units import TREND_UNITS, bucket_of, trend_buckets
 Kind = Question.Kind
 Dimension = ResponseDay.Dimension
 LATEST_COMMENTS = 20
-# A request type's name in every site language, by the column a comment's row reads it
-# from: a comment names its type as its reader reads.
-REQUEST_TYPE_NAME_COLUMNS = {name: f"request_type__{name}" for name in translation_keys("name")}
 
 
 @dataclass(frozen=True)
@@ -204,7 +201,8 @@ def department_scorecard(
         [value for value in by_value[Dimension.CUSTOMER] if value],
         [value for value in by_value[Dimension.AGENT] if value] if include_agents else [],
     )
-    by_request_type = _by_request_type(protection, view, request_types, labels.request_types)
+    type_names = {pk: translated(row, "name") for pk, row in labels.request_types.items()}
+    by_request_type = _by_request_type(protection, view, request_types, type_names)
     by_customer = _by_customer(by_value[Dimension.CUSTOMER], labels.departments)
     by_agent = _by_agent(by_value[Dimension.AGENT], labels.agents) if include_agents else None
     by_resolution, by_sla = [], []
@@ -232,7 +230,9 @@ def department_scorecard(
     comments = (
         []
         if comments_suppressed
-        else _latest_comments(department, start, end, request_type_id, version_id, protection)
+        else _latest_comments(
+            department, start, end, request_type_id, version_id, protection, type_names
+        )
     )
 
     return DepartmentScorecard(
@@ -279,10 +279,9 @@ def _most_answers_first(rows: list[BreakdownRow]) -> list[BreakdownRow]:
     )
 
 
-def _by_request_type(protection, view, request_types, labels) -> list[BreakdownRow]:
+def _by_request_type(protection, view, request_types, names: dict) -> list[BreakdownRow]:
     """One row per request type answered in the period (only the filtered one, if any)."""
     sums = protection.sums.current
-    names = {pk: translated(row, "name") for pk, row in labels.items()}
     rows = []
     for request_type in request_types:
         key = (request_type, view[1])
@@ -366,7 +365,7 @@ def _trend(protection, view, start: datetime, end: datetime) -> list[TrendPoint]
 
 
 def _latest_comments(
-    department, start, end, request_type_id, version_id, protection
+    department, start, end, request_type_id, version_id, protection, type_names: dict
 ) -> list[CommentRow]:
     """The newest comments; read from the responses (an index walk that stops at 20).
 
@@ -374,73 +373,45 @@ def _latest_comments(
     only where that type's group is shown in this view, so a comment cannot be matched
     to a ticket by its time or narrowed to a small group. They are listed only when their
     whole week lies in the period: otherwise moving the period's first or last day one
-    day at a time would show the day a comment came in.
+    day at a time would show the day a comment came in. ``type_names``: the request types'
+    names in the reader's language, by id.
     """
     tz = timezone.get_default_timezone()
     first_day, after_last = timezone.localdate(start, tz), timezone.localdate(end, tz)
     whole_weeks_from, whole_weeks_to = whole_weeks(first_day, after_last)
-    responses = Response.objects.filter(
-        Q(anonymous=False)
-        | Q(
-            submitted_at__gte=timezone.make_aware(datetime.combine(whole_weeks_from, time.min), tz),
-            submitted_at__lt=timezone.make_aware(datetime.combine(whole_weeks_to, time.min), tz),
-        ),
-        department=department,
-        submitted_at__gte=start,
-        submitted_at__lt=end,
-    )
-    if request_type_id is not None:
-        responses = responses.filter(request_type_id=request_type_id)
-    if version_id is not None:
-        responses = responses.filter(version_id=version_id)
-    rows = (
-        responses.exclude(comment="")
-        .order_by("-submitted_at", "-pk")
-        .values(
-            "pk",
-            "comment",
-            "submitted_at",
-            "headline_kind",
-            "headline_score",
-            "anonymous",
-            "request_type",
-            *REQUEST_TYPE_NAME_COLUMNS.values(),
-            "invitation__ticket__reference",
-            "invitation__recipient__first_name",
-            "invitation__recipient__last_name",
-            "invitation__recipient__username",
-        )[:LATEST_COMMENTS]
+    answers = latest_comment_answers(
+        department_id=department.pk,
+        start=start,
+        end=end,
+        anonymous_from=timezone.make_aware(datetime.combine(whole_weeks_from, time.min), tz),
+        anonymous_to=timezone.make_aware(datetime.combine(whole_weeks_to, time.min), tz),
+        request_type_id=request_type_id,
+        version_id=version_id,
+        limit=LATEST_COMMENTS,
     )
     version = TOTAL if version_id is None else version_id
     comments = []
-    for row in rows:
-        anonymous = row["anonymous"]
-        submitted = row["submitted_at"]
-        request_type = translated(
-            {name: row[column] for name, column in REQUEST_TYPE_NAME_COLUMNS.items()}, "name"
-        )
+    for answer in answers:
+        anonymous = answer.anonymous
+        request_type = type_names.get(answer.request_type_id)
         if anonymous:
-            submitted_on = bucket_of(timezone.localdate(submitted, tz), "week")
-            if state_of(protection.headline, (row["request_type"], version)):
+            submitted_on = bucket_of(timezone.localdate(answer.submitted_at, tz), "week")
+            if state_of(protection.headline, (answer.request_type_id, version)):
                 request_type = None
         comments.append(
             CommentRow(
-                text=row["comment"],
-                submitted_at=None if anonymous else submitted,
+                text=answer.text,
+                submitted_at=None if anonymous else answer.submitted_at,
                 week_of=submitted_on if anonymous else None,
-                headline_kind=row["headline_kind"],
-                score=row["headline_score"],
+                headline_kind=answer.headline_kind,
+                score=answer.score,
                 request_type=request_type,
                 anonymous=anonymous,
-                ticket_reference=None if anonymous else row["invitation__ticket__reference"],
+                ticket_reference=None if anonymous else answer.ticket_reference,
                 requester_name=None
-                if anonymous
-                else person(
-                    row["invitation__recipient__first_name"],
-                    row["invitation__recipient__last_name"],
-                    row["invitation__recipient__username"],
-                ),
-                response_id=row["pk"],
+                if anonymous or answer.requester is None
+                else person(*answer.requester),
+                response_id=answer.response_id,
             )
         )
     if any(comment.anonymous for comment in comments):
