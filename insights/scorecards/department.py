@@ -1,11 +1,13 @@
 """One department's scorecard: tiles, trend, breakdowns, questions and comments."""
 
+import operator
 from dataclasses import dataclass, replace
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from loop.selectors.followups import named_low_score_counts
 from requests_app.content import translated
 from requests_app.models import Department
 from surveys.models import Question
@@ -46,6 +48,7 @@ from .results import (
     Tiles,
     TrendPoint,
 )
+from .survey_counts import kept_in_parts
 from .tiles import count_change, median_tile, share_tile
 from .trend_units import TREND_UNITS, bucket_of, trend_buckets
 
@@ -225,6 +228,7 @@ def department_scorecard(
         else []
     )
     trend = [] if by_version else _trend(protection, view, start, end)
+    low_scores = _named_low_scores(department, start, end, request_type_id, version_id, protection)
     view_hidden = state_of(protection.headline, view)
     comments_suppressed = bool(view_hidden) or not responses(cells.current).value
     comments = (
@@ -257,6 +261,7 @@ def department_scorecard(
         comments_suppressed=comments_suppressed,
         comments_hidden=view_hidden,
         anonymous=protection.anonymous,
+        named_low_scores=low_scores,
     )
 
 
@@ -362,6 +367,36 @@ def _trend(protection, view, start: datetime, end: datetime) -> list[TrendPoint]
             )
         )
     return points
+
+
+def _named_low_scores(department, start, end, request_type_id, version_id, protection) -> int:
+    """The period's named answers with a low headline score, kept with the survey counts
+    they change with (an answer moves their stamp): after an answer only the days from the
+    rows' boundary are counted again, so the count costs the same at any data size."""
+    tz = timezone.get_default_timezone()
+    last_day = timezone.localdate(end, tz)
+
+    def read(boundary: date, recent_only: bool) -> tuple[int, int]:
+        split_at = (
+            end
+            if boundary >= last_day
+            else timezone.make_aware(datetime.combine(boundary, time.min), tz)
+        )
+        return named_low_score_counts(
+            department.pk,
+            start=max(start, split_at) if recent_only else start,
+            end=end,
+            split_at=split_at,
+            request_type_id=request_type_id,
+            version_id=version_id,
+        )
+
+    return kept_in_parts(
+        protection.counts_key,
+        ("named low scores", request_type_id, version_id),
+        read,
+        operator.add,
+    )
 
 
 def _latest_comments(

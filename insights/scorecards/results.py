@@ -145,6 +145,9 @@ class DepartmentScorecard:
     comments_hidden: str
     anonymous: bool
     median_is_exact: bool = True
+    # Named answers with a low headline score in the period (the follow-ups' base): shown,
+    # like the comments, only where the comments are.
+    named_low_scores: int = 0
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,8 @@ def _pk(value):
 
 
 def follow_up_section(department, filters, shown: dict) -> dict:
-    """What the section shows, as text; three queries whatever the number of follow-ups."""
+    """What the section shows, as text; two queries whatever the number of answers (the
+    low scores are the scorecard's, ``shown["named_low_scores"]``)."""
     period = filters.period
     figures = department_follow_up_figures(
         department,
@@ -32,6 +33,7 @@ def follow_up_section(department, filters, shown: dict) -> dict:
         today=site_today(),
         request_type_id=_pk(filters.request_type),
         version_id=_pk(filters.version),
+        low_scores=shown["named_low_scores"],
     )
     only_anonymous = shown["anonymous"] and not figures.has_named_answers and not figures.open_now
     withheld = shown["comments_suppressed"]

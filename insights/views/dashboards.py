@@ -415,7 +415,8 @@ def _forget_figures(**_kwargs) -> None:
 def _present(card, link_tickets: bool) -> tuple[dict, str]:
     """Everything shown, as text, in the order shown, and the figures' HTML."""
     figures, html = _figures(card, translation.get_language())
-    return {**figures, "comments": [_comment(row, link_tickets) for row in card.comments]}, html
+    comments = [_comment(row, link_tickets) for row in card.comments]
+    return {**figures, "comments": comments, "named_low_scores": card.named_low_scores}, html
 
 
 def _chart(shown: dict):

@@ -174,26 +174,15 @@ class FollowUpFigures:
     overdue_now: int
 
 
-def department_follow_up_figures(
-    department: Department,
-    *,
-    start: datetime,
-    end: datetime,
-    today: date,
-    request_type_id: int | None = None,
-    version_id: int | None = None,
-) -> FollowUpFigures:
-    """Of the named answers submitted in ``[start, end)`` with a low headline score: how
-    many, how many got their follow-up closed and in how many days (median, from the
-    answer to the close); and the department's follow-ups open and overdue today.
-
-    Three queries whatever the number of follow-ups (four when the period has no low
-    score: whether it has named answers at all). Anonymous answers are not counted:
-    they have no follow-up, and their low scores are told in the weekly digest only."""
+def _answers_where(
+    department_id: int, start: datetime, end: datetime, request_type_id, version_id
+) -> tuple[str, list]:
+    """The named answers of ``[start, end)`` (of one type and version where given): the
+    condition on ``r`` and its parameters."""
     sql = _figures_sql()
     answers = sql["answers"]
     params: list = [
-        department.pk,
+        department_id,
         False,
         connection.ops.adapt_datetimefield_value(start),
         connection.ops.adapt_datetimefield_value(end),
@@ -202,37 +191,92 @@ def department_follow_up_figures(
         if value is not None:
             answers += f" AND {sql[column]} = %s"
             params.append(value)
-    # The low scores in WHERE, not in a FILTER: response_named_low_idx then answers from
-    # the index alone, a tenth of the department's answers.
-    low = sql["low"]
-    low_params = [value for kind_and_most in LOW_SCORE_AT_MOST.items() for value in kind_and_most]
+    return answers, params
+
+
+def named_low_score_counts(
+    department_id: int,
+    *,
+    start: datetime,
+    end: datetime,
+    split_at: datetime,
+    request_type_id: int | None = None,
+    version_id: int | None = None,
+) -> tuple[int, int]:
+    """How many named answers submitted in ``[start, end)`` had a low headline score:
+    those before ``split_at`` and those from it (one query, from the index of named low
+    scores alone). The dashboard keeps the first until a rebuild and reads only the
+    second after an answer (``insights.scorecards.survey_counts.kept_in_parts``)."""
+    sql = _figures_sql()
+    answers, params = _answers_where(department_id, start, end, request_type_id, version_id)
+    moment = connection.ops.adapt_datetimefield_value(split_at)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql["low_counts"].format(answers=answers, low=sql["low"]),
+            [moment, moment, *params, *_low_params()],
+        )
+        before, after = cursor.fetchone()
+    return before or 0, after or 0
+
+
+def _low_params() -> list:
+    return [value for kind_and_most in LOW_SCORE_AT_MOST.items() for value in kind_and_most]
+
+
+def department_follow_up_figures(
+    department: Department,
+    *,
+    start: datetime,
+    end: datetime,
+    today: date,
+    request_type_id: int | None = None,
+    version_id: int | None = None,
+    low_scores: int | None = None,
+) -> FollowUpFigures:
+    """Of the named answers submitted in ``[start, end)`` with a low headline score: how
+    many (``low_scores`` when the caller has counted them, see ``named_low_score_counts``),
+    how many got their follow-up closed and in how many days (median, from the answer to
+    the close); and the department's follow-ups open and overdue today.
+
+    Two queries whatever the number of answers (one more to count the low scores when
+    not given, one more when the period has none: whether it has named answers at all);
+    the closed follow-ups and the open ones are read, not the answers. Anonymous answers
+    are not counted: they have no follow-up, and their low scores are told in the weekly
+    digest only."""
+    sql = _figures_sql()
+    answers, params = _answers_where(department.pk, start, end, request_type_id, version_id)
+    if low_scores is None:
+        low_scores = sum(
+            named_low_score_counts(
+                department.pk,
+                start=start,
+                end=end,
+                split_at=end,
+                request_type_id=request_type_id,
+                version_id=version_id,
+            )
+        )
     closed, open_statuses = Status.CLOSED, FollowUp.OPEN_STATUSES
     with connection.cursor() as cursor:
-        counted = sql["counted"].format(answers=answers, low=low)
-        cursor.execute(counted, [closed, *params, *low_params])
-        low_scores, closed_count = cursor.fetchone()
         # Only whether there were named answers matters (a page of anonymous ones shows a
         # note): a low score says so already, else one row of the index is enough.
         has_named_answers = bool(low_scores)
         if not has_named_answers:
             cursor.execute(sql["any"].format(answers=answers), params)
             has_named_answers = cursor.fetchone() is not None
-        spans_sql = sql["spans"].format(answers=answers, low=low)
-        cursor.execute(spans_sql, [*params, *low_params, closed])
+        cursor.execute(
+            sql["spans"].format(answers=answers, low=sql["low"]),
+            [closed, department.pk, *params, *_low_params()],
+        )
+        closed_spans = cursor.fetchall()
         spans = [
             (as_moment(closed_at) - as_moment(submitted_at)).total_seconds() / 86400
-            for submitted_at, closed_at in cursor.fetchall()
+            for submitted_at, closed_at in closed_spans
             if closed_at is not None  # a closed follow-up always has it; the column may not
         ]
         cursor.execute(
             sql["now"].format(open=", ".join(["%s"] * len(open_statuses))),
-            [
-                *open_statuses,
-                *open_statuses,
-                connection.ops.adapt_datefield_value(today),
-                department.pk,
-                False,
-            ],
+            [connection.ops.adapt_datefield_value(today), *open_statuses, department.pk, False],
         )
         open_now, overdue_now = cursor.fetchone()
     median = (
@@ -241,7 +285,7 @@ def department_follow_up_figures(
     return FollowUpFigures(
         has_named_answers=has_named_answers,
         low_scores=low_scores,
-        closed=closed_count,
+        closed=len(closed_spans),
         median_days=median,
         open_now=open_now or 0,
         overdue_now=overdue_now or 0,
@@ -256,22 +300,26 @@ _FIGURES_SQL = {
     "answers": "r.{department} = %s AND r.{anonymous} = %s AND r.{submitted_at} >= %s"
     " AND r.{submitted_at} < %s",
     "low": "(r.{headline_kind} = %s AND r.{headline_score} <= %s)",  # one per kind, ORed
-    "counted": """
-        SELECT COUNT(*), COUNT(CASE WHEN f.{status} = %s THEN 1 END)
-        FROM {responses} r LEFT JOIN {follow_ups} f ON f.{response} = r.{id}
-        WHERE {{answers}} AND {{low}}
+    # The low scores in WHERE, not in a FILTER: response_named_low_idx then answers from
+    # the index alone, a tenth of the department's answers.
+    "low_counts": """
+        SELECT COUNT(CASE WHEN r.{submitted_at} < %s THEN 1 END),
+               COUNT(CASE WHEN r.{submitted_at} >= %s THEN 1 END)
+        FROM {responses} r WHERE {{answers}} AND {{low}}
     """,
     "any": "SELECT 1 FROM {responses} r WHERE {{answers}} LIMIT 1",
+    # From the department's closed follow-ups (followup_dept_status_idx), not its answers.
     "spans": """
         SELECT r.{submitted_at}, f.{closed_at}
-        FROM {responses} r JOIN {follow_ups} f ON f.{response} = r.{id}
-        WHERE {{answers}} AND {{low}} AND f.{status} = %s
-    """,
-    "now": """
-        SELECT COUNT(CASE WHEN f.{status} IN ({{open}}) THEN 1 END),
-               COUNT(CASE WHEN f.{status} IN ({{open}}) AND f.{due_on} < %s THEN 1 END)
         FROM {follow_ups} f JOIN {responses} r ON r.{id} = f.{response}
-        WHERE f.{follow_up_department} = %s AND r.{anonymous} = %s
+        WHERE f.{status} = %s AND f.{follow_up_department} = %s AND {{answers}} AND {{low}}
+    """,
+    # The open ones only: closed follow-ups pile up with the years, open ones do not.
+    "now": """
+        SELECT COUNT(*), COUNT(CASE WHEN f.{due_on} < %s THEN 1 END)
+        FROM {follow_ups} f JOIN {responses} r ON r.{id} = f.{response}
+        WHERE f.{status} IN ({{open}}) AND f.{follow_up_department} = %s
+          AND r.{anonymous} = %s
     """,
 }
 

@@ -342,8 +342,9 @@ def test_dashboard_query_count_does_not_grow_with_answers(client, data, it_lead)
     medians._kept.clear()
     assert count_queries(client, it_lead, data.it) == small
     # Nothing new since: what this process read is used again (the protection's four rows
-    # queries, the questions' answers, the medians' histogram and tickets: seven fewer).
-    assert count_queries(client, it_lead, data.it) == small - 7
+    # queries, the questions' answers, the medians' histogram and tickets, the named low
+    # scores: eight fewer).
+    assert count_queries(client, it_lead, data.it) == small - 8
 
 
 def test_a_process_keeps_one_copy_of_what_it_read_however_often_the_counts_change(
@@ -615,12 +616,12 @@ def test_a_sent_invitation_changes_the_response_rate_at_once_without_a_new_searc
     assert len(searches) == first
 
     # An answer renews the search and the answers' rows, not the medians (no resolution
-    # changed): five queries more than a page read again (the answers' three, the
-    # invitations' one, the questions' one), not seven.
+    # changed): six queries more than a page read again (the answers' three, the
+    # invitations' one, the questions' one, the named low scores' one), not eight.
     read_again = count_queries(client, it_lead, data.it)
     with time_machine.travel(START + timedelta(days=21, hours=12), tick=False):
         answer_through_services(Invitation.objects.get(ticket=ticket), score=5)
-    assert count_queries(client, it_lead, data.it) == read_again + 5
+    assert count_queries(client, it_lead, data.it) == read_again + 6
     assert len(searches) > first
     _response, rows = get_csv(client, it_lead, data.it, **FEBRUARY)
     assert tile(rows, "Response rate")[2] == "100"  # 11 of 11

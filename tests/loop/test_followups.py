@@ -648,6 +648,22 @@ def test_dashboard_figures_equal_hand_counted_values(client, department, request
     assert figures_text(page) == ["7", "5", "3.0 days", "3", "2 Overdue"]
 
 
+@time_machine.travel(datetime(2026, 2, 27, 12, tzinfo=OSLO), tick=False)
+def test_dashboard_counts_a_new_low_score_at_once(client, department, request_type, it_lead):
+    """The count of low scores is kept with the survey counts between views: a new low
+    score moves it at the next view, and closing a follow-up moves the closed count."""
+    answers = Answers(department, request_type)
+    seed_february(answers, it_lead)
+    client.force_login(it_lead)
+    url = reverse("insights:department_dashboard", args=[department.slug])
+    assert figures_text(client.get(url, FEBRUARY).content.decode())[:2] == ["7", "5"]
+    assert figures_text(client.get(url, FEBRUARY).content.decode())[:2] == ["7", "5"]
+    late = answers.answer(2, datetime(2026, 2, 27, 9, tzinfo=OSLO))
+    assert figures_text(client.get(url, FEBRUARY).content.decode())[:2] == ["8", "5"]
+    close_after(late, 0, it_lead)
+    assert figures_text(client.get(url, FEBRUARY).content.decode())[:2] == ["8", "6"]
+
+
 @time_machine.travel(datetime(2026, 3, 1, 12, tzinfo=OSLO), tick=False)
 def test_dashboard_median_needs_five_closed_follow_ups(client, department, request_type, it_lead):
     answers = Answers(department, request_type)
