@@ -308,7 +308,9 @@ _FIGURES_SQL = {
         FROM {responses} r WHERE {{answers}} AND {{low}}
     """,
     "any": "SELECT 1 FROM {responses} r WHERE {{answers}} LIMIT 1",
-    # From the department's closed follow-ups (followup_dept_status_idx), not its answers.
+    # The closed follow-ups of the period's named low scores: the department's closed ones
+    # (followup_dept_status_idx) or its low scores' (response_named_low_idx), whichever
+    # the planner finds fewer; the closed count is the number of rows.
     "spans": """
         SELECT r.{submitted_at}, f.{closed_at}
         FROM {follow_ups} f JOIN {responses} r ON r.{id} = f.{response}
