@@ -91,10 +91,10 @@ def test_run_writes_every_row(seeded):
     for page in run.PAGES:
         assert result["pages"][page]["queries"] > 0
     # After an answer the dashboards read the survey counts' rows again that they keep
-    # otherwise (answers 3, invitations 1, and the dashboard its questions' 1); the medians
-    # stay kept: an answer changes none.
+    # otherwise (answers 3, invitations 1, and the dashboard its questions' 1 and its named
+    # low scores' 1); the medians stay kept: an answer changes none.
     pages = result["pages"]
-    assert pages[run.DASHBOARD_CHANGED]["queries"] == pages[run.DASHBOARD]["queries"] + 5
+    assert pages[run.DASHBOARD_CHANGED]["queries"] == pages[run.DASHBOARD]["queries"] + 6
     assert pages[run.ORGANISATION_CHANGED]["queries"] == pages[run.ORGANISATION]["queries"] + 4
     assert result["dashboard_floor_ratio"] > 0
     assert result["dashboard_memory"]["tracemalloc_peak_mb"] > 0
