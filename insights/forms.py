@@ -1,15 +1,15 @@
 """The department dashboard's filters: a GET form, so a view can be bookmarked and shared."""
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from requests_app.content import translated
 from requests_app.forms.widgets import PlainDateInput, PlainSelect
+from requests_app.zones import site_midnight
 
 MAX_CUSTOM_DAYS = 2 * 366  # "two years", leap days included
 DEFAULT_RANGE = "30d"
@@ -30,15 +30,11 @@ class Period:
 
     @property
     def start(self) -> datetime:
-        return _site_midnight(self.first)
+        return site_midnight(self.first)
 
     @property
     def end(self) -> datetime:
-        return _site_midnight(self.last + timedelta(days=1))
-
-
-def _site_midnight(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min), timezone.get_default_timezone())
+        return site_midnight(self.last + timedelta(days=1))
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ renders that person's e-mails; the dashboards keep counting whole days in the si
 """
 
 import zoneinfo
-from datetime import date, datetime, tzinfo
+from datetime import date, datetime, time, tzinfo
 from functools import lru_cache
 
 from django.conf import settings
@@ -85,3 +85,9 @@ def site_today() -> date:
     """Today in the site's time zone: the day the dashboards end on, due dates and ages count
     in, and actions take effect by."""
     return timezone.localdate(timezone.now(), timezone.get_default_timezone())
+
+
+def site_midnight(day: date) -> datetime:
+    """The start of ``day`` in the site's time zone: where the dashboards' periods, weeks
+    and windows begin and end."""
+    return timezone.make_aware(datetime.combine(day, time.min), timezone.get_default_timezone())

@@ -9,11 +9,10 @@ Comments come from named surveys only: an anonymous answer is never tied to its 
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
-
-from django.utils import timezone
+from datetime import date, datetime, timedelta
 
 from requests_app.models import Department
+from requests_app.zones import site_midnight
 from surveys.models import Response
 
 from .department import department_scorecard
@@ -53,15 +52,13 @@ def agent_own_figures(user, departments, today: date) -> list[OwnDepartment]:
 
     One department scorecard per department and quarter (a fixed number of queries each).
     """
-    tz = timezone.get_default_timezone()
     starts = quarter_starts(today)
     bounds = [*starts[1:], today + timedelta(days=1)]
     result = []
     for department in departments:
         periods = []
         for first, after in zip(starts, bounds, strict=True):
-            start = timezone.make_aware(datetime.combine(first, time.min), tz)
-            end = timezone.make_aware(datetime.combine(after, time.min), tz)
+            start, end = site_midnight(first), site_midnight(after)
             card = department_scorecard(department=department, start=start, end=end)
             own = next((row for row in card.by_agent or [] if row.key == user.pk), None)
             periods.append(OwnPeriod(first=first, last=after - timedelta(days=1), row=own))

@@ -2,7 +2,7 @@
 
 import operator
 from dataclasses import dataclass, replace
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from loop.selectors.followups import named_low_score_counts
 from requests_app.content import translated
 from requests_app.models import Department
+from requests_app.zones import site_midnight
 from surveys.models import Question
 
 from ..buckets import RESOLUTION_BUCKETS
@@ -377,11 +378,7 @@ def _named_low_scores(department, start, end, request_type_id, version_id, prote
     last_day = timezone.localdate(end, tz)
 
     def read(boundary: date, recent_only: bool) -> tuple[int, int]:
-        split_at = (
-            end
-            if boundary >= last_day
-            else timezone.make_aware(datetime.combine(boundary, time.min), tz)
-        )
+        split_at = end if boundary >= last_day else site_midnight(boundary)
         return named_low_score_counts(
             department.pk,
             start=max(start, split_at) if recent_only else start,
@@ -418,8 +415,8 @@ def _latest_comments(
         department_id=department.pk,
         start=start,
         end=end,
-        anonymous_from=timezone.make_aware(datetime.combine(whole_weeks_from, time.min), tz),
-        anonymous_to=timezone.make_aware(datetime.combine(whole_weeks_to, time.min), tz),
+        anonymous_from=site_midnight(whole_weeks_from),
+        anonymous_to=site_midnight(whole_weeks_to),
         request_type_id=request_type_id,
         version_id=version_id,
         limit=LATEST_COMMENTS,

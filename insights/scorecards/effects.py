@@ -12,11 +12,10 @@ compared with Newcombe's interval; both figures follow the minimum-answers rule.
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
-
-from django.utils import timezone
+from datetime import date, datetime, timedelta
 
 from loop.models import Action, ThemeTag
+from requests_app.zones import site_midnight
 from surveys.models import Response
 
 from ..stats import Figure, share_change
@@ -53,10 +52,6 @@ def effect_windows(effective_on: date, today: date) -> tuple[date, date] | None:
     return first, first + timedelta(weeks=weeks)
 
 
-def _midnight(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min), timezone.get_default_timezone())
-
-
 def _theme_share(action: Action, start: datetime, end: datetime) -> Figure:
     commented = Response.objects.filter(
         department_id=action.department_id, submitted_at__gte=start, submitted_at__lt=end
@@ -74,7 +69,7 @@ def action_effect(action: Action, today: date) -> ActionEffect | None:
         return None
     first, after_end = windows
     weeks = (after_end - first).days // 7
-    start, end = _midnight(first), _midnight(after_end)
+    start, end = site_midnight(first), site_midnight(after_end)
     before_start = start - (end - start)
     card = department_scorecard(
         department=action.department, start=start, end=end, include_agents=False

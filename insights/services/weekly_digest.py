@@ -18,7 +18,7 @@ compared. The per-agent breakdown is left out: an e-mail is no place to rank col
 """
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from statistics import NormalDist
 
 from django.conf import settings
@@ -31,6 +31,7 @@ from loop.models import FollowUp, Theme
 from outbox.services import emails_queue
 from requests_app.content import translated
 from requests_app.models import Department, Membership
+from requests_app.zones import site_midnight
 
 from ..models import WeeklyDigest
 from ..scorecards import department_scorecard
@@ -89,8 +90,7 @@ class DepartmentDigest:
 def digest_week(today: date) -> tuple[date, datetime, datetime]:
     """(Monday of this week, start, end) of the four whole weeks before it, local midnights."""
     monday = today - timedelta(days=today.weekday())
-    tz = timezone.get_default_timezone()
-    end = timezone.make_aware(datetime.combine(monday, time.min), tz)
+    end = site_midnight(monday)
     return monday, end - timedelta(days=WINDOW_DAYS), end
 
 
