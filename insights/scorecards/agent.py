@@ -59,7 +59,9 @@ def agent_own_figures(user, departments, today: date) -> list[OwnDepartment]:
         periods = []
         for first, after in zip(starts, bounds, strict=True):
             start, end = site_midnight(first), site_midnight(after)
-            card = department_scorecard(department=department, start=start, end=end)
+            card = department_scorecard(
+                department=department, start=start, end=end, include_low_scores=False
+            )
             own = next((row for row in card.by_agent or [] if row.key == user.pk), None)
             periods.append(OwnPeriod(first=first, last=after - timedelta(days=1), row=own))
         result.append(OwnDepartment(department=department, periods=periods))

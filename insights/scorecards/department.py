@@ -78,6 +78,7 @@ def department_scorecard(
     version=None,
     trend_unit: str | None = None,
     include_agents: bool = True,
+    include_low_scores: bool = True,
 ) -> DepartmentScorecard:
     """Everything a department's dashboard shows for ``[start, end)`` and the period before.
 
@@ -87,8 +88,9 @@ def department_scorecard(
     department's disclosure tables (``protection.department_protection``), which decide
     for every view at once which cells are hidden, so no view can be subtracted from
     another. ``trend_unit`` None chooses the unit from the data (the page's only choice).
-    ``include_agents=False`` skips the per-agent breakdown for viewers who may not see it.
-    A fixed number of queries whatever the data size; reads only.
+    ``include_agents=False`` skips the per-agent breakdown for viewers who may not see it;
+    ``include_low_scores=False`` the count of named low scores, which only the dashboard's
+    follow-ups show. A fixed number of queries whatever the data size; reads only.
     """
     if trend_unit not in (None, *TREND_UNITS):
         raise ValueError("trend_unit must be None, 'week', 'month' or 'quarter'")
@@ -229,7 +231,11 @@ def department_scorecard(
         else []
     )
     trend = [] if by_version else _trend(protection, view, start, end)
-    low_scores = _named_low_scores(department, start, end, request_type_id, version_id, protection)
+    low_scores = (
+        _named_low_scores(department, start, end, request_type_id, version_id, protection)
+        if include_low_scores
+        else None
+    )
     view_hidden = state_of(protection.headline, view)
     comments_suppressed = bool(view_hidden) or not responses(cells.current).value
     comments = (

@@ -72,7 +72,11 @@ def action_effect(action: Action, today: date) -> ActionEffect | None:
     start, end = site_midnight(first), site_midnight(after_end)
     before_start = start - (end - start)
     card = department_scorecard(
-        department=action.department, start=start, end=end, include_agents=False
+        department=action.department,
+        start=start,
+        end=end,
+        include_agents=False,
+        include_low_scores=False,
     )
     tiles = card.tiles
     kind = tiles.headline_kind

@@ -146,8 +146,8 @@ class DepartmentScorecard:
     anonymous: bool
     median_is_exact: bool = True
     # Named answers with a low headline score in the period (the follow-ups' base): shown,
-    # like the comments, only where the comments are.
-    named_low_scores: int = 0
+    # like the comments, only where the comments are; None where not counted.
+    named_low_scores: int | None = None
 
 
 @dataclass(frozen=True)

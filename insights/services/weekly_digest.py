@@ -155,7 +155,12 @@ def department_digest(department: Department, today: date) -> DepartmentDigest:
     """What the week's digest says of one department (reads only)."""
     _monday, start, end = digest_week(today)
     card = department_scorecard(
-        department=department, start=start, end=end, trend_unit="week", include_agents=False
+        department=department,
+        start=start,
+        end=end,
+        trend_unit="week",
+        include_agents=False,
+        include_low_scores=False,
     )
     before = department_scorecard(
         department=department,
@@ -163,6 +168,7 @@ def department_digest(department: Department, today: date) -> DepartmentDigest:
         end=start,
         trend_unit="week",
         include_agents=False,
+        include_low_scores=False,
     )
     digest = DepartmentDigest(department=department, changes=_tile_changes(card.tiles))
     # Both breakdowns are one family: k counts the rows of both.
