@@ -4,7 +4,7 @@ and ``{% action_effect_section %}``) and for a department's latest action on its
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from loop.selectors.actions import department_published_actions
+from loop.selectors.actions import department_latest_action
 from requests_app.zones import site_today
 
 from ..scorecards.effects import action_effect
@@ -33,8 +33,7 @@ def effect_context(action) -> dict:
 def latest_action(department) -> dict | None:
     """The dashboard's "Your latest change": the department's newest published action that
     has taken effect, with its before and after; None when it has none."""
-    today = site_today()
-    action = department_published_actions(department).filter(effective_on__lte=today).first()
+    action = department_latest_action(department, site_today())
     if action is None:
         return None
     return {

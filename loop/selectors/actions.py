@@ -4,12 +4,15 @@ The rules live in loop.permissions; the querysets here say the same thing in SQL
 a page runs a fixed number of queries however many actions and departments there are.
 """
 
-from datetime import datetime, timedelta
+import functools
+from datetime import date, datetime, timedelta
 
+from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from icsat.sql import quoted_names
 from requests_app.models import Department, Ticket
 from requests_app.permissions import is_associate, is_hr_admin, is_lead_of, roles_by_department
 
@@ -33,6 +36,29 @@ def department_published_actions(department: Department) -> QuerySet[Action]:
     return _with_relations(
         Action.objects.filter(department=department, status=Status.PUBLISHED)
     ).order_by("-effective_on", "-published_at", "-pk")
+
+
+def department_latest_action(department: Department, today: date) -> Action | None:
+    """The department's newest published action in effect by ``today``, or None."""
+    # Its id by hand first: every dashboard view asks, most departments have no action,
+    # and building the ORM's query took ~1 ms where running it takes 0.07 ms.
+    with connection.cursor() as cursor:
+        cursor.execute(_latest_action_sql(), [department.pk, Status.PUBLISHED, today])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    return _with_relations(Action.objects.filter(pk=row[0])).first()
+
+
+@functools.cache
+def _latest_action_sql() -> str:
+    # The order of department_published_actions.
+    names = quoted_names(Action)
+    return (  # noqa: S608 -- names from the model's metadata, values as parameters
+        "SELECT {id} FROM {table} WHERE {department} = %s AND {status} = %s"
+        " AND {effective_on} <= %s ORDER BY {effective_on} DESC, {published_at} DESC, {id} DESC"
+        " LIMIT 1"
+    ).format(**names)
 
 
 def department_actions_for_editor(department: Department) -> QuerySet[Action]:
