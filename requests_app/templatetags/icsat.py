@@ -1,9 +1,9 @@
+import html
+
 from django import template
 from django.utils import timezone
-from django.utils.dateformat import format as format_date
 from django.utils.formats import date_format
-from django.utils.html import format_html
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 register = template.Library()
@@ -49,16 +49,21 @@ STATUS_BADGE_CLASSES = {
 }
 
 
+def _escaped(value) -> str:
+    """``conditional_escape`` without its check of every argument for a lazy string:
+    the queue's rows escape ~700 values a page, and that check was a quarter of their time."""
+    html_method = getattr(value, "__html__", None)
+    return html_method() if html_method is not None else html.escape(str(value))
+
+
 @register.filter
 def status_badge(ticket) -> str:
     """The ticket's status as a coloured badge. A filter, not an included template: the
     lists show one or two per row, and each include renders a template of its own."""
-    return format_html(
-        '<span class="badge status-badge {}">{}</span>',
-        STATUS_BADGE_CLASSES.get(ticket.status, "text-bg-secondary"),
-        # Not get_status_display(): it builds a dict of every choice on each call.
-        status_label(ticket.status),
-    )
+    colour = STATUS_BADGE_CLASSES.get(ticket.status, "text-bg-secondary")
+    # Not get_status_display(): it builds a dict of every choice on each call.
+    label = _escaped(status_label(ticket.status))
+    return mark_safe(f'<span class="badge status-badge {colour}">{label}</span>')  # noqa: S308
 
 
 @register.filter
@@ -106,36 +111,26 @@ def queue_row(ticket, now) -> SafeString:
     up to a page size of rows, and each variable a template row reads was ~1/3 of the
     queue's time."""
     badge = status_badge(ticket)
-    due_html = ""
+    due_html = due_line = ""
     if ticket.due_at:
         local = timezone.localtime(ticket.due_at)
-        due_html = format_html(
-            '<time datetime="{}">{}</time>',
-            format_date(local, "c"),
-            date_format(local, "SHORT_DATETIME_FORMAT"),
-        )
+        when = _escaped(date_format(local, "SHORT_DATETIME_FORMAT"))
+        due_html = f'<time datetime="{local.isoformat()}">{when}</time>'
         if ticket.is_active and ticket.due_at < now:
-            due_html += format_html(' <span class="badge text-bg-danger">{}</span>', _("Overdue"))
-    return format_html(
+            due_html += f' <span class="badge text-bg-danger">{_escaped(_("Overdue"))}</span>'
+        due_line = f" {_escaped(_('Due'))} {due_html}"
+    # Every value escaped (_escaped), the markup ours.
+    return mark_safe(  # noqa: S308
         "<tr>"
-        '<td class="text-nowrap"><a href="{}">{}</a></td>'
-        '<td>{}<div class="small text-body-secondary">{} · {}</div>'
+        f'<td class="text-nowrap"><a href="{_escaped(ticket.get_absolute_url())}">'
+        f"{_escaped(ticket.reference)}</a></td>"
+        f'<td>{_escaped(ticket.title)}<div class="small text-body-secondary">'
+        f"{_escaped(tr(ticket.request_type, 'name'))} · {_escaped(person(ticket.requester))}</div>"
         # On a phone, status and due date sit under the title instead of two more columns.
-        '<div class="small d-sm-none mt-1">{}{}</div></td>'
-        '<td class="hide-sm">{}</td>'
-        '<td class="hide-sm">{}</td>'
-        '<td class="hide-sm">{}</td>'
-        '<td class="hide-sm">{}</td>'
-        "</tr>",
-        ticket.get_absolute_url(),
-        ticket.reference,
-        ticket.title,
-        tr(ticket.request_type, "name"),
-        person(ticket.requester),
-        badge,
-        format_html(" {} {}", _("Due"), due_html) if due_html else "",
-        badge,
-        priority_label(ticket.priority),
-        person(ticket.assignee, "—"),
-        due_html,
+        f'<div class="small d-sm-none mt-1">{badge}{due_line}</div></td>'
+        f'<td class="hide-sm">{badge}</td>'
+        f'<td class="hide-sm">{_escaped(priority_label(ticket.priority))}</td>'
+        f'<td class="hide-sm">{_escaped(person(ticket.assignee, "—"))}</td>'
+        f'<td class="hide-sm">{due_html}</td>'
+        "</tr>"
     )
