@@ -10,6 +10,9 @@ from django.utils.translation import gettext_lazy as _
 from requests_app.content import translated
 from requests_app.forms.widgets import PlainDateInput, PlainSelect
 from requests_app.zones import site_midnight
+from surveys.models import SurveyVersion
+
+from .selectors import VersionChoice
 
 MAX_CUSTOM_DAYS = 2 * 366  # "two years", leap days included
 DEFAULT_RANGE = "30d"
@@ -55,6 +58,10 @@ def period_for(range_key: str, today: date, first=None, last=None) -> Period:
     return Period(first=today - timedelta(days=days - 1), last=today)
 
 
+def _version_label(version: VersionChoice) -> str:
+    return _("%(survey)s, version %(n)s") % {"survey": version.survey_name, "n": version.number}
+
+
 class DashboardFilterForm(forms.Form):
     """Date range, request type and survey version of a department dashboard.
 
@@ -86,26 +93,30 @@ class DashboardFilterForm(forms.Form):
         label=_("Survey version"), required=False, queryset=None, empty_label=_("All versions")
     )
 
-    def __init__(self, data, *, request_types, versions):
+    def __init__(self, data, *, request_types, versions: list[VersionChoice]):
         super().__init__(data)
+        # The querysets check a submitted choice (the versions' is read only then); the
+        # selects are drawn in Python from one read of the request types and the versions
+        # listed (Django's widgets read a ModelChoiceField's queryset again through a
+        # cursor, and draw each option with a template).
         self.fields["request_type"].queryset = request_types
-        self.fields["version"].queryset = versions
-        # The selects drawn in Python from one read of each queryset (Django's widgets read
-        # a ModelChoiceField's queryset again through a cursor, and draw each option with a
-        # template); the querysets still check a submitted choice.
+        self.fields["version"].queryset = SurveyVersion.objects.filter(
+            pk__in=[version.pk for version in versions]
+        ).select_related("survey")
         self.fields["range"].widget = PlainSelect(choices=self.fields["range"].choices)
-        for name, label in (
-            # One department's dashboard: its prefix before every type would only repeat it.
-            ("request_type", lambda request_type: translated(request_type, "name")),
-            (
-                "version",
-                lambda v: _("%(survey)s, version %(n)s") % {"survey": v.survey.name, "n": v.number},
-            ),
-        ):
-            field = self.fields[name]
-            field.widget = PlainSelect(
-                choices=[("", field.empty_label), *((o.pk, label(o)) for o in field.queryset)]
-            )
+        self.fields["request_type"].widget = PlainSelect(
+            choices=[
+                ("", self.fields["request_type"].empty_label),
+                # One department's dashboard: its prefix before every type would only repeat it.
+                *((t.pk, translated(t, "name")) for t in request_types),
+            ]
+        )
+        self.fields["version"].widget = PlainSelect(
+            choices=[
+                ("", self.fields["version"].empty_label),
+                *((v.pk, _version_label(v)) for v in versions),
+            ]
+        )
         for field in self.fields.values():
             css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
             field.widget.attrs["class"] = css

@@ -480,7 +480,10 @@ def test_dashboard_version_filter_lists_answered_versions(client, data, it_lead)
     _response, rows = get_csv(client, it_lead, data.it, **params)
     assert tile(rows, "CSAT (answers of 4–5)")[2] == "80"
     params["version"] = unused.versions.get().pk  # not offered: an error, then the defaults
-    assert get_page(client, it_lead, data.it, **params).status_code == 200
+    refused = get_page(client, it_lead, data.it, **params)
+    assert refused.status_code == 200
+    assert "Survey version: Select a valid choice" in refused.content.decode()
+    assert "Showing the last 30 days instead." in refused.content.decode()
 
 
 def test_dashboard_by_version_shows_no_breakdowns_or_trend(client, data, it_lead):
