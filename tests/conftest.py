@@ -67,13 +67,14 @@ def _empty_cache():
 def _no_remembered_protection():
     """Each test computes its disclosure protections afresh: one that changes the search
     (the attack tests switch parts of it off) must not be answered from another's, nor
-    from rows another test's rolled-back transaction stamped alike."""
-    from insights.scorecards import survey_counts
+    from rows another test's rolled-back transaction stamped alike (or gave the same ids)."""
+    from insights.scorecards import questions, survey_counts
     from insights.selectors import medians
     from insights.views import dashboards
 
     survey_counts._remembered.clear()
     medians._kept.clear()
+    questions._answered.clear()  # ids come again after a rolled-back transaction
     dashboards._figures.cache_clear()
 
 

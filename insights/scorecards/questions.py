@@ -1,5 +1,8 @@
 """Per-question answer counts of a department's scorecard, in the reader's language."""
 
+import threading
+from collections import OrderedDict
+from collections.abc import Iterable
 from datetime import date, datetime
 
 from django.db.models import BooleanField, ExpressionWrapper, Q, Sum
@@ -62,12 +65,37 @@ def _plus(counts: Counts, more: Counts) -> Counts:
     return added
 
 
+# Answered questions never change: editing a survey whose version has answers keeps that
+# version and makes a new one (surveys.services.editor.survey_set_questions), and answers
+# protect their questions from deletion. So each process keeps those it read, by id, with
+# their versions, rather than read the same rows on every view of every dashboard.
+ANSWERED_KEPT = 512
+_answered: OrderedDict[int, Question] = OrderedDict()
+_answered_lock = threading.Lock()
+
+
+def _answered_questions(ids: Iterable[int]) -> list[Question]:
+    """These answered questions with their versions: one query for those not kept yet."""
+    wanted = list(ids)
+    with _answered_lock:
+        missing = [pk for pk in wanted if pk not in _answered]
+    if missing:
+        read = Question.objects.filter(pk__in=missing).select_related("version")
+        with _answered_lock:
+            for question in read:
+                _answered[question.pk] = question
+            while len(_answered) > ANSWERED_KEPT:
+                _answered.popitem(last=False)
+    with _answered_lock:
+        return [_answered[pk] for pk in wanted if pk in _answered]
+
+
 def question_results(
     department, start: datetime, end: datetime, version_id, protection
 ) -> list[QuestionResult]:
-    """Counts per value of each question answered in ``[start, end)``: two queries, the
-    answers and their questions (after an answer, the answers of the recent days only: see
-    ``kept_in_parts``).
+    """Counts per value of each question answered in ``[start, end)``: two queries at most,
+    the answers and the questions this process has not read yet (after an answer, the
+    answers of the recent days only: see ``kept_in_parts``).
 
     Shown for all request types together only, and only where the question's version
     has its headline shown: a question belongs to one version, so its counts are the same
@@ -85,7 +113,7 @@ def question_results(
     )
     if not per_question:
         return []
-    questions = Question.objects.filter(pk__in=per_question).select_related("version")
+    questions = _answered_questions(per_question)
     results = []
     for question in sorted(questions, key=lambda q: (-q.version.number, q.position, q.pk)):
         seen = per_question[question.pk]

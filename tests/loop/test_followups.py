@@ -13,6 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from insights.scorecards import questions
 from loop.models import FollowUp
 from loop.selectors import followups as selectors
 from loop.services import followups as services
@@ -689,6 +690,7 @@ def test_dashboard_query_count_does_not_grow_with_follow_ups(
     with CaptureQueriesContext(connection) as few:
         client.get(url, FEBRUARY)
     seed_february(answers, it_lead, extra_open=10)
+    questions._answered.clear()  # read again, as at the first view: like for like
     with CaptureQueriesContext(connection) as many:
         page = client.get(url, FEBRUARY).content.decode()
     assert figures_text(page)[0] == "24"  # 7 + 7 + 10 named low scores in February

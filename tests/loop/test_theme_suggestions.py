@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from insights.scorecards import questions
 from loop.services.themes import comment_tag, theme_create
 from loop.suggestions import Example, ThemeSuggester, stems
 from tests import factories
@@ -108,6 +109,7 @@ def test_suggesting_reads_one_query_whatever_the_tags(
     for day in range(8, 20):
         response = data.answer(2, at=data.day(day), comment=f"Laptop number {day} was late")
         comment_tag(actor=it_lead, response=response, theme=laptops)
+    questions._answered.clear()  # read again, as at the first view: like for like
     with CaptureQueriesContext(connection) as many_tags:
         _dashboard(client, department)
     assert len(many_tags) == few
