@@ -82,8 +82,8 @@ def request_type_get(department: Department, slug: str, *, active_only: bool = T
 def ticket_get_for(user, reference: str) -> Ticket:
     """The ticket if the user may see it; 404 otherwise, so its existence stays hidden."""
     # Read by its reference, then checked with the rule every single ticket is checked
-    # with: filtering by the visibility rule's OR and EXISTS cost ~2 ms more to build and
-    # plan than the lookup itself (the ticket page at 1M: 4.2 ms for this read). Joined to
+    # with: filtered by the list rule's OR and EXISTS, this read took ~1 ms more to build
+    # and plan (at 1M: 4.2 ms against 3.1, the user's memberships included). Joined to
     # what the ticket page shows only: PostgreSQL took longer to plan this query with six
     # joined tables (1.25 ms) than to run it (0.2 ms).
     ticket = (
