@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
 from requests_app.models import Department
+from requests_app.zones import site_midnight
 from surveys.models import Response
 
 from ..models import Theme, ThemeTag
@@ -121,9 +122,7 @@ def commented_response_find(department: Department, token: str, week: date) -> R
     """The department's commented response named by ``token`` among the answers of the
     week starting ``week`` (a Monday); None if there is none. One query, bounded by a
     week's comments of one department."""
-    tz = timezone.get_default_timezone()
-    start = timezone.make_aware(datetime.combine(week, datetime.min.time()), tz)
-    end = timezone.make_aware(datetime.combine(week + timedelta(days=7), datetime.min.time()), tz)
+    start, end = site_midnight(week), site_midnight(week + timedelta(days=7))
     candidates = (
         Response.objects.filter(
             department=department, submitted_at__gte=start, submitted_at__lt=end

@@ -1,18 +1,18 @@
 """The weekly digest of anonymous answers: how a department's leads hear of low scores
 from anonymous surveys without any single answer being pointed at."""
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.urls import reverse
-from django.utils import timezone
 
 from outbox import registry
 from outbox.services import emails_queue
 from requests_app.models import Department, Membership
 from requests_app.phrases import Phrase, content_ref, plural_phrase, render
+from requests_app.zones import site_midnight, site_today
 
 from ..models import AnonymousDigest, Notification, Response, low_score_q
 
@@ -46,10 +46,9 @@ def anonymous_digests_send(*, today: date | None = None) -> int:
     smaller week would point at the few who answered), and only those with a low score
     (nothing to act on otherwise). Safe to run twice: a department's week is told once.
     """
-    tz = timezone.get_default_timezone()
-    today = today or timezone.localdate(timezone.now(), tz)
+    today = today or site_today()
     week_start = last_full_week(today)
-    start = timezone.make_aware(datetime.combine(week_start, time.min), tz)
+    start = site_midnight(week_start)
     end = start + timedelta(days=7)
     weeks = (
         Response.objects.filter(anonymous=True, submitted_at__gte=start, submitted_at__lt=end)
